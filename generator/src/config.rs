@@ -1,0 +1,284 @@
+//! The optional generator configuration that sits next to the spec
+//! (`generator.yaml`). API conventions that an OpenAPI document cannot express
+//! (a response envelope, pagination styles, credential names, environment
+//! variables, resource naming overrides) live here rather than in Rust code.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::Error;
+
+/// The file name looked up next to the spec when no config is given.
+pub const DEFAULT_FILE_NAME: &str = "generator.yaml";
+
+/// Generator configuration. Every field has a default, so an empty file (or
+/// no file at all) is valid.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Package metadata of the generated crate.
+    #[serde(rename = "crate")]
+    pub krate: CrateConfig,
+    /// Client runtime defaults.
+    pub client: ClientConfig,
+    /// The response envelope wrapping every JSON result, if the API uses one.
+    pub envelope: Option<EnvelopeConfig>,
+    /// Credential names and environment variables.
+    pub auth: AuthConfig,
+    /// Pagination conventions, tried in order for each list operation.
+    pub pagination: Vec<PaginationRule>,
+    /// Per-operation overrides, keyed by operationId.
+    pub operations: BTreeMap<String, OperationOverride>,
+    /// How the generated crate is split into cargo features.
+    pub features: FeaturesConfig,
+}
+
+/// Package metadata of the generated crate.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CrateConfig {
+    /// Package name; defaults to a slug of the spec's `info.title`.
+    pub name: Option<String>,
+    /// Package version.
+    pub version: String,
+    /// One-line package description; defaults to one derived from `info.title`.
+    pub description: Option<String>,
+    /// SPDX license expression.
+    pub license: String,
+}
+
+impl Default for CrateConfig {
+    fn default() -> Self {
+        Self {
+            name: None,
+            version: "0.1.0".into(),
+            description: None,
+            license: "MIT OR Apache-2.0".into(),
+        }
+    }
+}
+
+/// Client runtime defaults.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientConfig {
+    /// Default base URL; defaults to the spec's first server.
+    pub base_url: Option<String>,
+    /// Environment variable that overrides the base URL in `from_env()`.
+    pub base_url_env: Option<String>,
+    /// Response header carrying the server's request id, reported in errors.
+    pub request_id_header: Option<String>,
+    /// Default number of retries after the first attempt.
+    pub max_retries: u32,
+    /// Default per-request timeout in seconds.
+    pub timeout_secs: u64,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            base_url_env: None,
+            request_id_header: None,
+            max_retries: 2,
+            timeout_secs: 60,
+        }
+    }
+}
+
+/// Field names of a response envelope such as
+/// `{success, errors, messages, result, result_info}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EnvelopeConfig {
+    /// Field holding the payload.
+    pub result: String,
+    /// Boolean field that is `false` on failure.
+    pub success: Option<String>,
+    /// Array of `{code, message, documentation_url, source}` error items.
+    pub errors: Option<String>,
+    /// Array of informational messages.
+    pub messages: Option<String>,
+    /// Pagination metadata.
+    pub result_info: Option<String>,
+}
+
+impl Default for EnvelopeConfig {
+    fn default() -> Self {
+        Self {
+            result: "result".into(),
+            success: None,
+            errors: None,
+            messages: None,
+            result_info: None,
+        }
+    }
+}
+
+/// Credential names and environment variables.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Per security scheme (by its key in `components.securitySchemes`).
+    pub schemes: BTreeMap<String, SchemeConfig>,
+    /// Credential kinds, in the order `from_env()` reports them. A kind is a
+    /// set of schemes sent together (one security requirement object).
+    /// Defaults to the distinct requirement objects of the spec.
+    pub credentials: Vec<CredentialConfig>,
+}
+
+/// Settings of one security scheme.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SchemeConfig {
+    /// Environment variable holding the secret.
+    pub env: Option<String>,
+}
+
+/// One credential kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialConfig {
+    /// Rust-facing name (PascalCase variant, snake_case constructor).
+    pub name: String,
+    /// The schemes sent together.
+    pub schemes: Vec<String>,
+}
+
+/// A pagination convention.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "style", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PaginationRule {
+    /// Numbered pages: `?page=N&per_page=M`, stopping at `total_pages`.
+    PageNumber {
+        /// Query parameter with the 1-based page number.
+        page_param: String,
+        /// Query parameter with the page size, if any.
+        per_page_param: Option<String>,
+        /// Dotted path in the response body to the total page count.
+        total_pages: String,
+    },
+    /// Opaque cursor echoed back in a query parameter.
+    Cursor {
+        /// Query parameter carrying the cursor.
+        cursor_param: String,
+        /// Dotted path in the response body to the next cursor.
+        next_cursor: String,
+    },
+    /// Opaque page token echoed back in a query parameter.
+    PageToken {
+        /// Query parameter carrying the token.
+        token_param: String,
+        /// Dotted path in the response body to the next token.
+        next_token: String,
+    },
+}
+
+/// Naming override of one operation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OperationOverride {
+    /// Dotted resource path, e.g. `accounts.tokens`.
+    pub resource: Option<String>,
+    /// Method name on the resource, e.g. `verify`.
+    pub method: Option<String>,
+}
+
+/// How the generated crate is split into cargo features.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeaturesConfig {
+    /// One cargo feature per top-level resource, plus `full`.
+    pub per_resource: bool,
+    /// Whether `full` is a default feature. When false, users opt in to each
+    /// resource they need.
+    pub default_full: bool,
+}
+
+impl Default for FeaturesConfig {
+    fn default() -> Self {
+        Self {
+            per_resource: false,
+            default_full: true,
+        }
+    }
+}
+
+impl Config {
+    /// Reads a configuration file.
+    pub fn from_file(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_yaml(&text, path)
+    }
+
+    /// Parses configuration text; `path` is only used in error messages.
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Self, Error> {
+        if text.trim().is_empty() {
+            return Ok(Self::default());
+        }
+        let de = serde_yaml::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let at = e.path().to_string();
+            let inner = e.into_inner();
+            let position = inner
+                .location()
+                .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
+                .unwrap_or_default();
+            Error::Config {
+                file: path.to_path_buf(),
+                message: format!("at `{at}`: {inner}{position}"),
+            }
+        })
+    }
+
+    /// Loads `generator.yaml` next to `spec` if it exists, else the defaults.
+    pub fn discover(spec: &Path) -> Result<(Self, Option<PathBuf>), Error> {
+        let candidate = spec
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(DEFAULT_FILE_NAME);
+        if candidate.is_file() {
+            Ok((Self::from_file(&candidate)?, Some(candidate)))
+        } else {
+            Ok((Self::default(), None))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_is_default() {
+        let c = Config::from_yaml("", Path::new("g.yaml")).unwrap();
+        assert!(c.envelope.is_none());
+        assert_eq!(c.client.max_retries, 2);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_their_path() {
+        let err = Config::from_yaml("client:\n  retries: 3\n", Path::new("g.yaml")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("g.yaml"), "{msg}");
+        assert!(msg.contains("client"), "{msg}");
+        assert!(msg.contains("retries"), "{msg}");
+    }
+
+    #[test]
+    fn pagination_rules_parse_by_style() {
+        let c = Config::from_yaml(
+            "pagination:\n  - style: cursor\n    cursor_param: cursor\n    next_cursor: result_info.cursor\n",
+            Path::new("g.yaml"),
+        )
+        .unwrap();
+        assert!(
+            matches!(&c.pagination[0], PaginationRule::Cursor { cursor_param, .. } if cursor_param == "cursor")
+        );
+    }
+}

@@ -1,0 +1,287 @@
+//! Model types: structs, string enums with a catch-all, unions, newtypes.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, text_attrs};
+use super::rust::{Ctx, ident};
+use crate::ir::{Docs, Field, StringEnum, Struct, TypeDef, TypeKind, Union};
+
+/// All model items of one group (`None` for shared types), sorted by name.
+pub fn items(ctx: &Ctx<'_>, group: Option<usize>) -> TokenStream {
+    let mut defs: Vec<&TypeDef> = ctx
+        .api
+        .types
+        .iter()
+        .filter(|t| t.feature == group)
+        .collect();
+    defs.sort_by(|a, b| a.name.cmp(&b.name));
+    let items = defs.into_iter().map(|def| model(ctx, def));
+    quote!(#(#items)*)
+}
+
+fn model(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
+    let docs = doc_attrs(
+        &def.docs,
+        &format!("`{}` (from `{}`).", def.name, def.pointer),
+    );
+    let deprecated = deprecated(&def.docs);
+    let body = match &def.kind {
+        TypeKind::Struct(s) => structure(ctx, def, s),
+        TypeKind::Enum(e) => string_enum(def, e),
+        TypeKind::Union(u) => union(ctx, def, u),
+        TypeKind::Newtype(inner) => {
+            let name = ident(&def.name);
+            let inner = ctx.ty(inner);
+            quote! {
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #inner);
+            }
+        }
+    };
+    quote!(#docs #deprecated #body)
+}
+
+fn deprecated(docs: &Docs) -> TokenStream {
+    if docs.deprecated {
+        quote!(#[deprecated])
+    } else {
+        TokenStream::new()
+    }
+}
+
+fn structure(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let all_optional = s.fields.iter().all(Field::optional);
+    let default = if all_optional {
+        quote!(Default,)
+    } else {
+        TokenStream::new()
+    };
+    let fields = s.fields.iter().map(|f| field(ctx, f));
+    let additional = s.additional.as_ref().map(|(fname, ty)| {
+        let fname = ident(fname);
+        let ty = ctx.ty(ty);
+        quote! {
+            /// Properties not listed in the schema.
+            #[serde(flatten)]
+            pub #fname: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        }
+    });
+    let constructor = def.in_request.then(|| constructor(ctx, def, s));
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+        #constructor
+    }
+}
+
+fn field(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
+    let name = ident(&f.name);
+    let ty = ctx.field_ty(&f.ty, f.boxed, f.optional());
+    let docs = doc_attrs(&f.docs, &format!("The `{}` field.", f.wire));
+    let deprecated = deprecated(&f.docs);
+    let rename = (f.name != f.wire).then(|| {
+        let wire = &f.wire;
+        quote!(#[serde(rename = #wire)])
+    });
+    let serde = if !f.required {
+        quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])
+    } else if f.nullable {
+        quote!(#[serde(default)])
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #docs
+        #deprecated
+        #rename
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// `new(required..)` plus a chained setter per optional field, for types
+/// that appear in requests.
+fn constructor(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let required: Vec<&Field> = s.fields.iter().filter(|f| !f.optional()).collect();
+    let args = required.iter().map(|f| {
+        let n = ident(&f.name);
+        let t = ctx.ty(&f.ty);
+        quote!(#n: impl ::std::convert::Into<#t>)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        if f.optional() {
+            quote!(#n: ::std::option::Option::None)
+        } else if f.boxed {
+            quote!(#n: ::std::boxed::Box::new(#n.into()))
+        } else {
+            quote!(#n: #n.into())
+        }
+    });
+    let additional = s.additional.as_ref().map(|(fname, _)| {
+        let fname = ident(fname);
+        quote!(#fname: ::std::collections::BTreeMap::new(),)
+    });
+    let setters = s.fields.iter().filter(|f| f.optional()).map(|f| {
+        let n = ident(&f.name);
+        let setter = ident(&f.setter);
+        let t = ctx.ty(&f.ty);
+        let value = if f.boxed {
+            quote!(::std::boxed::Box::new(value.into()))
+        } else {
+            quote!(value.into())
+        };
+        let doc = text_attrs(&format!("Sets `{}`.", f.wire));
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #setter(mut self, value: impl ::std::convert::Into<#t>) -> Self {
+                self.#n = ::std::option::Option::Some(#value);
+                self
+            }
+        }
+    });
+    let new_doc = text_attrs(&format!("A `{}` with the required fields set.", def.name));
+    quote! {
+        impl #name {
+            #new_doc
+            #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* #additional }
+            }
+            #(#setters)*
+        }
+    }
+}
+
+fn string_enum(def: &TypeDef, e: &StringEnum) -> TokenStream {
+    let name = ident(&def.name);
+    let other = ident(&e.other);
+    let variants = e.variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let doc = text_attrs(&format!("`{}`", v.value));
+        quote!(#doc #n,)
+    });
+    let to_str = e.variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let value = &v.value;
+        quote!(Self::#n => #value,)
+    });
+    let from_str = e.variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let value = &v.value;
+        quote!(#value => Self::#n,)
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know; kept verbatim.
+            #other(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::#other(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::#other(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(&*value))
+            }
+        }
+    }
+}
+
+fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&def.name);
+    let other = ident(&u.other);
+    let variants = u.variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let t = ctx.field_ty(&v.ty, v.boxed, false);
+        let doc = text_attrs(&format!("The `{}` alternative.", v.name));
+        quote!(#doc #n(#t),)
+    });
+    let other_doc =
+        text_attrs("Any other value; kept verbatim so unexpected data never fails to decode.");
+    let Some(tag) = &u.discriminator else {
+        return quote! {
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+                #other_doc
+                #other(::serde_json::Value),
+            }
+        };
+    };
+    let arms = u.variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let tags = &v.tags;
+        let wrap = if v.boxed { quote!(|v| Self::#n(::std::boxed::Box::new(v))) } else { quote!(Self::#n) };
+        quote! {
+            ::std::option::Option::Some(#(#tags)|*) => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            #other_doc
+            #other(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::#other(value)),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! Params builders: one struct per operation with query, header or cookie
+//! parameters. Required values go to `new(..)`, optional ones have chained
+//! setters, and the request body (if any) is the `body` field.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, text_attrs};
+use super::rust::{Ctx, ident};
+use crate::ir::{Body, BodyMedia, Location, Operation, Param, ParamsStruct, Style};
+
+/// All params structs of one group, in operation order.
+pub fn items(ctx: &Ctx<'_>, group: Option<usize>) -> TokenStream {
+    let items = ctx
+        .api
+        .operations
+        .iter()
+        .filter(|op| op.feature == group)
+        .filter_map(|op| op.params.as_ref().map(|p| params_struct(ctx, op, p)));
+    quote!(#(#items)*)
+}
+
+/// A human readable call, e.g. `client.accounts().members().list(..)`.
+pub fn call_path(ctx: &Ctx<'_>, op: &Operation) -> String {
+    let mut chain = Vec::new();
+    let mut r = op.resource;
+    while r != 0 {
+        let res = &ctx.api.resources[r];
+        chain.push(format!("{}()", res.accessor));
+        r = ctx
+            .api
+            .resources
+            .iter()
+            .position(|p| p.children.contains(&r))
+            .unwrap_or(0);
+    }
+    chain.reverse();
+    format!("client.{}.{}", chain.join("."), op.fn_name)
+}
+
+fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream {
+    let root = &ctx.root;
+    let name = ident(&p.name);
+    let body = op.body.as_ref().filter(|_| p.has_body);
+    let fields = p.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let t = ctx.field_ty(&f.ty, false, !f.required);
+        let docs = doc_attrs(
+            &f.docs,
+            &format!("The `{}` {}.", f.wire, location_name(f.location)),
+        );
+        quote!(#docs pub #n: #t,)
+    });
+    let body_field = body.map(|b| {
+        let t = body_ty(ctx, b);
+        let t = if b.required {
+            t
+        } else {
+            quote!(::std::option::Option<#t>)
+        };
+        let docs = doc_attrs(&b.docs, "The request body.");
+        quote!(#docs pub body: #t,)
+    });
+    let required: Vec<&Param> = p.fields.iter().filter(|f| f.required).collect();
+    let mut args: Vec<TokenStream> = required
+        .iter()
+        .map(|f| {
+            let n = ident(&f.name);
+            let t = ctx.ty(&f.ty);
+            quote!(#n: impl ::std::convert::Into<#t>)
+        })
+        .collect();
+    let mut inits: Vec<TokenStream> = p
+        .fields
+        .iter()
+        .map(|f| {
+            let n = ident(&f.name);
+            if f.required {
+                quote!(#n: #n.into())
+            } else {
+                quote!(#n: ::std::option::Option::None)
+            }
+        })
+        .collect();
+    if let Some(b) = body {
+        if b.required {
+            let t = body_ty(ctx, b);
+            args.push(quote!(body: #t));
+            inits.push(quote!(body));
+        } else {
+            inits.push(quote!(body: ::std::option::Option::None));
+        }
+    }
+    let setters = p.fields.iter().filter(|f| !f.required).map(|f| {
+        let n = ident(&f.name);
+        let setter = ident(&f.setter);
+        let t = ctx.ty(&f.ty);
+        let doc = text_attrs(&format!("Sets `{}`.", f.wire));
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #setter(mut self, value: impl ::std::convert::Into<#t>) -> Self {
+                self.#n = ::std::option::Option::Some(value.into());
+                self
+            }
+        }
+    });
+    let body_setter = body.filter(|b| !b.required).map(|b| {
+        let t = body_ty(ctx, b);
+        quote! {
+            /// Sets the request body.
+            #[must_use]
+            pub fn body(mut self, value: #t) -> Self {
+                self.body = ::std::option::Option::Some(value);
+                self
+            }
+        }
+    });
+    let writes = p.fields.iter().map(|f| write_param(ctx, f));
+    let write_body = body.map(|b| {
+        let access = if b.required {
+            quote!(&self.body)
+        } else {
+            quote!(body)
+        };
+        let call = write_body(ctx, b, access);
+        if b.required {
+            call
+        } else {
+            quote!(if let ::std::option::Option::Some(body) = &self.body { #call })
+        }
+    });
+    let derive_default = required.is_empty() && body.is_none_or(|b| !b.required);
+    let default = if derive_default {
+        quote!(Default,)
+    } else {
+        TokenStream::new()
+    };
+    let doc = text_attrs(&format!("Parameters of `{}(..)`.", call_path(ctx, op)));
+    let new_doc = text_attrs("Parameters with the required values set.");
+    quote! {
+        #doc
+        #[derive(Debug, Clone, #default)]
+        pub struct #name {
+            #(#fields)*
+            #body_field
+        }
+
+        impl #name {
+            #new_doc
+            #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+            #body_setter
+        }
+
+        impl #root::request::WriteParams for #name {
+            fn write(self, parts: &mut #root::request::RequestParts) {
+                #(#writes)*
+                #write_body
+            }
+        }
+    }
+}
+
+fn location_name(l: Location) -> &'static str {
+    match l {
+        Location::Path => "path parameter",
+        Location::Query => "query parameter",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
+    }
+}
+
+/// The Rust type of a request body.
+pub fn body_ty(ctx: &Ctx<'_>, b: &Body) -> TokenStream {
+    let root = &ctx.root;
+    match b.media {
+        BodyMedia::Multipart => quote!(#root::Multipart),
+        _ => ctx.ty(&b.ty),
+    }
+}
+
+/// The `RequestParts` call that sends a body.
+pub fn write_body(ctx: &Ctx<'_>, b: &Body, value: TokenStream) -> TokenStream {
+    let _ = ctx;
+    match &b.media {
+        BodyMedia::Json(ct) => quote!(parts.json(#value, #ct);),
+        BodyMedia::Form => quote!(parts.form(#value);),
+        BodyMedia::Multipart => quote!(parts.multipart(#value);),
+        BodyMedia::Text(ct) => quote!(parts.text(::std::clone::Clone::clone(#value), #ct);),
+        BodyMedia::Binary(ct) => quote!(parts.bytes(::std::clone::Clone::clone(#value), #ct);),
+    }
+}
+
+/// The runtime `Style` of a parameter.
+pub fn style(ctx: &Ctx<'_>, s: Style) -> TokenStream {
+    let root = &ctx.root;
+    let v = ident(match s {
+        Style::Form => "Form",
+        Style::Simple => "Simple",
+        Style::SpaceDelimited => "SpaceDelimited",
+        Style::PipeDelimited => "PipeDelimited",
+        Style::DeepObject => "DeepObject",
+        Style::Label => "Label",
+        Style::Matrix => "Matrix",
+    });
+    quote!(#root::encoding::Style::#v)
+}
+
+fn write_param(ctx: &Ctx<'_>, f: &Param) -> TokenStream {
+    let n = ident(&f.name);
+    let wire = &f.wire;
+    let explode = f.explode;
+    let value = if f.required {
+        quote!(&self.#n)
+    } else {
+        quote!(value)
+    };
+    let call = match f.location {
+        Location::Query => {
+            let style = style(ctx, f.style);
+            quote!(parts.query(#wire, #value, #style, #explode);)
+        }
+        Location::Header => quote!(parts.header(#wire, #value, #explode);),
+        Location::Cookie => quote!(parts.cookie(#wire, #value, #explode);),
+        Location::Path => {
+            let style = style(ctx, f.style);
+            quote!(parts.path_param(#wire, #value, #style, #explode);)
+        }
+    };
+    if f.required {
+        call
+    } else {
+        quote!(if let ::std::option::Option::Some(value) = &self.#n { #call })
+    }
+}

@@ -1,0 +1,238 @@
+//! The resource tree and endpoint functions:
+//! `client.accounts().members().list(account_id, params)`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::text_attrs;
+use super::params::{body_ty, style, write_body};
+use super::rust::{Ctx, ident};
+use crate::ir::{Operation, Pagination, Resource, ResponseKind, Segment, TypeRef};
+
+/// Accessors on the client for the top-level resources.
+pub fn client_accessors(ctx: &Ctx<'_>) -> TokenStream {
+    let root = &ctx.root;
+    let accessors = ctx.api.resources[0].children.iter().map(|&c| {
+        let r = &ctx.api.resources[c];
+        let accessor = ident(&r.accessor);
+        let name = ident(&r.name);
+        let cfg = ctx.cfg(r.feature);
+        let doc = text_attrs(&format!("Operations under `/{}`.", r.path.join("/")));
+        quote! {
+            #cfg
+            #doc
+            pub fn #accessor(&self) -> #root::resources::#name<'_> {
+                #root::resources::#name { client: self }
+            }
+        }
+    });
+    quote! {
+        impl #root::Client {
+            #(#accessors)*
+        }
+    }
+}
+
+/// Resource structs and their operations, for one group.
+pub fn items(ctx: &Ctx<'_>, group: Option<usize>) -> TokenStream {
+    let items = ctx
+        .api
+        .resources
+        .iter()
+        .skip(1)
+        .filter(|r| r.feature == group)
+        .map(|r| resource(ctx, r));
+    quote!(#(#items)*)
+}
+
+fn resource(ctx: &Ctx<'_>, r: &Resource) -> TokenStream {
+    let root = &ctx.root;
+    let name = ident(&r.name);
+    let doc = text_attrs(&format!(
+        "Operations under `/{}`. Obtained from `{}`.",
+        r.path.join("/"),
+        accessor_chain(ctx, r)
+    ));
+    let children = r.children.iter().map(|&c| {
+        let child = &ctx.api.resources[c];
+        let accessor = ident(&child.accessor);
+        let child_name = ident(&child.name);
+        let doc = text_attrs(&format!("Operations under `/{}`.", child.path.join("/")));
+        quote! {
+            #doc
+            pub fn #accessor(&self) -> #root::resources::#child_name<'a> {
+                #root::resources::#child_name { client: self.client }
+            }
+        }
+    });
+    let ops = r
+        .operations
+        .iter()
+        .map(|&o| endpoint(ctx, &ctx.api.operations[o]));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #name<'a> {
+            pub(crate) client: &'a #root::Client,
+        }
+
+        impl<'a> #name<'a> {
+            #(#children)*
+            #(#ops)*
+        }
+    }
+}
+
+fn accessor_chain(ctx: &Ctx<'_>, r: &Resource) -> String {
+    let mut chain = Vec::new();
+    for depth in 1..=r.path.len() {
+        let prefix = &r.path[..depth];
+        if let Some(res) = ctx.api.resources.iter().find(|x| x.path == prefix) {
+            chain.push(format!("{}()", res.accessor));
+        }
+    }
+    format!("client.{}", chain.join("."))
+}
+
+/// The result type an operation's request yields.
+fn result_ty(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
+    let t = match op.response.kind {
+        ResponseKind::Empty => quote!(()),
+        _ => ctx.ty(&op.response.ty),
+    };
+    if op.response.nullable && op.response.kind != ResponseKind::Empty {
+        quote!(::std::option::Option<#t>)
+    } else {
+        t
+    }
+}
+
+fn endpoint_doc(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
+    let mut text = String::new();
+    match (&op.docs.summary, &op.docs.description) {
+        (Some(s), Some(d)) if s.trim() != d.trim() => {
+            text.push_str(&format!("{}\n\n{}", s.trim(), d.trim()))
+        }
+        (Some(s), _) => text.push_str(s.trim()),
+        (None, Some(d)) => text.push_str(d.trim()),
+        (None, None) => text.push_str(&format!("`{} {}`", op.method, op.path)),
+    }
+    text.push_str(&format!(
+        "\n\n`{} {}` (operation `{}`).",
+        op.method, op.path, op.id
+    ));
+    match &op.security {
+        Some(kinds) if !kinds.is_empty() => {
+            let names: Vec<String> = kinds
+                .iter()
+                .map(|k| format!("`Credentials::{}`", ctx.api.auth.credentials[*k].variant))
+                .collect();
+            text.push_str(&format!(" Accepts {}.", names.join(" or ")));
+        }
+        None => text.push_str(" Sent without credentials."),
+        _ => {}
+    }
+    if op.pagination.is_some()
+        || matches!(op.response.ty, TypeRef::Array(_)) && op.response.kind != ResponseKind::Text
+    {
+        text.push_str(" Use `.pages()` or `.items()` on the request to stream every page.");
+    }
+    super::docs::text_attrs(&text)
+}
+
+fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
+    let root = &ctx.root;
+    let fn_name = ident(&op.fn_name);
+    let doc = endpoint_doc(ctx, op);
+    let deprecated = if op.docs.deprecated {
+        quote!(#[deprecated])
+    } else {
+        TokenStream::new()
+    };
+    let mut args: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .map(|p| {
+            let n = ident(&p.name);
+            if Ctx::is_string(&p.ty) {
+                quote!(#n: &str)
+            } else {
+                let t = ctx.ty(&p.ty);
+                quote!(#n: #t)
+            }
+        })
+        .collect();
+    let mut steps: Vec<TokenStream> = Vec::new();
+    for seg in &op.segments {
+        match seg {
+            Segment::Literal(text) => steps.push(quote!(parts.literal(#text);)),
+            Segment::Param(i) => {
+                let p = &op.path_params[*i];
+                let n = ident(&p.name);
+                let wire = &p.wire;
+                let style = style(ctx, p.style);
+                let explode = p.explode;
+                let value = if Ctx::is_string(&p.ty) {
+                    quote!(#n)
+                } else {
+                    quote!(&#n)
+                };
+                steps.push(quote!(parts.path_param(#wire, #value, #style, #explode);));
+            }
+        }
+    }
+    if let Some(p) = &op.params {
+        let t = ident(&p.name);
+        args.push(quote!(params: #root::params::#t));
+        steps.push(quote!(#root::request::WriteParams::write(params, &mut parts);));
+    } else if let Some(b) = &op.body {
+        let t = body_ty(ctx, b);
+        if b.required {
+            args.push(quote!(body: #t));
+            steps.push(write_body(ctx, b, quote!(&body)));
+        } else {
+            args.push(quote!(body: ::std::option::Option<#t>));
+            let call = write_body(ctx, b, quote!(body));
+            steps.push(quote!(if let ::std::option::Option::Some(body) = &body { #call }));
+        }
+    }
+    if op.security.is_some() {
+        steps.push(quote!(parts.authenticate();));
+    }
+    if let Some(p) = &op.pagination {
+        let paging = match p {
+            Pagination::PageNumber {
+                page_param,
+                total_pages,
+            } => {
+                quote!(#root::pagination::Paging::PageNumber { param: #page_param, total_pages: &[#(#total_pages),*] })
+            }
+            Pagination::Cursor { param, next } => {
+                quote!(#root::pagination::Paging::Cursor { param: #param, next: &[#(#next),*] })
+            }
+            Pagination::PageToken { param, next } => {
+                quote!(#root::pagination::Paging::PageToken { param: #param, next: &[#(#next),*] })
+            }
+        };
+        steps.push(quote!(parts.paginate(#paging);));
+    }
+    let result = result_ty(ctx, op);
+    let info = ctx.ty(&op.response.info);
+    let decoder = ident(match op.response.kind {
+        ResponseKind::Envelope => "decode_envelope",
+        ResponseKind::Json => "decode_json",
+        ResponseKind::Text => "decode_text",
+        ResponseKind::Bytes => "decode_bytes",
+        ResponseKind::Empty => "decode_empty",
+    });
+    let method = ident(&op.method);
+    quote! {
+        #doc
+        #deprecated
+        pub fn #fn_name(&self, #(#args),*) -> #root::Request<#result, #info> {
+            let mut parts = #root::request::RequestParts::new(::reqwest::Method::#method);
+            #(#steps)*
+            #root::Request::new(self.client, parts, #root::request::#decoder)
+        }
+    }
+}

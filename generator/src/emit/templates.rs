@@ -1,0 +1,263 @@
+//! Fixed-shape files rendered from `templates/` with minijinja.
+
+use minijinja::{Environment, UndefinedBehavior};
+use quote::quote;
+use serde_json::{Value, json};
+
+use super::OutputFile;
+use super::auth::{env_list, env_vars};
+use super::docs::sanitize;
+use super::params::call_path;
+use super::rust::{Ctx, ident};
+use crate::diagnostics::Error;
+use crate::ir::{Operation, TypeRef};
+
+/// Templates, compiled into the generator so it works from any directory.
+const TEMPLATES: &[(&str, &str, &str)] = &[
+    (
+        "Cargo.toml",
+        "Cargo.toml",
+        include_str!("../../../templates/Cargo.toml.j2"),
+    ),
+    (
+        "README.md",
+        "README.md",
+        include_str!("../../../templates/README.md.j2"),
+    ),
+    (
+        "lib.rs",
+        "src/lib.rs",
+        include_str!("../../../templates/lib.rs.j2"),
+    ),
+    (
+        "client.rs",
+        "src/client.rs",
+        include_str!("../../../templates/runtime/client.rs.j2"),
+    ),
+    (
+        "encoding.rs",
+        "src/encoding.rs",
+        include_str!("../../../templates/runtime/encoding.rs.j2"),
+    ),
+    (
+        "error.rs",
+        "src/error.rs",
+        include_str!("../../../templates/runtime/error.rs.j2"),
+    ),
+    (
+        "pagination.rs",
+        "src/pagination.rs",
+        include_str!("../../../templates/runtime/pagination.rs.j2"),
+    ),
+    (
+        "request.rs",
+        "src/request.rs",
+        include_str!("../../../templates/runtime/request.rs.j2"),
+    ),
+];
+
+fn environment() -> Result<Environment<'static>, Error> {
+    let mut env = Environment::new();
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|e| Error::Template {
+            name: "syntax".into(),
+            message: e.to_string(),
+        })?;
+    env.set_syntax(syntax);
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    for (name, _, source) in TEMPLATES {
+        env.add_template(name, source)
+            .map_err(|e| Error::Template {
+                name: (*name).to_owned(),
+                message: e.to_string(),
+            })?;
+    }
+    Ok(env)
+}
+
+/// Renders every fixed-shape file of the crate.
+pub fn render_crate(ctx: &Ctx<'_>) -> Result<Vec<OutputFile>, Error> {
+    let env = environment()?;
+    let context = minijinja::Value::from(minijinja::value::Serde(context(ctx)?));
+    TEMPLATES
+        .iter()
+        .map(|(name, path, _)| {
+            let template = env.get_template(name).map_err(|e| Error::Template {
+                name: (*name).to_owned(),
+                message: e.to_string(),
+            })?;
+            let mut contents = template.render(&context).map_err(|e| Error::Template {
+                name: (*name).to_owned(),
+                message: format!("{e:#}"),
+            })?;
+            if path.ends_with(".rs") {
+                contents.insert_str(0, super::rust::HEADER);
+            }
+            Ok(OutputFile {
+                path: (*path).to_owned(),
+                contents,
+            })
+        })
+        .collect()
+}
+
+fn context(ctx: &Ctx<'_>) -> Result<Value, Error> {
+    let api = ctx.api;
+    let features: Vec<Value> = api
+        .features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let accessor = api
+                .resources
+                .iter()
+                .find(|r| r.path.len() == 1 && r.feature == Some(i))
+                .map(|r| r.accessor.clone())
+                .unwrap_or_else(|| f.name.clone());
+            json!({ "name": f.name, "accessor": accessor })
+        })
+        .collect();
+    let credentials: Vec<Value> = api
+        .auth
+        .credentials
+        .iter()
+        .map(|c| {
+            let env = env_vars(ctx, c)
+                .map(|vars| {
+                    vars.iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                })
+                .unwrap_or_else(|| "(none)".into());
+            json!({ "variant": c.variant, "method": c.method, "env": env })
+        })
+        .collect();
+    let operations: Vec<Value> = api
+        .operations
+        .iter()
+        .map(|op| {
+            json!({
+                "method": op.method,
+                "path": op.path.replace('|', "\\|"),
+                "call": format!("{}(..)", call_path(ctx, op)),
+                "summary": table_cell(op.docs.summary.as_deref().or(op.docs.description.as_deref()).unwrap_or("")),
+            })
+        })
+        .collect();
+    let envelope = api.envelope.as_ref().map(|e| {
+        json!({
+            "result": e.result,
+            "success": e.success,
+            "errors": e.errors,
+            "messages": e.messages,
+            "result_info": e.result_info,
+        })
+    });
+    Ok(json!({
+        "root": ctx.root.to_string().replace(' ', ""),
+        "package": api.krate.package,
+        "lib": api.krate.lib,
+        "version": api.krate.version,
+        "description": toml_string(&api.krate.description),
+        "license": toml_string(&api.krate.license),
+        "title": table_cell(&api.krate.title),
+        "api_version": table_cell(&api.krate.api_version),
+        "base_url": rust_string(&api.client.base_url),
+        "base_url_env": api.client.base_url_env,
+        "request_id_header": api.client.request_id_header,
+        "max_retries": api.client.max_retries,
+        "timeout_secs": api.client.timeout_secs,
+        "envelope": envelope,
+        "uses": { "chrono": api.uses.chrono, "form": api.uses.form, "multipart": api.uses.multipart },
+        "gated": api.gated,
+        "default_full": api.default_full,
+        "features": features,
+        "credentials": credentials,
+        "env_list": env_list(ctx),
+        "operations": operations,
+        "paginated": api.operations.iter().any(|o| o.pagination.is_some()),
+        "example": example(ctx)?,
+    }))
+}
+
+/// Text safe inside a Markdown table cell (and as rustdoc).
+fn table_cell(text: &str) -> String {
+    let first = sanitize(text).lines().next().unwrap_or_default().to_owned();
+    first.replace('|', "\\|")
+}
+
+/// Text safe inside a TOML basic string.
+fn toml_string(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+}
+
+/// Text safe inside a Rust string literal.
+fn rust_string(text: &str) -> String {
+    toml_string(text)
+}
+
+/// The README's usage example: build a client from the environment and
+/// call the first operation that needs no arguments beyond strings.
+fn example(ctx: &Ctx<'_>) -> Result<String, Error> {
+    let lib = ident(&ctx.api.krate.lib);
+    let call = ctx.api.operations.iter().find(|op| simple(op)).map(|op| {
+        let mut chain = quote!(client);
+        for step in call_path(ctx, op).trim_start_matches("client.").split('.') {
+            let name = ident(step.trim_end_matches("()"));
+            if step.ends_with("()") {
+                chain = quote!(#chain.#name());
+            } else {
+                let args = op.path_params.iter().map(|p| {
+                    let placeholder = format!("<{}>", p.wire);
+                    quote!(#placeholder)
+                });
+                let params = op
+                    .params
+                    .as_ref()
+                    .map(|_| quote!(::std::default::Default::default()));
+                let args: Vec<_> = args.chain(params).collect();
+                chain = quote!(#chain.#name(#(#args),*));
+            }
+        }
+        quote! {
+            let result = #chain.await?;
+            println!("{result:?}");
+        }
+    });
+    let file = quote! {
+        use #lib::{Client, Error};
+
+        async fn example() -> Result<(), Error> {
+            let client = Client::from_env()?;
+            #call
+            Ok(())
+        }
+    };
+    let parsed: syn::File = syn::parse2(file).map_err(|e| Error::InvalidOutput {
+        file: "README.md".into(),
+        message: e.to_string(),
+    })?;
+    Ok(prettyplease::unparse(&parsed))
+}
+
+/// Whether an operation can be called with placeholder strings and default
+/// params.
+fn simple(op: &Operation) -> bool {
+    op.method == "GET"
+        && op.path_params.iter().all(|p| p.ty == TypeRef::String)
+        && op
+            .params
+            .as_ref()
+            .is_none_or(|p| p.fields.iter().all(|f| !f.required))
+        && op.body.is_none()
+}

@@ -1,0 +1,288 @@
+//! Whole-model passes over the type graph: boxing recursive containment,
+//! marking request types, assigning types to cargo features, and noting
+//! which optional runtime pieces are used.
+
+use std::collections::BTreeSet;
+
+use super::{BodyMedia, Feature, Operation, TypeDef, TypeId, TypeKind, TypeRef, Uses};
+
+/// Named types a use-site type mentions, at any depth.
+fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => named_in(inner, out),
+        _ => {}
+    }
+}
+
+/// Named types a type is stored inline with (not behind `Vec`/`BTreeMap`),
+/// as `(slot, target)` where slot indexes fields or variants.
+fn inline_edges(def: &TypeDef) -> Vec<(usize, TypeId)> {
+    let direct = |ty: &TypeRef| match ty {
+        TypeRef::Named(id) => Some(*id),
+        _ => None,
+    };
+    match &def.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| direct(&f.ty).map(|t| (i, t)))
+            .collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| direct(&v.ty).map(|t| (i, t)))
+            .collect(),
+        TypeKind::Newtype(ty) => direct(ty).map(|t| vec![(0, t)]).unwrap_or_default(),
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// Every type another type mentions (for reachability).
+fn all_edges(def: &TypeDef) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    match &def.kind {
+        TypeKind::Struct(s) => {
+            for f in &s.fields {
+                named_in(&f.ty, &mut out);
+            }
+            if let Some((_, a)) = &s.additional {
+                named_in(a, &mut out);
+            }
+        }
+        TypeKind::Union(u) => {
+            for v in &u.variants {
+                named_in(&v.ty, &mut out);
+            }
+        }
+        TypeKind::Newtype(ty) => named_in(ty, &mut out),
+        TypeKind::Enum(_) => {}
+    }
+    out
+}
+
+/// Boxes every containment edge that closes a cycle, found by an iterative
+/// depth-first search (a back edge to a type on the stack is boxed), so no
+/// struct or enum has infinite size. Types are visited in creation order,
+/// which is document order, so the result is stable.
+pub fn box_cycles(types: &mut [TypeDef]) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Active,
+        Done,
+    }
+    let edges: Vec<Vec<(usize, TypeId)>> = types.iter().map(inline_edges).collect();
+    let mut state = vec![State::New; types.len()];
+    let mut to_box: Vec<(usize, usize)> = Vec::new();
+    for root in 0..types.len() {
+        if state[root] != State::New {
+            continue;
+        }
+        state[root] = State::Active;
+        let mut stack = vec![(root, 0usize)];
+        while let Some((node, next)) = stack.last_mut() {
+            let node = *node;
+            if let Some(&(slot, target)) = edges[node].get(*next) {
+                *next += 1;
+                match state[target.0] {
+                    State::Active => to_box.push((node, slot)),
+                    State::New => {
+                        state[target.0] = State::Active;
+                        stack.push((target.0, 0));
+                    }
+                    State::Done => {}
+                }
+            } else {
+                state[node] = State::Done;
+                stack.pop();
+            }
+        }
+    }
+    for (node, slot) in to_box {
+        match &mut types[node].kind {
+            TypeKind::Struct(s) => s.fields[slot].boxed = true,
+            TypeKind::Union(u) => u.variants[slot].boxed = true,
+            TypeKind::Newtype(_) | TypeKind::Enum(_) => {}
+        }
+    }
+}
+
+/// Types reachable from the given roots.
+fn reachable(types: &[TypeDef], roots: Vec<TypeId>) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack = roots;
+    while let Some(id) = stack.pop() {
+        if seen.insert(id) {
+            stack.extend(all_edges(&types[id.0]));
+        }
+    }
+    seen
+}
+
+/// Named types an operation's request mentions.
+fn request_roots(op: &Operation) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    for p in &op.path_params {
+        named_in(&p.ty, &mut out);
+    }
+    for p in op.params.iter().flat_map(|p| &p.fields) {
+        named_in(&p.ty, &mut out);
+    }
+    if let Some(b) = &op.body {
+        named_in(&b.ty, &mut out);
+    }
+    out
+}
+
+/// Named types an operation mentions anywhere.
+fn operation_roots(op: &Operation) -> Vec<TypeId> {
+    let mut out = request_roots(op);
+    named_in(&op.response.ty, &mut out);
+    named_in(&op.response.info, &mut out);
+    out
+}
+
+/// Marks types that can appear in a request; they get constructors.
+pub fn mark_request_types(types: &mut [TypeDef], ops: &[Operation]) {
+    let roots = ops.iter().flat_map(request_roots).collect();
+    for id in reachable(types, roots) {
+        types[id.0].in_request = true;
+    }
+}
+
+/// A type used by the operations of exactly one feature belongs to it;
+/// types shared between features stay outside any feature.
+pub fn assign_features(types: &mut [TypeDef], ops: &[Operation], features: &[Feature]) {
+    if features.is_empty() {
+        return;
+    }
+    let mut owners: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); types.len()];
+    for f in 0..features.len() {
+        let roots = ops
+            .iter()
+            .filter(|o| o.feature == Some(f))
+            .flat_map(operation_roots)
+            .collect();
+        for id in reachable(types, roots) {
+            owners[id.0].insert(f);
+        }
+    }
+    for (def, owner) in types.iter_mut().zip(owners) {
+        def.feature = match owner.len() {
+            1 => owner.into_iter().next(),
+            _ => None,
+        };
+    }
+}
+
+fn mentions_dates(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Date | TypeRef::DateTime => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => mentions_dates(inner),
+        _ => false,
+    }
+}
+
+/// Which optional runtime pieces the model needs.
+pub fn uses(types: &[TypeDef], ops: &[Operation]) -> Uses {
+    let mut all: Vec<&TypeRef> = Vec::new();
+    for def in types {
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                all.extend(s.fields.iter().map(|f| &f.ty));
+                all.extend(s.additional.iter().map(|(_, t)| t));
+            }
+            TypeKind::Union(u) => all.extend(u.variants.iter().map(|v| &v.ty)),
+            TypeKind::Newtype(t) => all.push(t),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    for op in ops {
+        all.extend(op.path_params.iter().map(|p| &p.ty));
+        all.extend(
+            op.params
+                .iter()
+                .flat_map(|p| p.fields.iter().map(|f| &f.ty)),
+        );
+        all.extend(op.body.iter().map(|b| &b.ty));
+        all.push(&op.response.ty);
+    }
+    Uses {
+        chrono: all.into_iter().any(mentions_dates),
+        form: ops
+            .iter()
+            .any(|o| o.body.as_ref().is_some_and(|b| b.media == BodyMedia::Form)),
+        multipart: ops.iter().any(|o| {
+            o.body
+                .as_ref()
+                .is_some_and(|b| b.media == BodyMedia::Multipart)
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Docs, Field, Struct};
+
+    fn strukt(name: &str, fields: Vec<TypeRef>) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            pointer: String::new(),
+            docs: Docs::default(),
+            kind: TypeKind::Struct(Struct {
+                fields: fields
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, ty)| Field {
+                        name: format!("f{i}"),
+                        setter: format!("f{i}"),
+                        wire: format!("f{i}"),
+                        ty,
+                        required: false,
+                        nullable: false,
+                        boxed: false,
+                        docs: Docs::default(),
+                    })
+                    .collect(),
+                additional: None,
+            }),
+            in_request: false,
+            feature: None,
+        }
+    }
+
+    fn boxed(def: &TypeDef) -> Vec<bool> {
+        match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| f.boxed).collect(),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn self_reference_is_boxed_but_vec_is_not() {
+        let mut types = vec![strukt(
+            "A",
+            vec![
+                TypeRef::Named(TypeId(0)),
+                TypeRef::Array(Box::new(TypeRef::Named(TypeId(0)))),
+            ],
+        )];
+        box_cycles(&mut types);
+        assert_eq!(boxed(&types[0]), vec![true, false]);
+    }
+
+    #[test]
+    fn mutual_recursion_boxes_one_edge() {
+        let mut types = vec![
+            strukt("A", vec![TypeRef::Named(TypeId(1))]),
+            strukt("B", vec![TypeRef::Named(TypeId(0))]),
+        ];
+        box_cycles(&mut types);
+        assert_eq!(boxed(&types[0]), vec![false]);
+        assert_eq!(boxed(&types[1]), vec![true]);
+    }
+}

@@ -1,0 +1,125 @@
+//! An OpenAPI 3.0 to async Rust client generator.
+//!
+//! The pipeline runs in one direction, one module per stage:
+//! [`load`] reads the document, [`validate`] checks what the typed model
+//! cannot, [`ir`] decides every name and type, [`emit`] renders Rust and
+//! fixed-shape files, and [`write`](mod@write) puts them on disk atomically.
+//!
+//! ```no_run
+//! let spec = std::path::Path::new("spec/openapi.yaml");
+//! let (config, _) = generator::Config::discover(spec)?;
+//! let generated = generator::generate(spec, &config)?;
+//! generator::write::write(std::path::Path::new("generated"), &generated.files)?;
+//! # Ok::<(), generator::Error>(())
+//! ```
+
+pub mod config;
+pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod load;
+mod locate;
+pub mod validate;
+pub mod write;
+
+use std::path::Path;
+
+pub use config::Config;
+pub use diagnostics::{Diagnostic, Error, Severity};
+pub use emit::OutputFile;
+
+/// What one generation run produced.
+#[derive(Debug)]
+pub struct Generated {
+    /// The files of the crate, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Warnings about degraded constructs, each with a JSON pointer.
+    pub warnings: Vec<Diagnostic>,
+    /// Counts for the summary line.
+    pub stats: Stats,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Operations emitted.
+    pub operations: usize,
+    /// Operations in the document.
+    pub operations_in_spec: usize,
+    /// Named model types emitted.
+    pub types: usize,
+    /// Params builders emitted.
+    pub params: usize,
+}
+
+/// Runs the whole pipeline on the spec at `path`, in memory.
+pub fn generate(path: &Path, config: &Config) -> Result<Generated, Error> {
+    let doc = load::load(path)?;
+    generate_document(&doc, config)
+}
+
+/// Generates the client as one Rust source file to `include!` from a
+/// `build.rs` output, at `module_path` (e.g. `crate::api`).
+///
+/// ```no_run
+/// // build.rs
+/// let spec = std::path::Path::new("api/openapi.yaml");
+/// println!("cargo:rerun-if-changed={}", spec.display());
+/// let code = generator::generate_module(spec, &generator::Config::default(), "crate::api")
+///     .unwrap_or_else(|e| panic!("{e}"));
+/// let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("api.rs");
+/// std::fs::write(out, code).unwrap();
+/// // src/lib.rs: pub mod api { include!(concat!(env!("OUT_DIR"), "/api.rs")); }
+/// ```
+pub fn generate_module(path: &Path, config: &Config, module_path: &str) -> Result<String, Error> {
+    let doc = load::load(path)?;
+    let (mut api, _) = build_api(&doc, config)?;
+    // Cargo features belong to the including crate, not to the module.
+    api.gated = false;
+    emit::emit_module(&api, module_path)
+}
+
+fn build_api(doc: &load::Document, config: &Config) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
+    let mut diagnostics = validate::validate(doc);
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        diagnostics.retain(|d| d.severity == Severity::Error);
+        return Err(invalid(doc, diagnostics));
+    }
+    let (api, ir_warnings) = ir::build(doc, config).map_err(|errors| invalid(doc, errors))?;
+    diagnostics.extend(ir_warnings);
+    Ok((api, diagnostics))
+}
+
+/// Runs validation, IR and emission on an already loaded document.
+pub fn generate_document(doc: &load::Document, config: &Config) -> Result<Generated, Error> {
+    let (api, diagnostics) = build_api(doc, config)?;
+    let files = emit::emit(&api)?;
+    let stats = Stats {
+        operations: api.operations.len(),
+        operations_in_spec: validate::operations(&doc.api).count(),
+        types: api.types.len(),
+        params: api.operations.iter().filter(|o| o.params.is_some()).count(),
+    };
+    Ok(Generated {
+        files,
+        warnings: locate_all(doc, diagnostics),
+        stats,
+    })
+}
+
+fn invalid(doc: &load::Document, diagnostics: Vec<Diagnostic>) -> Error {
+    Error::Invalid {
+        file: doc.path.clone(),
+        diagnostics: locate_all(doc, diagnostics),
+    }
+}
+
+/// Fills in line and column of each diagnostic.
+pub fn locate_all(doc: &load::Document, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    for d in &mut diagnostics {
+        if d.position.is_none() {
+            d.position = locate::position(&doc.text, &d.pointer);
+        }
+    }
+    diagnostics
+}

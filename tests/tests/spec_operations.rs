@@ -1,0 +1,128 @@
+//! `spec/openapi.yaml` must describe every operation of the organizations,
+//! accounts and audit APIs: the 41 the official SDK documents name, and the
+//! 8 more the real API has. An accidental deletion fails here.
+
+use std::collections::BTreeSet;
+
+const SDK_OPERATIONS: &[&str] = &[
+    "GET /accounts",
+    "POST /accounts",
+    "GET /accounts/{account_id}",
+    "PUT /accounts/{account_id}",
+    "DELETE /accounts/{account_id}",
+    "GET /accounts/{account_id}/logs/audit",
+    "GET /accounts/{account_id}/members",
+    "POST /accounts/{account_id}/members",
+    "GET /accounts/{account_id}/members/{member_id}",
+    "PUT /accounts/{account_id}/members/{member_id}",
+    "DELETE /accounts/{account_id}/members/{member_id}",
+    "GET /accounts/{account_id}/organizations",
+    "GET /accounts/{account_id}/profile",
+    "PUT /accounts/{account_id}/profile",
+    "GET /accounts/{account_id}/roles",
+    "GET /accounts/{account_id}/roles/{role_id}",
+    "GET /accounts/{account_id}/subscriptions",
+    "POST /accounts/{account_id}/subscriptions",
+    "PUT /accounts/{account_id}/subscriptions/{subscription_identifier}",
+    "DELETE /accounts/{account_id}/subscriptions/{subscription_identifier}",
+    "GET /accounts/{account_id}/tokens",
+    "POST /accounts/{account_id}/tokens",
+    "GET /accounts/{account_id}/tokens/{token_id}",
+    "PUT /accounts/{account_id}/tokens/{token_id}",
+    "DELETE /accounts/{account_id}/tokens/{token_id}",
+    "PUT /accounts/{account_id}/tokens/{token_id}/value",
+    "GET /accounts/{account_id}/tokens/permission_groups",
+    "GET /accounts/{account_id}/tokens/verify",
+    "GET /organizations",
+    "POST /organizations",
+    "GET /organizations/{organization_id}",
+    "PUT /organizations/{organization_id}",
+    "DELETE /organizations/{organization_id}",
+    "GET /organizations/{organization_id}/accounts",
+    "GET /organizations/{organization_id}/logs/audit",
+    "GET /organizations/{organization_id}/members",
+    "POST /organizations/{organization_id}/members",
+    "GET /organizations/{organization_id}/members/{member_id}",
+    "DELETE /organizations/{organization_id}/members/{member_id}",
+    "GET /organizations/{organization_id}/profile",
+    "PUT /organizations/{organization_id}/profile",
+];
+
+const BEYOND_SDK: &[&str] = &[
+    "POST /accounts/move",
+    "GET /accounts/{account_id}/logs/audit/{id}/history",
+    "GET /accounts/{account_id}/logs/audit/product_categories",
+    "POST /accounts/{account_id}/subscriptions/{subscription_identifier}/action/append",
+    "GET /organizations/{organization_id}/billable/usage",
+    "GET /organizations/{organization_id}/logs/audit/{id}/history",
+    "POST /organizations/{organization_id}/members:batchCreate",
+    "GET /organizations/{organization_id}/shares",
+];
+
+fn spec_operations() -> (BTreeSet<String>, Vec<(String, openapiv3::Operation)>) {
+    let text = std::fs::read_to_string(tests::workspace().join("spec/openapi.yaml"))
+        .expect("spec is readable");
+    let api: openapiv3::OpenAPI = serde_yaml::from_str(&text).expect("spec parses as OpenAPI 3.0");
+    assert!(
+        api.openapi.starts_with("3.0."),
+        "spec must be OpenAPI 3.0.x, is {}",
+        api.openapi
+    );
+    let mut keys = BTreeSet::new();
+    let mut ops = Vec::new();
+    for (path, item) in &api.paths.paths {
+        let item = item.as_item().expect("path items are inline");
+        for (method, op) in item.iter() {
+            let key = format!("{} {path}", method.to_uppercase());
+            assert!(keys.insert(key.clone()), "{key} appears twice");
+            ops.push((key, op.clone()));
+        }
+    }
+    (keys, ops)
+}
+
+#[test]
+fn every_sdk_operation_is_described() {
+    assert_eq!(SDK_OPERATIONS.len(), 41);
+    let (keys, _) = spec_operations();
+    let missing: Vec<&&str> = SDK_OPERATIONS
+        .iter()
+        .filter(|k| !keys.contains(**k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "missing from spec/openapi.yaml: {missing:?}"
+    );
+}
+
+#[test]
+fn operations_beyond_the_sdk_are_described() {
+    let (keys, _) = spec_operations();
+    let missing: Vec<&&str> = BEYOND_SDK.iter().filter(|k| !keys.contains(**k)).collect();
+    assert!(
+        missing.is_empty(),
+        "missing from spec/openapi.yaml: {missing:?}"
+    );
+    assert_eq!(
+        keys.len(),
+        SDK_OPERATIONS.len() + BEYOND_SDK.len(),
+        "unexpected operations: {keys:?}"
+    );
+}
+
+#[test]
+fn every_operation_has_id_tag_and_summary() {
+    let (_, ops) = spec_operations();
+    let mut ids = BTreeSet::new();
+    for (key, op) in ops {
+        let id = op
+            .operation_id
+            .unwrap_or_else(|| panic!("{key} has no operationId"));
+        assert!(ids.insert(id.clone()), "operationId {id} is used twice");
+        assert_eq!(op.tags.len(), 1, "{key} should have exactly one tag");
+        assert!(
+            op.summary.is_some_and(|s| !s.trim().is_empty()),
+            "{key} has no summary"
+        );
+    }
+}
