@@ -246,11 +246,13 @@ mod tests {
                         nullable: false,
                         boxed: false,
                         docs: Docs::default(),
+                        constraints: Default::default(),
                     })
                     .collect(),
                 additional: None,
             }),
             in_request: false,
+            example: None,
             feature: None,
         }
     }

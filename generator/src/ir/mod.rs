@@ -163,6 +163,8 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Whether a request may contain it (it then gets a constructor).
     pub in_request: bool,
+    /// An example value of the whole type, from the spec.
+    pub example: Option<serde_json::Value>,
     /// Owning feature, or `None` when shared.
     pub feature: Option<usize>,
 }
@@ -176,6 +178,40 @@ pub struct Docs {
     pub description: Option<String>,
     /// Marked deprecated in the spec.
     pub deprecated: bool,
+}
+
+/// What the spec says about valid values at a use site, beyond the type:
+/// used to document parameters and to build conformance requests.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// An example value from the spec.
+    pub example: Option<serde_json::Value>,
+    /// The default value from the spec.
+    pub default: Option<serde_json::Value>,
+    /// Allowed values of a primitive (named enums list theirs in the type).
+    pub allowed: Vec<serde_json::Value>,
+    /// `format`.
+    pub format: Option<String>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minimum` (exclusive when `exclusive_minimum`).
+    pub minimum: Option<f64>,
+    /// `maximum` (exclusive when `exclusive_maximum`).
+    pub maximum: Option<f64>,
+    /// `exclusiveMinimum`.
+    pub exclusive_minimum: bool,
+    /// `exclusiveMaximum`.
+    pub exclusive_maximum: bool,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// Constraints of array items.
+    pub items: Option<Box<Constraints>>,
 }
 
 /// The shape of a named type.
@@ -220,6 +256,8 @@ pub struct Field {
     pub boxed: bool,
     /// Documentation.
     pub docs: Docs,
+    /// Valid values.
+    pub constraints: Constraints,
 }
 
 impl Field {
@@ -427,6 +465,8 @@ pub struct Param {
     pub explode: bool,
     /// Documentation.
     pub docs: Docs,
+    /// Valid values.
+    pub constraints: Constraints,
 }
 
 /// The params struct of an operation.
@@ -466,6 +506,9 @@ pub struct Body {
     pub required: bool,
     /// Documentation.
     pub docs: Docs,
+    /// An example body from the spec (media type `example`, or the first of
+    /// `examples`).
+    pub example: Option<serde_json::Value>,
 }
 
 /// How a successful response decodes.

@@ -359,6 +359,7 @@ fn param(
                     ty: TypeRef::String,
                     nullable: false,
                     docs: Docs::default(),
+                    constraints: Default::default(),
                 },
             }
         }
@@ -383,6 +384,14 @@ fn param(
             summary: None,
             description: data.description.clone().or(resolved.docs.description),
             deprecated: data.deprecated.unwrap_or(false),
+        },
+        constraints: super::Constraints {
+            example: data
+                .example
+                .clone()
+                .or_else(|| first_example(&data.examples))
+                .or(resolved.constraints.example.clone()),
+            ..resolved.constraints
         },
     }
 }
@@ -501,7 +510,20 @@ fn request_body(
         ty,
         required: rb.required,
         docs,
+        example: content
+            .example
+            .clone()
+            .or_else(|| first_example(&content.examples)),
     }))
+}
+
+/// The value of the first inline entry of an `examples` map.
+fn first_example(
+    examples: &indexmap::IndexMap<String, ReferenceOr<openapiv3::Example>>,
+) -> Option<serde_json::Value> {
+    examples
+        .values()
+        .find_map(|e| e.as_item().and_then(|e| e.value.clone()))
 }
 
 /// One successful response's decoding.

@@ -24,8 +24,8 @@ use openapiv3::{
 
 use super::names::{self, Namespace};
 use super::{
-    Docs, EnumVariant, Field, FloatKind, IntKind, StringEnum, Struct, TypeDef, TypeId, TypeKind,
-    TypeRef, Union, UnionVariant,
+    Constraints, Docs, EnumVariant, Field, FloatKind, IntKind, StringEnum, Struct, TypeDef, TypeId,
+    TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::diagnostics::{Diagnostic, child};
 use crate::load::Document;
@@ -41,6 +41,8 @@ pub struct Resolved {
     pub nullable: bool,
     /// Documentation of the schema, for the use site (field, parameter).
     pub docs: Docs,
+    /// Valid values, for the use site.
+    pub constraints: Constraints,
 }
 
 impl Resolved {
@@ -49,6 +51,14 @@ impl Resolved {
             ty,
             nullable: false,
             docs: Docs::default(),
+            constraints: Constraints::default(),
+        }
+    }
+
+    fn typed(ty: TypeRef, nullable: bool) -> Self {
+        Self {
+            nullable,
+            ..Self::plain(ty)
         }
     }
 }
@@ -363,6 +373,7 @@ impl<'a> TypeSpace<'a> {
                         docs,
                         kind,
                         in_request: false,
+                        example: schema.schema_data.example.clone(),
                         feature: None,
                     },
                 );
@@ -393,17 +404,16 @@ impl<'a> TypeSpace<'a> {
                         docs,
                         kind,
                         in_request: false,
+                        example: schema.schema_data.example.clone(),
                         feature: None,
                     },
                 );
                 TypeRef::Named(id)
             }
         };
-        Some(Resolved {
-            ty: result,
-            nullable,
-            docs: Docs::default(),
-        })
+        let mut resolved = Resolved::typed(result, nullable);
+        resolved.constraints = constraints_of(schema);
+        Some(resolved)
     }
 
     fn string_enum(&mut self, values: Vec<String>, _at: &str) -> TypeKind {
@@ -454,11 +464,7 @@ impl<'a> TypeSpace<'a> {
         let variants_at = child(at, keyword);
         match kept.len() {
             0 => {
-                return Some(Resolved {
-                    ty: TypeRef::Json,
-                    nullable,
-                    docs: Docs::default(),
-                });
+                return Some(Resolved::typed(TypeRef::Json, nullable));
             }
             1 => {
                 let (i, v, _) = &kept[0];
@@ -489,20 +495,13 @@ impl<'a> TypeSpace<'a> {
                         docs: docs_of(outer),
                         kind,
                         in_request: false,
+                        example: outer.schema_data.example.clone(),
                         feature: None,
                     },
                 );
-                return Some(Resolved {
-                    ty: TypeRef::Named(id),
-                    nullable,
-                    docs: Docs::default(),
-                });
+                return Some(Resolved::typed(TypeRef::Named(id), nullable));
             }
-            return Some(Resolved {
-                ty: TypeRef::String,
-                nullable,
-                docs: Docs::default(),
-            });
+            return Some(Resolved::typed(TypeRef::String, nullable));
         }
         let id = self.allocate(reference);
         let name = self.take_name(choice);
@@ -558,14 +557,11 @@ impl<'a> TypeSpace<'a> {
                     other,
                 }),
                 in_request: false,
+                example: outer.schema_data.example.clone(),
                 feature: None,
             },
         );
-        Some(Resolved {
-            ty: TypeRef::Named(id),
-            nullable,
-            docs: Docs::default(),
-        })
+        Some(Resolved::typed(TypeRef::Named(id), nullable))
     }
 
     fn build_struct(&mut self, parts: &ObjectParts, name: &str) -> Struct {
@@ -588,6 +584,7 @@ impl<'a> TypeSpace<'a> {
                 nullable: resolved.nullable,
                 boxed: false,
                 docs,
+                constraints: resolved.constraints,
             });
         }
         let additional = match &parts.additional {
@@ -605,6 +602,7 @@ impl<'a> TypeSpace<'a> {
         let hint = choice.hint();
         let nullable = is_nullable(schema);
         let docs = docs_of(schema);
+        let mut constraints = constraints_of(schema);
         let ty = match Shape::of(schema) {
             Shape::Str { format, .. } => match format.as_deref() {
                 Some("date-time") => TypeRef::DateTime,
@@ -626,6 +624,7 @@ impl<'a> TypeSpace<'a> {
                 Some(items) => {
                     let item =
                         self.resolve_boxed(items, &format!("{hint}Item"), &child(at, "items"));
+                    constraints.items = Some(Box::new(item.constraints));
                     TypeRef::Array(Box::new(item.ty))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
@@ -644,6 +643,9 @@ impl<'a> TypeSpace<'a> {
                     r.nullable |= nullable;
                     if r.docs.description.is_none() {
                         r.docs = docs;
+                    }
+                    if r.constraints.example.is_none() {
+                        r.constraints.example = constraints.example;
                     }
                     return r;
                 }
@@ -667,7 +669,12 @@ impl<'a> TypeSpace<'a> {
             }
             Shape::Any => TypeRef::Json,
         };
-        Resolved { ty, nullable, docs }
+        Resolved {
+            ty,
+            nullable,
+            docs,
+            constraints,
+        }
     }
 
     /// The schema behind a schema-or-reference.
@@ -760,6 +767,7 @@ impl<'a> TypeSpace<'a> {
                     other,
                 }),
                 in_request: false,
+                example: None,
                 feature: None,
             },
         );
@@ -1081,4 +1089,90 @@ fn variant_label(v: &ReferenceOr<Schema>, target: Option<&Schema>, index: usize)
         Shape::Object { .. } | Shape::AllOf(_) => "Object".into(),
         _ => format!("Variant{index}"),
     }
+}
+
+/// The value constraints a schema states directly.
+fn constraints_of(schema: &Schema) -> Constraints {
+    let mut c = Constraints {
+        example: schema.schema_data.example.clone(),
+        default: schema.schema_data.default.clone(),
+        ..Constraints::default()
+    };
+    let json = |v: Option<serde_json::Value>| v.unwrap_or(serde_json::Value::Null);
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(t)) => {
+            c.allowed = t
+                .enumeration
+                .iter()
+                .map(|v| json(v.clone().map(Into::into)))
+                .collect();
+            c.format = format_name(&t.format, |f| match f {
+                StringFormat::Date => "date",
+                StringFormat::DateTime => "date-time",
+                StringFormat::Password => "password",
+                StringFormat::Byte => "byte",
+                StringFormat::Binary => "binary",
+            });
+            c.pattern = t.pattern.clone();
+            c.min_length = t.min_length;
+            c.max_length = t.max_length;
+        }
+        SchemaKind::Type(Type::Integer(t)) => {
+            c.allowed = t
+                .enumeration
+                .iter()
+                .map(|v| json(v.map(Into::into)))
+                .collect();
+            c.format = format_name(&t.format, |f| match f {
+                IntegerFormat::Int32 => "int32",
+                IntegerFormat::Int64 => "int64",
+            });
+            c.minimum = t.minimum.map(|v| v as f64);
+            c.maximum = t.maximum.map(|v| v as f64);
+            c.exclusive_minimum = t.exclusive_minimum;
+            c.exclusive_maximum = t.exclusive_maximum;
+        }
+        SchemaKind::Type(Type::Number(t)) => {
+            c.allowed = t
+                .enumeration
+                .iter()
+                .map(|v| {
+                    json(
+                        v.and_then(serde_json::Number::from_f64)
+                            .map(serde_json::Value::Number),
+                    )
+                })
+                .collect();
+            c.minimum = t.minimum;
+            c.maximum = t.maximum;
+            c.exclusive_minimum = t.exclusive_minimum;
+            c.exclusive_maximum = t.exclusive_maximum;
+        }
+        SchemaKind::Type(Type::Boolean(t)) => {
+            c.allowed = t
+                .enumeration
+                .iter()
+                .map(|v| json(v.map(Into::into)))
+                .collect();
+        }
+        SchemaKind::Type(Type::Array(t)) => {
+            c.min_items = t.min_items;
+            c.max_items = t.max_items;
+        }
+        SchemaKind::Any(a) => {
+            c.allowed = a.enumeration.clone();
+            c.format = a.format.clone();
+            c.pattern = a.pattern.clone();
+            c.min_length = a.min_length;
+            c.max_length = a.max_length;
+            c.minimum = a.minimum;
+            c.maximum = a.maximum;
+            c.exclusive_minimum = a.exclusive_minimum.unwrap_or(false);
+            c.exclusive_maximum = a.exclusive_maximum.unwrap_or(false);
+            c.min_items = a.min_items;
+            c.max_items = a.max_items;
+        }
+        _ => {}
+    }
+    c
 }
