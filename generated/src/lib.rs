@@ -16,6 +16,8 @@ mod encoding;
 #[rustfmt::skip]
 mod error;
 #[rustfmt::skip]
+mod macros;
+#[rustfmt::skip]
 mod pagination;
 #[rustfmt::skip]
 mod request;

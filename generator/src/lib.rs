@@ -33,10 +33,21 @@ pub use emit::OutputFile;
 pub struct Generated {
     /// The files of the crate, sorted by path.
     pub files: Vec<OutputFile>,
-    /// Warnings about degraded constructs, each with a JSON pointer.
+    /// Warnings about degraded constructs, each with a JSON pointer. Their
+    /// line and column are filled in on request by [`Generated::locate`],
+    /// which costs a pass over the source.
     pub warnings: Vec<Diagnostic>,
     /// Counts for the summary line.
     pub stats: Stats,
+    /// The spec's text, to locate diagnostics by line and column.
+    source: String,
+}
+
+impl Generated {
+    /// Fills in the line and column of diagnostics from this run.
+    pub fn locate(&self, diagnostics: &mut [Diagnostic]) {
+        locate_in(&self.source, diagnostics);
+    }
 }
 
 /// Counts for the summary line.
@@ -102,7 +113,8 @@ pub fn generate_document(doc: &load::Document, config: &Config) -> Result<Genera
     };
     Ok(Generated {
         files,
-        warnings: locate_all(doc, diagnostics),
+        warnings: diagnostics,
+        source: doc.text.clone(),
         stats,
     })
 }
@@ -116,10 +128,16 @@ fn invalid(doc: &load::Document, diagnostics: Vec<Diagnostic>) -> Error {
 
 /// Fills in line and column of each diagnostic.
 pub fn locate_all(doc: &load::Document, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    for d in &mut diagnostics {
+    locate_in(&doc.text, &mut diagnostics);
+    diagnostics
+}
+
+fn locate_in(text: &str, diagnostics: &mut [Diagnostic]) {
+    let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+    let found = locate::positions(text, &pointers);
+    for (d, position) in diagnostics.iter_mut().zip(found) {
         if d.position.is_none() {
-            d.position = locate::position(&doc.text, &d.pointer);
+            d.position = position;
         }
     }
-    diagnostics
 }

@@ -3,6 +3,8 @@
 //! Only used when a diagnostic is reported, so the happy path never pays for
 //! it. JSON is valid YAML, so one event-based YAML parser serves both.
 
+use std::collections::HashMap;
+
 use saphyr_parser::{Event, Parser};
 
 use crate::diagnostics::{Position, unescape_token};
@@ -10,16 +12,35 @@ use crate::diagnostics::{Position, unescape_token};
 /// The position of the node (or, for mapping entries, of its key) that
 /// `pointer` designates, if it can be found.
 pub fn position(text: &str, pointer: &str) -> Option<Position> {
-    let target: Vec<String> = pointer
-        .strip_prefix('#')?
-        .split('/')
-        .skip(1)
-        .map(unescape_token)
-        .collect();
+    positions(text, &[pointer]).pop().flatten()
+}
+
+/// The positions of several pointers, found in one pass over the text.
+pub fn positions(text: &str, pointers: &[&str]) -> Vec<Option<Position>> {
+    let mut found: Vec<Option<Position>> = vec![None; pointers.len()];
+    let mut wanted: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    for (i, p) in pointers.iter().enumerate() {
+        if let Some(rest) = p.strip_prefix('#') {
+            let tokens = rest.split('/').skip(1).map(unescape_token).collect();
+            wanted.entry(tokens).or_default().push(i);
+        }
+    }
+    let mut remaining = wanted.len();
     let mut path: Vec<String> = Vec::new();
     let mut frames: Vec<Frame> = Vec::new();
+    let mut hit = |path: &[String], here: Position, remaining: &mut usize| {
+        if let Some(indices) = wanted.remove(path) {
+            for i in indices {
+                found[i] = Some(here);
+            }
+            *remaining -= 1;
+        }
+    };
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.ok()?;
+        if remaining == 0 {
+            break;
+        }
+        let Ok((event, span)) = event else { break };
         let here = Position {
             line: span.start.line(),
             column: span.start.col() + 1,
@@ -28,20 +49,18 @@ pub fn position(text: &str, pointer: &str) -> Option<Position> {
             Event::Scalar(value, ..) => {
                 if let Some(Frame::Map { awaiting_key: true }) = frames.last() {
                     path.push(value.into_owned());
-                    if path == target {
-                        return Some(here);
-                    }
+                    hit(&path, here, &mut remaining);
                     set_awaiting_key(&mut frames, false);
                     continue;
                 }
-                if enter_value(&mut path, &frames) && path == target {
-                    return Some(here);
+                if enter_value(&mut path, &frames) {
+                    hit(&path, here, &mut remaining);
                 }
                 leave_value(&mut path, &mut frames);
             }
             Event::Alias(_) => {
-                if enter_value(&mut path, &frames) && path == target {
-                    return Some(here);
+                if enter_value(&mut path, &frames) {
+                    hit(&path, here, &mut remaining);
                 }
                 leave_value(&mut path, &mut frames);
             }
@@ -51,8 +70,8 @@ pub fn position(text: &str, pointer: &str) -> Option<Position> {
                     // A complex key: give it an empty name and skip into it.
                     path.push(String::new());
                     set_awaiting_key(&mut frames, false);
-                } else if enter_value(&mut path, &frames) && path == target {
-                    return Some(here);
+                } else if enter_value(&mut path, &frames) {
+                    hit(&path, here, &mut remaining);
                 }
                 frames.push(match event {
                     Event::MappingStart(..) => Frame::Map { awaiting_key: true },
@@ -66,7 +85,7 @@ pub fn position(text: &str, pointer: &str) -> Option<Position> {
             _ => {}
         }
     }
-    None
+    found
 }
 
 #[derive(Debug)]
@@ -137,6 +156,19 @@ mod tests {
             })
         );
         assert_eq!(position(YAML, "#/nope"), None);
+    }
+
+    #[test]
+    fn finds_many_pointers_in_one_pass() {
+        let found = positions(YAML, &["#/paths/~1a~1{b}/get", "#/nope", "#/openapi"]);
+        assert_eq!(
+            found,
+            vec![
+                Some(Position { line: 4, column: 5 }),
+                None,
+                Some(Position { line: 1, column: 1 })
+            ]
+        );
     }
 
     #[test]

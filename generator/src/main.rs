@@ -107,20 +107,22 @@ fn run(args: &Args) -> Result<ExitCode, Error> {
     };
     let generated = generator::generate(&args.spec, &config)?;
     if args.deny_warnings && !generated.warnings.is_empty() {
+        let mut diagnostics: Vec<Diagnostic> = generated
+            .warnings
+            .iter()
+            .cloned()
+            .map(|d| Diagnostic {
+                severity: Severity::Error,
+                ..d
+            })
+            .collect();
+        generated.locate(&mut diagnostics);
         return Err(Error::Invalid {
             file: args.spec.clone(),
-            diagnostics: generated
-                .warnings
-                .iter()
-                .cloned()
-                .map(|d| Diagnostic {
-                    severity: Severity::Error,
-                    ..d
-                })
-                .collect(),
+            diagnostics,
         });
     }
-    print_warnings(&args.spec, &generated.warnings, args.verbose);
+    print_warnings(&args.spec, &generated, args.verbose);
     let s = generated.stats;
     let counts = format!(
         "{}/{} operations, {} types, {} params builders",
@@ -162,24 +164,29 @@ fn run(args: &Args) -> Result<ExitCode, Error> {
 }
 
 /// Prints warnings: all of them with `--verbose`, otherwise a few of each
-/// kind and a count per kind.
-fn print_warnings(file: &Path, warnings: &[Diagnostic], verbose: bool) {
-    if warnings.is_empty() {
+/// kind and a count per kind. Only printed warnings are located.
+fn print_warnings(file: &Path, generated: &generator::Generated, verbose: bool) {
+    if generated.warnings.is_empty() {
         return;
     }
     let mut by_kind: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-    for w in warnings {
+    for w in &generated.warnings {
         by_kind.entry(w.kind).or_default().push(w);
     }
-    for list in by_kind.values() {
-        let shown = if verbose {
-            list.len()
-        } else {
-            SHOWN_PER_KIND.min(list.len())
-        };
-        for w in &list[..shown] {
-            eprintln!("{}", w.display_in(file));
-        }
+    let mut shown: Vec<Diagnostic> = by_kind
+        .values()
+        .flat_map(|list| {
+            let n = if verbose {
+                list.len()
+            } else {
+                SHOWN_PER_KIND.min(list.len())
+            };
+            list[..n].iter().map(|d| (*d).clone())
+        })
+        .collect();
+    generated.locate(&mut shown);
+    for w in &shown {
+        eprintln!("{}", w.display_in(file));
     }
     eprintln!("warnings by kind:");
     for (kind, list) in &by_kind {

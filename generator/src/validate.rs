@@ -233,10 +233,10 @@ fn check_paths(api: &OpenAPI, raw: &Value, out: &mut Vec<Diagnostic>) {
         let mut dup = HashSet::new();
         for v in &vars {
             if !dup.insert(v) {
-                out.push(Diagnostic::error(
-                    "invalid-path-template",
+                out.push(Diagnostic::warning(
+                    "repeated-path-variable",
                     item_ptr.clone(),
-                    format!("path variable `{{{v}}}` appears more than once in `{path}`"),
+                    format!("path variable `{{{v}}}` appears more than once in `{path}`; every occurrence gets the same value"),
                 ));
             }
         }

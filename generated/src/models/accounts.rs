@@ -4,22 +4,22 @@
 /// A Cloudflare account.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Account {
-    /// When the account was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The account's identifier.
     pub id: ::std::string::String,
-    /// The `managed_by` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub managed_by: ::std::option::Option<crate::models::AccountManagedBy>,
     /// The account's name.
     pub name: ::std::string::String,
-    /// The `settings` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub settings: ::std::option::Option<crate::models::AccountSettings>,
     /// The `type` field.
     #[serde(rename = "type")]
     pub type_: crate::models::AccountType,
+    /// When the account was created.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The `managed_by` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub managed_by: ::std::option::Option<crate::models::AccountManagedBy>,
+    /// The `settings` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub settings: ::std::option::Option<crate::models::AccountSettings>,
 }
 impl Account {
     /// A `Account` with the required fields set.
@@ -30,12 +30,12 @@ impl Account {
         type_: impl ::std::convert::Into<crate::models::AccountType>,
     ) -> Self {
         Self {
-            created_on: ::std::option::Option::None,
             id: id.into(),
-            managed_by: ::std::option::Option::None,
             name: name.into(),
-            settings: ::std::option::Option::None,
             type_: type_.into(),
+            created_on: ::std::option::Option::None,
+            managed_by: ::std::option::Option::None,
+            settings: ::std::option::Option::None,
         }
     }
     /// Sets `created_on`.
@@ -80,59 +80,10 @@ pub enum AccountAuditResourceScope {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AccountAuditResourceScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Accounts => "accounts",
-            Self::User => "user",
-            Self::Zones => "zones",
-            Self::Memberships => "memberships",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AccountAuditResourceScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "accounts" => Self::Accounts,
-            "user" => Self::User,
-            "zones" => Self::Zones,
-            "memberships" => Self::Memberships,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountAuditResourceScope {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountAuditResourceScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountAuditResourceScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountAuditResourceScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AccountAuditResourceScope, Unknown, { Accounts => "accounts", User => "user", Zones
+    => "zones", Memberships => "memberships" }
+);
 /// The organization that manages the account, if any.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountManagedBy {
@@ -174,36 +125,36 @@ impl AccountManagedBy {
 /// A user's membership of an account, with the roles or policies that grant access.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountMember {
-    /// The member's e-mail address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
     /// The membership's identifier.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The policies granted to the member.
+    /// The member's e-mail address.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub policies: ::std::option::Option<
-        ::std::vec::Vec<crate::models::AccountMemberPolicy>,
-    >,
-    /// The roles granted to the member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub roles: ::std::option::Option<::std::vec::Vec<crate::models::Role>>,
+    pub email: ::std::option::Option<::std::string::String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::AccountMemberStatus>,
     /// The `user` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::models::AccountMemberUser>,
+    /// The roles granted to the member.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub roles: ::std::option::Option<::std::vec::Vec<crate::models::Role>>,
+    /// The policies granted to the member.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub policies: ::std::option::Option<
+        ::std::vec::Vec<crate::models::AccountMemberPolicy>,
+    >,
 }
 /// A policy granted to an account member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountMemberPolicy {
-    /// The `access` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access: ::std::option::Option<crate::models::PolicyEffect>,
     /// The policy's identifier.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// The `access` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub access: ::std::option::Option<crate::models::PolicyEffect>,
     /// The permission groups the policy grants or denies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_groups: ::std::option::Option<
@@ -225,66 +176,20 @@ pub enum AccountMemberStatus {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AccountMemberStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Accepted => "accepted",
-            Self::Pending => "pending",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AccountMemberStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "accepted" => Self::Accepted,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountMemberStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountMemberStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountMemberStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountMemberStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AccountMemberStatus, Unknown, { Accepted => "accepted", Pending => "pending" }
+);
 /// The user behind an account membership.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountMemberUser {
+    /// The user's identifier.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
     /// The user's e-mail address.
     pub email: ::std::string::String,
     /// The user's first name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    /// The user's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
     /// The user's last name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
@@ -297,21 +202,12 @@ impl AccountMemberUser {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
+            id: ::std::option::Option::None,
             email: email.into(),
             first_name: ::std::option::Option::None,
-            id: ::std::option::Option::None,
             last_name: ::std::option::Option::None,
             two_factor_authentication_enabled: ::std::option::Option::None,
         }
-    }
-    /// Sets `first_name`.
-    #[must_use]
-    pub fn first_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.first_name = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `id`.
     #[must_use]
@@ -320,6 +216,15 @@ impl AccountMemberUser {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `first_name`.
+    #[must_use]
+    pub fn first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `last_name`.
@@ -346,13 +251,13 @@ impl AccountMemberUser {
 /// Whether an account was moved.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountMoveStatus {
+    /// The identifier of the account.
+    pub tag: ::std::string::String,
+    /// Whether the account was moved.
+    pub moved: bool,
     /// Why the account was or was not moved.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// Whether the account was moved.
-    pub moved: bool,
-    /// The identifier of the account.
-    pub tag: ::std::string::String,
 }
 /// Account-wide settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -399,55 +304,9 @@ pub enum AccountsListDirection {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AccountsListDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AccountsListDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountsListDirection {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountsListDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountsListDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsListDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AccountsListDirection, Unknown, { Asc => "asc", Desc => "desc" }
+);
 /// `AccountsLogsAuditHistoryListDirection` (from `#/paths/~1accounts~1{account_id}~1logs~1audit~1{id}~1history/get/parameters/5/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountsLogsAuditHistoryListDirection {
@@ -458,55 +317,9 @@ pub enum AccountsLogsAuditHistoryListDirection {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AccountsLogsAuditHistoryListDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "desc",
-            Self::Asc => "asc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AccountsLogsAuditHistoryListDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountsLogsAuditHistoryListDirection {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountsLogsAuditHistoryListDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountsLogsAuditHistoryListDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsLogsAuditHistoryListDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AccountsLogsAuditHistoryListDirection, Unknown, { Desc => "desc", Asc => "asc" }
+);
 /// `AccountsLogsAuditListDirection` (from `#/paths/~1accounts~1{account_id}~1logs~1audit/get/parameters/48/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountsLogsAuditListDirection {
@@ -517,58 +330,13 @@ pub enum AccountsLogsAuditListDirection {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AccountsLogsAuditListDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "desc",
-            Self::Asc => "asc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AccountsLogsAuditListDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountsLogsAuditListDirection {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountsLogsAuditListDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountsLogsAuditListDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsLogsAuditListDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AccountsLogsAuditListDirection, Unknown, { Desc => "desc", Asc => "asc" }
+);
 /// `AccountsMembersCreateBody` (from `#/paths/~1accounts~1{account_id}~1members/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum AccountsMembersCreateBody {
     /// The `CreateAccountMemberWithRoles` alternative.
     CreateAccountMemberWithRoles(crate::models::CreateAccountMemberWithRoles),
@@ -587,55 +355,9 @@ pub enum AccountsMembersListDirection {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AccountsMembersListDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AccountsMembersListDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountsMembersListDirection {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountsMembersListDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountsMembersListDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsMembersListDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AccountsMembersListDirection, Unknown, { Asc => "asc", Desc => "desc" }
+);
 /// `AccountsMembersListOrder` (from `#/paths/~1accounts~1{account_id}~1members/get/parameters/1/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountsMembersListOrder {
@@ -650,59 +372,10 @@ pub enum AccountsMembersListOrder {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AccountsMembersListOrder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UserFirstName => "user.first_name",
-            Self::UserLastName => "user.last_name",
-            Self::UserEmail => "user.email",
-            Self::Status => "status",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AccountsMembersListOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "user.first_name" => Self::UserFirstName,
-            "user.last_name" => Self::UserLastName,
-            "user.email" => Self::UserEmail,
-            "status" => Self::Status,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountsMembersListOrder {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountsMembersListOrder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountsMembersListOrder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsMembersListOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AccountsMembersListOrder, Unknown, { UserFirstName => "user.first_name", UserLastName
+    => "user.last_name", UserEmail => "user.email", Status => "status" }
+);
 /// `AccountsMembersListStatus` (from `#/paths/~1accounts~1{account_id}~1members/get/parameters/2/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountsMembersListStatus {
@@ -715,60 +388,14 @@ pub enum AccountsMembersListStatus {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AccountsMembersListStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Accepted => "accepted",
-            Self::Pending => "pending",
-            Self::Rejected => "rejected",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AccountsMembersListStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "accepted" => Self::Accepted,
-            "pending" => Self::Pending,
-            "rejected" => Self::Rejected,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountsMembersListStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountsMembersListStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountsMembersListStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsMembersListStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AccountsMembersListStatus, Unknown, { Accepted => "accepted", Pending => "pending",
+    Rejected => "rejected" }
+);
 /// `AccountsMembersUpdateBody` (from `#/paths/~1accounts~1{account_id}~1members~1{member_id}/put/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum AccountsMembersUpdateBody {
     /// The `UpdateAccountMemberWithRoles` alternative.
     UpdateAccountMemberWithRoles(crate::models::UpdateAccountMemberWithRoles),
@@ -787,58 +414,15 @@ pub enum AccountsTokensListDirection {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AccountsTokensListDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AccountsTokensListDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountsTokensListDirection {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountsTokensListDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountsTokensListDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountsTokensListDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AccountsTokensListDirection, Unknown, { Asc => "asc", Desc => "desc" }
+);
 /// An entry in an account's audit log.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLog {
+    /// The entry's identifier.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
     /// The `account` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<crate::models::AuditLogAccount>,
@@ -848,9 +432,6 @@ pub struct AuditLog {
     /// The `actor` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<crate::models::AuditLogActor>,
-    /// The entry's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
     /// The `raw` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<crate::models::AuditLogRaw>,
@@ -874,15 +455,19 @@ pub struct AuditLogAccount {
 /// Who performed an action recorded in an account audit log.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLogActor {
+    /// The actor's identifier; for a user, the user ID.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The `type` field.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<crate::models::AuditLogActorType>,
     /// The `context` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<crate::models::AuditLogActorContext>,
     /// The actor's e-mail address.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The actor's identifier; for a user, the user ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
     /// The IP address the request came from.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
@@ -892,10 +477,6 @@ pub struct AuditLogActor {
     /// The name of the API token used, when the context is `api_token` or `oauth`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_name: ::std::option::Option<::std::string::String>,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<crate::models::AuditLogActorType>,
 }
 /// The kind of actor in an account audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -911,81 +492,32 @@ pub enum AuditLogActorType {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AuditLogActorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "account",
-            Self::CloudflareAdmin => "cloudflare_admin",
-            Self::System => "system",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AuditLogActorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "account" => Self::Account,
-            "cloudflare_admin" => Self::CloudflareAdmin,
-            "system" => Self::System,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AuditLogActorType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AuditLogActorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AuditLogActorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AuditLogActorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AuditLogActorType, Unknown, { Account => "account", CloudflareAdmin =>
+    "cloudflare_admin", System => "system", User => "user" }
+);
 /// One product that a product category covers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLogProduct {
-    /// The product's display name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
     /// The `resource_product` value of the product.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// The product's display name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub label: ::std::option::Option<::std::string::String>,
 }
 /// A product category accepted by the `product_category` filter.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLogProductCategory {
+    /// The value to pass to the `product_category` filter.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
     /// The category's display name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// The resource products the category stands for.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub products: ::std::option::Option<::std::vec::Vec<crate::models::AuditLogProduct>>,
-    /// The value to pass to the `product_category` filter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
 }
 /// The zone the logged action concerned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1137,19 +669,19 @@ impl CreateAccountRequestUnit {
 /// The details of an API token to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateTokenRequest {
-    /// The `condition` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub condition: ::std::option::Option<crate::models::TokenCondition>,
-    /// The token is rejected from this time on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token's name.
     pub name: ::std::string::String,
+    /// The access policies of the token.
+    pub policies: ::std::vec::Vec<crate::models::TokenPolicy>,
     /// The token is rejected before this time.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The access policies of the token.
-    pub policies: ::std::vec::Vec<crate::models::TokenPolicy>,
+    /// The token is rejected from this time on.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The `condition` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub condition: ::std::option::Option<crate::models::TokenCondition>,
 }
 impl CreateTokenRequest {
     /// A `CreateTokenRequest` with the required fields set.
@@ -1159,20 +691,20 @@ impl CreateTokenRequest {
         policies: impl ::std::convert::Into<::std::vec::Vec<crate::models::TokenPolicy>>,
     ) -> Self {
         Self {
-            condition: ::std::option::Option::None,
-            expires_on: ::std::option::Option::None,
             name: name.into(),
-            not_before: ::std::option::Option::None,
             policies: policies.into(),
+            not_before: ::std::option::Option::None,
+            expires_on: ::std::option::Option::None,
+            condition: ::std::option::Option::None,
         }
     }
-    /// Sets `condition`.
+    /// Sets `not_before`.
     #[must_use]
-    pub fn condition(
+    pub fn not_before(
         mut self,
-        value: impl ::std::convert::Into<crate::models::TokenCondition>,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.condition = ::std::option::Option::Some(value.into());
+        self.not_before = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `expires_on`.
@@ -1184,13 +716,13 @@ impl CreateTokenRequest {
         self.expires_on = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `not_before`.
+    /// Sets `condition`.
     #[must_use]
-    pub fn not_before(
+    pub fn condition(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl ::std::convert::Into<crate::models::TokenCondition>,
     ) -> Self {
-        self.not_before = ::std::option::Option::Some(value.into());
+        self.condition = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1217,55 +749,9 @@ pub enum MemberInvitationStatus {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl MemberInvitationStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Accepted => "accepted",
-            Self::Pending => "pending",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for MemberInvitationStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "accepted" => Self::Accepted,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for MemberInvitationStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MemberInvitationStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MemberInvitationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MemberInvitationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    MemberInvitationStatus, Unknown, { Accepted => "accepted", Pending => "pending" }
+);
 /// The outcome of moving accounts to another organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MoveAccountsOutcome {
@@ -1296,10 +782,10 @@ impl MoveAccountsRequest {
 /// A policy to grant to an account member, naming groups by identifier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewAccountMemberPolicy {
-    /// The `access` field.
-    pub access: crate::models::PolicyEffect,
     /// The policy's identifier.
     pub id: ::std::string::String,
+    /// The `access` field.
+    pub access: crate::models::PolicyEffect,
     /// The permission groups the policy grants or denies.
     pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroupReference>,
     /// The resource groups the policy applies to.
@@ -1309,8 +795,8 @@ impl NewAccountMemberPolicy {
     /// A `NewAccountMemberPolicy` with the required fields set.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        access: impl ::std::convert::Into<crate::models::PolicyEffect>,
         id: impl ::std::convert::Into<::std::string::String>,
+        access: impl ::std::convert::Into<crate::models::PolicyEffect>,
         permission_groups: impl ::std::convert::Into<
             ::std::vec::Vec<crate::models::PermissionGroupReference>,
         >,
@@ -1319,8 +805,8 @@ impl NewAccountMemberPolicy {
         >,
     ) -> Self {
         Self {
-            access: access.into(),
             id: id.into(),
+            access: access.into(),
             permission_groups: permission_groups.into(),
             resource_groups: resource_groups.into(),
         }
@@ -1363,12 +849,12 @@ impl PermissionGrant {
 pub struct PermissionGroup {
     /// The permission group's identifier.
     pub id: ::std::string::String,
-    /// The `meta` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub meta: ::std::option::Option<crate::models::PermissionGroupMeta>,
     /// The permission group's name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// The `meta` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<crate::models::PermissionGroupMeta>,
 }
 impl PermissionGroup {
     /// A `PermissionGroup` with the required fields set.
@@ -1376,18 +862,9 @@ impl PermissionGroup {
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
-            meta: ::std::option::Option::None,
             name: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
         }
-    }
-    /// Sets `meta`.
-    #[must_use]
-    pub fn meta(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::PermissionGroupMeta>,
-    ) -> Self {
-        self.meta = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `name`.
     #[must_use]
@@ -1396,6 +873,15 @@ impl PermissionGroup {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `meta`.
+    #[must_use]
+    pub fn meta(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::PermissionGroupMeta>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1431,77 +917,16 @@ pub enum PermissionGroupCategory {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl PermissionGroupCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeveloperPlatform => "developer_platform",
-            Self::AiAndMachineLearning => "ai_and_machine_learning",
-            Self::DnsAndZones => "dns_and_zones",
-            Self::AppSecurity => "app_security",
-            Self::RulesAndConfiguration => "rules_and_configuration",
-            Self::CloudflareOneAndZeroTrust => "cloudflare_one_and_zero_trust",
-            Self::AnalyticsAndLogs => "analytics_and_logs",
-            Self::NetworkServices => "network_services",
-            Self::Media => "media",
-            Self::EmailAndMessaging => "email_and_messaging",
-            Self::CacheAndPerformance => "cache_and_performance",
-            Self::AccountAndBilling => "account_and_billing",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
-        }
+crate::macros::string_enum!(
+    PermissionGroupCategory, Unknown, { DeveloperPlatform => "developer_platform",
+    AiAndMachineLearning => "ai_and_machine_learning", DnsAndZones => "dns_and_zones",
+    AppSecurity => "app_security", RulesAndConfiguration => "rules_and_configuration",
+    CloudflareOneAndZeroTrust => "cloudflare_one_and_zero_trust", AnalyticsAndLogs =>
+    "analytics_and_logs", NetworkServices => "network_services", Media => "media",
+    EmailAndMessaging => "email_and_messaging", CacheAndPerformance =>
+    "cache_and_performance", AccountAndBilling => "account_and_billing", Other => "other"
     }
-}
-impl ::std::convert::From<&str> for PermissionGroupCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "developer_platform" => Self::DeveloperPlatform,
-            "ai_and_machine_learning" => Self::AiAndMachineLearning,
-            "dns_and_zones" => Self::DnsAndZones,
-            "app_security" => Self::AppSecurity,
-            "rules_and_configuration" => Self::RulesAndConfiguration,
-            "cloudflare_one_and_zero_trust" => Self::CloudflareOneAndZeroTrust,
-            "analytics_and_logs" => Self::AnalyticsAndLogs,
-            "network_services" => Self::NetworkServices,
-            "media" => Self::Media,
-            "email_and_messaging" => Self::EmailAndMessaging,
-            "cache_and_performance" => Self::CacheAndPerformance,
-            "account_and_billing" => Self::AccountAndBilling,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for PermissionGroupCategory {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for PermissionGroupCategory {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PermissionGroupCategory {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PermissionGroupCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+);
 /// Key/value attributes of the permission group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PermissionGroupMeta {
@@ -1567,59 +992,12 @@ pub enum PermissionGroupScope {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl PermissionGroupScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ComCloudflareApiAccount => "com.cloudflare.api.account",
-            Self::ComCloudflareApiAccountZone => "com.cloudflare.api.account.zone",
-            Self::ComCloudflareApiUser => "com.cloudflare.api.user",
-            Self::ComCloudflareEdgeR2Bucket => "com.cloudflare.edge.r2.bucket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for PermissionGroupScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "com.cloudflare.api.account" => Self::ComCloudflareApiAccount,
-            "com.cloudflare.api.account.zone" => Self::ComCloudflareApiAccountZone,
-            "com.cloudflare.api.user" => Self::ComCloudflareApiUser,
-            "com.cloudflare.edge.r2.bucket" => Self::ComCloudflareEdgeR2Bucket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for PermissionGroupScope {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for PermissionGroupScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PermissionGroupScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PermissionGroupScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    PermissionGroupScope, Unknown, { ComCloudflareApiAccount =>
+    "com.cloudflare.api.account", ComCloudflareApiAccountZone =>
+    "com.cloudflare.api.account.zone", ComCloudflareApiUser => "com.cloudflare.api.user",
+    ComCloudflareEdgeR2Bucket => "com.cloudflare.edge.r2.bucket" }
+);
 /// Whether a policy allows or denies the operations it covers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PolicyEffect {
@@ -1630,76 +1008,28 @@ pub enum PolicyEffect {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl PolicyEffect {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "allow",
-            Self::Deny => "deny",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for PolicyEffect {
-    fn from(value: &str) -> Self {
-        match value {
-            "allow" => Self::Allow,
-            "deny" => Self::Deny,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for PolicyEffect {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for PolicyEffect {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PolicyEffect {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PolicyEffect {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(PolicyEffect, Unknown, { Allow => "allow", Deny => "deny" });
 /// The rate plan a subscription is for.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RatePlan {
-    /// The currency of the plan.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub currency: ::std::option::Option<::std::string::String>,
-    /// Whether the plan is managed outside Cloudflare.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub externally_managed: ::std::option::Option<bool>,
     /// The `id` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<crate::models::RatePlanId>,
-    /// Whether the plan is an enterprise or term contract.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_contract: ::std::option::Option<bool>,
     /// The plan's display name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub public_name: ::std::option::Option<::std::string::String>,
+    /// The currency of the plan.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub currency: ::std::option::Option<::std::string::String>,
     /// What the plan applies to, such as a zone.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
+    /// Whether the plan is managed outside Cloudflare.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub externally_managed: ::std::option::Option<bool>,
+    /// Whether the plan is an enterprise or term contract.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_contract: ::std::option::Option<bool>,
     /// The sets the plan applies to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1709,29 +1039,14 @@ impl RatePlan {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            currency: ::std::option::Option::None,
-            externally_managed: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            is_contract: ::std::option::Option::None,
             public_name: ::std::option::Option::None,
+            currency: ::std::option::Option::None,
             scope: ::std::option::Option::None,
+            externally_managed: ::std::option::Option::None,
+            is_contract: ::std::option::Option::None,
             sets: ::std::option::Option::None,
         }
-    }
-    /// Sets `currency`.
-    #[must_use]
-    pub fn currency(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.currency = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `externally_managed`.
-    #[must_use]
-    pub fn externally_managed(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.externally_managed = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `id`.
     #[must_use]
@@ -1740,12 +1055,6 @@ impl RatePlan {
         value: impl ::std::convert::Into<crate::models::RatePlanId>,
     ) -> Self {
         self.id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `is_contract`.
-    #[must_use]
-    pub fn is_contract(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_contract = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `public_name`.
@@ -1757,6 +1066,15 @@ impl RatePlan {
         self.public_name = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `currency`.
+    #[must_use]
+    pub fn currency(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.currency = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Sets `scope`.
     #[must_use]
     pub fn scope(
@@ -1764,6 +1082,18 @@ impl RatePlan {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.scope = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `externally_managed`.
+    #[must_use]
+    pub fn externally_managed(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.externally_managed = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `is_contract`.
+    #[must_use]
+    pub fn is_contract(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_contract = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `sets`.
@@ -1802,82 +1132,23 @@ pub enum RatePlanId {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl RatePlanId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "free",
-            Self::Lite => "lite",
-            Self::Pro => "pro",
-            Self::ProPlus => "pro_plus",
-            Self::Business => "business",
-            Self::Enterprise => "enterprise",
-            Self::PartnersFree => "partners_free",
-            Self::PartnersPro => "partners_pro",
-            Self::PartnersBusiness => "partners_business",
-            Self::PartnersEnterprise => "partners_enterprise",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for RatePlanId {
-    fn from(value: &str) -> Self {
-        match value {
-            "free" => Self::Free,
-            "lite" => Self::Lite,
-            "pro" => Self::Pro,
-            "pro_plus" => Self::ProPlus,
-            "business" => Self::Business,
-            "enterprise" => Self::Enterprise,
-            "partners_free" => Self::PartnersFree,
-            "partners_pro" => Self::PartnersPro,
-            "partners_business" => Self::PartnersBusiness,
-            "partners_enterprise" => Self::PartnersEnterprise,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for RatePlanId {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RatePlanId {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RatePlanId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RatePlanId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    RatePlanId, Unknown, { Free => "free", Lite => "lite", Pro => "pro", ProPlus =>
+    "pro_plus", Business => "business", Enterprise => "enterprise", PartnersFree =>
+    "partners_free", PartnersPro => "partners_pro", PartnersBusiness =>
+    "partners_business", PartnersEnterprise => "partners_enterprise" }
+);
 /// A named set of resources, defined by a scope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResourceGroup {
     /// The resource group's identifier.
     pub id: ::std::string::String,
-    /// The `meta` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub meta: ::std::option::Option<crate::models::ResourceGroupMeta>,
     /// The resource group's name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// The `meta` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<crate::models::ResourceGroupMeta>,
     /// The `scope` field.
     pub scope: crate::models::ResourceScope,
 }
@@ -1921,12 +1192,12 @@ pub struct ResourceScopeObject {
 /// A predefined set of permissions that can be granted to account members.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Role {
-    /// What the role allows.
-    pub description: ::std::string::String,
     /// The role's identifier.
     pub id: ::std::string::String,
     /// The role's name.
     pub name: ::std::string::String,
+    /// What the role allows.
+    pub description: ::std::string::String,
     /// The `permissions` field.
     pub permissions: crate::models::RolePermissions,
 }
@@ -1934,15 +1205,15 @@ impl Role {
     /// A `Role` with the required fields set.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        description: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        description: impl ::std::convert::Into<::std::string::String>,
         permissions: impl ::std::convert::Into<crate::models::RolePermissions>,
     ) -> Self {
         Self {
-            description: description.into(),
             id: id.into(),
             name: name.into(),
+            description: description.into(),
             permissions: permissions.into(),
         }
     }
@@ -2118,81 +1389,45 @@ impl RolePermissions {
 /// A subscription of an account to a rate plan.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Subscription {
-    /// The currency prices are shown in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub currency: ::std::option::Option<::std::string::String>,
-    /// When the current billing period ends and the next charge is due.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub current_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the current billing period began.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub current_period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `frequency` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub frequency: ::std::option::Option<crate::models::SubscriptionFrequency>,
     /// The subscription's identifier.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The price billed per period, in US dollars.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub price: ::std::option::Option<f64>,
     /// The `rate_plan` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_plan: ::std::option::Option<crate::models::RatePlan>,
+    /// The `frequency` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub frequency: ::std::option::Option<crate::models::SubscriptionFrequency>,
     /// The `state` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::models::SubscriptionState>,
+    /// The price billed per period, in US dollars.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub price: ::std::option::Option<f64>,
+    /// The currency prices are shown in.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub currency: ::std::option::Option<::std::string::String>,
+    /// When the current billing period began.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub current_period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the current billing period ends and the next charge is due.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub current_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl Subscription {
     /// A `Subscription` with the required fields set.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            currency: ::std::option::Option::None,
-            current_period_end: ::std::option::Option::None,
-            current_period_start: ::std::option::Option::None,
-            frequency: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            price: ::std::option::Option::None,
             rate_plan: ::std::option::Option::None,
+            frequency: ::std::option::Option::None,
             state: ::std::option::Option::None,
+            price: ::std::option::Option::None,
+            currency: ::std::option::Option::None,
+            current_period_start: ::std::option::Option::None,
+            current_period_end: ::std::option::Option::None,
         }
-    }
-    /// Sets `currency`.
-    #[must_use]
-    pub fn currency(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.currency = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `current_period_end`.
-    #[must_use]
-    pub fn current_period_end(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.current_period_end = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `current_period_start`.
-    #[must_use]
-    pub fn current_period_start(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.current_period_start = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `frequency`.
-    #[must_use]
-    pub fn frequency(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::SubscriptionFrequency>,
-    ) -> Self {
-        self.frequency = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `id`.
     #[must_use]
@@ -2201,12 +1436,6 @@ impl Subscription {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `price`.
-    #[must_use]
-    pub fn price(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-        self.price = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `rate_plan`.
@@ -2218,6 +1447,15 @@ impl Subscription {
         self.rate_plan = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `frequency`.
+    #[must_use]
+    pub fn frequency(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::SubscriptionFrequency>,
+    ) -> Self {
+        self.frequency = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Sets `state`.
     #[must_use]
     pub fn state(
@@ -2225,6 +1463,39 @@ impl Subscription {
         value: impl ::std::convert::Into<crate::models::SubscriptionState>,
     ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `price`.
+    #[must_use]
+    pub fn price(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.price = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `currency`.
+    #[must_use]
+    pub fn currency(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.currency = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `current_period_start`.
+    #[must_use]
+    pub fn current_period_start(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.current_period_start = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `current_period_end`.
+    #[must_use]
+    pub fn current_period_end(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.current_period_end = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -2242,59 +1513,10 @@ pub enum SubscriptionFrequency {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl SubscriptionFrequency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Weekly => "weekly",
-            Self::Monthly => "monthly",
-            Self::Quarterly => "quarterly",
-            Self::Yearly => "yearly",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SubscriptionFrequency {
-    fn from(value: &str) -> Self {
-        match value {
-            "weekly" => Self::Weekly,
-            "monthly" => Self::Monthly,
-            "quarterly" => Self::Quarterly,
-            "yearly" => Self::Yearly,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for SubscriptionFrequency {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SubscriptionFrequency {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SubscriptionFrequency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SubscriptionFrequency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    SubscriptionFrequency, Unknown, { Weekly => "weekly", Monthly => "monthly", Quarterly
+    => "quarterly", Yearly => "yearly" }
+);
 /// The billing state of the subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionState {
@@ -2315,98 +1537,44 @@ pub enum SubscriptionState {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl SubscriptionState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trial => "Trial",
-            Self::Provisioned => "Provisioned",
-            Self::Paid => "Paid",
-            Self::AwaitingPayment => "AwaitingPayment",
-            Self::Cancelled => "Cancelled",
-            Self::Failed => "Failed",
-            Self::Expired => "Expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for SubscriptionState {
-    fn from(value: &str) -> Self {
-        match value {
-            "Trial" => Self::Trial,
-            "Provisioned" => Self::Provisioned,
-            "Paid" => Self::Paid,
-            "AwaitingPayment" => Self::AwaitingPayment,
-            "Cancelled" => Self::Cancelled,
-            "Failed" => Self::Failed,
-            "Expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for SubscriptionState {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SubscriptionState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SubscriptionState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SubscriptionState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    SubscriptionState, Unknown, { Trial => "Trial", Provisioned => "Provisioned", Paid =>
+    "Paid", AwaitingPayment => "AwaitingPayment", Cancelled => "Cancelled", Failed =>
+    "Failed", Expired => "Expired" }
+);
 /// An API token, without its secret value.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Token {
-    /// The `condition` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub condition: ::std::option::Option<crate::models::TokenCondition>,
-    /// The token is rejected from this time on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token's identifier.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// When the token was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last changed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token's name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The token is rejected before this time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The access policies of the token.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub policies: ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
+    /// When the token was created.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the token was last changed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the token was last used.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The token is rejected before this time.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The token is rejected from this time on.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The `condition` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub condition: ::std::option::Option<crate::models::TokenCondition>,
+    /// The access policies of the token.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub policies: ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
 }
 /// Conditions a request must meet for the token to be accepted.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2436,15 +1604,15 @@ impl TokenCondition {
 /// A permission group that can be granted to an account-owned API token.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenPermissionGroup {
-    /// The `category` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub category: ::std::option::Option<crate::models::PermissionGroupCategory>,
     /// The permission group's public identifier.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The permission group's name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// The `category` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub category: ::std::option::Option<crate::models::PermissionGroupCategory>,
     /// The kinds of resource the permission group can be scoped to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<
@@ -2454,10 +1622,10 @@ pub struct TokenPermissionGroup {
 /// An access policy of an API token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenPolicy {
-    /// The `effect` field.
-    pub effect: crate::models::PolicyEffect,
     /// The policy's identifier.
     pub id: ::std::string::String,
+    /// The `effect` field.
+    pub effect: crate::models::PolicyEffect,
     /// The permission groups the policy grants or denies.
     pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroup>,
     /// The `resources` field.
@@ -2467,16 +1635,16 @@ impl TokenPolicy {
     /// A `TokenPolicy` with the required fields set.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        effect: impl ::std::convert::Into<crate::models::PolicyEffect>,
         id: impl ::std::convert::Into<::std::string::String>,
+        effect: impl ::std::convert::Into<crate::models::PolicyEffect>,
         permission_groups: impl ::std::convert::Into<
             ::std::vec::Vec<crate::models::PermissionGroup>,
         >,
         resources: impl ::std::convert::Into<crate::models::TokenPolicyResources>,
     ) -> Self {
         Self {
-            effect: effect.into(),
             id: id.into(),
+            effect: effect.into(),
             permission_groups: permission_groups.into(),
             resources: resources.into(),
         }
@@ -2485,6 +1653,7 @@ impl TokenPolicy {
 /// The resources a token policy applies to: either resource names mapped to a permission string such as `*`, or resource names mapped to nested maps of the same kind.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum TokenPolicyResources {
     /// The `ResourceMap` alternative.
     ResourceMap(
@@ -2551,104 +1720,57 @@ pub enum TokenStatus {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl TokenStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Disabled => "disabled",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for TokenStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "disabled" => Self::Disabled,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for TokenStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for TokenStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TokenStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TokenStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    TokenStatus, Unknown, { Active => "active", Disabled => "disabled", Expired =>
+    "expired" }
+);
 /// The status of the token that authenticated the request.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenVerification {
-    /// The token is rejected from this time on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token's identifier.
     pub id: ::std::string::String,
+    /// The `status` field.
+    pub status: crate::models::TokenStatus,
     /// The token is rejected before this time.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `status` field.
-    pub status: crate::models::TokenStatus,
+    /// The token is rejected from this time on.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 /// A newly created API token, including its secret value.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenWithValue {
-    /// The `condition` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub condition: ::std::option::Option<crate::models::TokenCondition>,
-    /// The token is rejected from this time on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token's identifier.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// When the token was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last changed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token's name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The token is rejected before this time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The access policies of the token.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub policies: ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
+    /// When the token was created.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the token was last changed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the token was last used.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The token is rejected before this time.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The token is rejected from this time on.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The `condition` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub condition: ::std::option::Option<crate::models::TokenCondition>,
+    /// The access policies of the token.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub policies: ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
     /// The token's secret. It is only ever returned once.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
@@ -2737,34 +1859,34 @@ impl UpdateAccountMemberWithRoles {
 /// The new details of an API token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateTokenRequest {
-    /// The `condition` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub condition: ::std::option::Option<crate::models::TokenCondition>,
-    /// The token is rejected from this time on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token's identifier.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// When the token was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last changed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token's name.
     pub name: ::std::string::String,
-    /// The token is rejected before this time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The access policies of the token.
-    pub policies: ::std::vec::Vec<crate::models::TokenPolicy>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
+    /// When the token was created.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the token was last changed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When the token was last used.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The token is rejected before this time.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The token is rejected from this time on.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The `condition` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub condition: ::std::option::Option<crate::models::TokenCondition>,
+    /// The access policies of the token.
+    pub policies: ::std::vec::Vec<crate::models::TokenPolicy>,
 }
 impl UpdateTokenRequest {
     /// A `UpdateTokenRequest` with the required fields set.
@@ -2774,35 +1896,17 @@ impl UpdateTokenRequest {
         policies: impl ::std::convert::Into<::std::vec::Vec<crate::models::TokenPolicy>>,
     ) -> Self {
         Self {
-            condition: ::std::option::Option::None,
-            expires_on: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            issued_on: ::std::option::Option::None,
-            last_used_on: ::std::option::Option::None,
-            modified_on: ::std::option::Option::None,
             name: name.into(),
-            not_before: ::std::option::Option::None,
-            policies: policies.into(),
             status: ::std::option::Option::None,
+            issued_on: ::std::option::Option::None,
+            modified_on: ::std::option::Option::None,
+            last_used_on: ::std::option::Option::None,
+            not_before: ::std::option::Option::None,
+            expires_on: ::std::option::Option::None,
+            condition: ::std::option::Option::None,
+            policies: policies.into(),
         }
-    }
-    /// Sets `condition`.
-    #[must_use]
-    pub fn condition(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::TokenCondition>,
-    ) -> Self {
-        self.condition = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `expires_on`.
-    #[must_use]
-    pub fn expires_on(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.expires_on = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `id`.
     #[must_use]
@@ -2811,6 +1915,15 @@ impl UpdateTokenRequest {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::TokenStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `issued_on`.
@@ -2822,15 +1935,6 @@ impl UpdateTokenRequest {
         self.issued_on = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `last_used_on`.
-    #[must_use]
-    pub fn last_used_on(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.last_used_on = ::std::option::Option::Some(value.into());
-        self
-    }
     /// Sets `modified_on`.
     #[must_use]
     pub fn modified_on(
@@ -2838,6 +1942,15 @@ impl UpdateTokenRequest {
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
         self.modified_on = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `last_used_on`.
+    #[must_use]
+    pub fn last_used_on(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_used_on = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `not_before`.
@@ -2849,13 +1962,22 @@ impl UpdateTokenRequest {
         self.not_before = ::std::option::Option::Some(value.into());
         self
     }
-    /// Sets `status`.
+    /// Sets `expires_on`.
     #[must_use]
-    pub fn status(
+    pub fn expires_on(
         mut self,
-        value: impl ::std::convert::Into<crate::models::TokenStatus>,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.expires_on = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `condition`.
+    #[must_use]
+    pub fn condition(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::TokenCondition>,
+    ) -> Self {
+        self.condition = ::std::option::Option::Some(value.into());
         self
     }
 }

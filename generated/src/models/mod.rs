@@ -19,55 +19,9 @@ pub enum AccountType {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AccountType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Enterprise => "enterprise",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AccountType {
-    fn from(value: &str) -> Self {
-        match value {
-            "standard" => Self::Standard,
-            "enterprise" => Self::Enterprise,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AccountType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AccountType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AccountType, Unknown, { Standard => "standard", Enterprise => "enterprise" }
+);
 /// What was done.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLogAction {
@@ -95,55 +49,9 @@ pub enum AuditLogActionResult {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AuditLogActionResult {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AuditLogActionResult {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AuditLogActionResult {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AuditLogActionResult {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AuditLogActionResult {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AuditLogActionResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AuditLogActionResult, Unknown, { Success => "success", Failure => "failure" }
+);
 /// A kind of logged action, as accepted by the `action_type` filters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuditLogActionType {
@@ -158,59 +66,10 @@ pub enum AuditLogActionType {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AuditLogActionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "create",
-            Self::Delete => "delete",
-            Self::View => "view",
-            Self::Update => "update",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AuditLogActionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "create" => Self::Create,
-            "delete" => Self::Delete,
-            "view" => Self::View,
-            "update" => Self::Update,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AuditLogActionType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AuditLogActionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AuditLogActionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AuditLogActionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AuditLogActionType, Unknown, { Create => "create", Delete => "delete", View =>
+    "view", Update => "update" }
+);
 /// How the actor authenticated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuditLogActorContext {
@@ -227,61 +86,10 @@ pub enum AuditLogActorContext {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AuditLogActorContext {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::ApiToken => "api_token",
-            Self::Dash => "dash",
-            Self::Oauth => "oauth",
-            Self::OriginCaKey => "origin_ca_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AuditLogActorContext {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            "api_token" => Self::ApiToken,
-            "dash" => Self::Dash,
-            "oauth" => Self::Oauth,
-            "origin_ca_key" => Self::OriginCaKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AuditLogActorContext {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AuditLogActorContext {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AuditLogActorContext {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AuditLogActorContext {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AuditLogActorContext, Unknown, { ApiKey => "api_key", ApiToken => "api_token", Dash
+    => "dash", Oauth => "oauth", OriginCaKey => "origin_ca_key" }
+);
 /// Paging details of a resource history, and how precisely the resource was identified.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLogHistoryResultInfo {
@@ -305,57 +113,10 @@ pub enum AuditLogHistoryStatus {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl AuditLogHistoryStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Exact => "exact",
-            Self::Approximate => "approximate",
-            Self::Unavailable => "unavailable",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AuditLogHistoryStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "exact" => Self::Exact,
-            "approximate" => Self::Approximate,
-            "unavailable" => Self::Unavailable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for AuditLogHistoryStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AuditLogHistoryStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AuditLogHistoryStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AuditLogHistoryStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    AuditLogHistoryStatus, Unknown, { Exact => "exact", Approximate => "approximate",
+    Unavailable => "unavailable" }
+);
 /// Details of the HTTP request behind the action.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLogRaw {
@@ -384,6 +145,15 @@ pub struct AuditLogResource {
     /// The Cloudflare product the resource belongs to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product: ::std::option::Option<::std::string::String>,
+    /// The kind of resource.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<::std::string::String>,
+    /// What the resource belongs to.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The request body of the action, when recorded.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<
@@ -394,15 +164,6 @@ pub struct AuditLogResource {
     pub response: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// What the resource belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub scope: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// The kind of resource.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<::std::string::String>,
 }
 /// Paging details of a list fetched with a cursor.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -417,14 +178,14 @@ pub struct CursorResultInfo {
 /// An organization, which groups accounts, sub-organizations and members.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Organization {
-    /// When the organization was created.
-    pub create_time: ::chrono::DateTime<::chrono::Utc>,
     /// The organization's identifier.
     pub id: ::std::string::String,
-    /// The `meta` field.
-    pub meta: crate::models::OrganizationMeta,
     /// The organization's name.
     pub name: ::std::string::String,
+    /// When the organization was created.
+    pub create_time: ::chrono::DateTime<::chrono::Utc>,
+    /// The `meta` field.
+    pub meta: crate::models::OrganizationMeta,
     /// The `parent` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<crate::models::OrganizationParent>,
@@ -436,16 +197,16 @@ impl Organization {
     /// A `Organization` with the required fields set.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        create_time: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
         id: impl ::std::convert::Into<::std::string::String>,
-        meta: impl ::std::convert::Into<crate::models::OrganizationMeta>,
         name: impl ::std::convert::Into<::std::string::String>,
+        create_time: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        meta: impl ::std::convert::Into<crate::models::OrganizationMeta>,
     ) -> Self {
         Self {
-            create_time: create_time.into(),
             id: id.into(),
-            meta: meta.into(),
             name: name.into(),
+            create_time: create_time.into(),
+            meta: meta.into(),
             parent: ::std::option::Option::None,
             profile: ::std::option::Option::None,
         }
@@ -592,15 +353,15 @@ impl OrganizationParent {
 /// Paging details of a list fetched by page number.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PageResultInfo {
-    /// How many items this page holds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<i64>,
     /// The page returned, counting from 1.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
     /// The page size used.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<i64>,
+    /// How many items this page holds.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub count: ::std::option::Option<i64>,
     /// How many items the whole list holds.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
@@ -611,14 +372,14 @@ pub struct PageResultInfo {
 /// The business contact details of an account or organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Profile {
-    /// The business's postal address.
-    pub business_address: ::std::string::String,
-    /// The business's contact e-mail address.
-    pub business_email: ::std::string::String,
     /// The legal name of the business.
     pub business_name: ::std::string::String,
+    /// The business's contact e-mail address.
+    pub business_email: ::std::string::String,
     /// The business's contact phone number.
     pub business_phone: ::std::string::String,
+    /// The business's postal address.
+    pub business_address: ::std::string::String,
     /// Free-form data kept for the caller's own systems.
     pub external_metadata: ::std::string::String,
 }
@@ -626,17 +387,17 @@ impl Profile {
     /// A `Profile` with the required fields set.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        business_address: impl ::std::convert::Into<::std::string::String>,
-        business_email: impl ::std::convert::Into<::std::string::String>,
         business_name: impl ::std::convert::Into<::std::string::String>,
+        business_email: impl ::std::convert::Into<::std::string::String>,
         business_phone: impl ::std::convert::Into<::std::string::String>,
+        business_address: impl ::std::convert::Into<::std::string::String>,
         external_metadata: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            business_address: business_address.into(),
-            business_email: business_email.into(),
             business_name: business_name.into(),
+            business_email: business_email.into(),
             business_phone: business_phone.into(),
+            business_address: business_address.into(),
             external_metadata: external_metadata.into(),
         }
     }

@@ -42,14 +42,14 @@ pub struct BillableUsage {
     #[serde(rename = "BillingCurrency")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_currency: ::std::option::Option<::std::string::String>,
-    /// The end (exclusive) of the billing cycle containing this record.
-    #[serde(rename = "BillingPeriodEnd")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub billing_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The start (inclusive) of the billing cycle containing this record.
     #[serde(rename = "BillingPeriodStart")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The end (exclusive) of the billing cycle containing this record.
+    #[serde(rename = "BillingPeriodEnd")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub billing_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `ChargeCategory` field.
     #[serde(rename = "ChargeCategory")]
     pub charge_category: crate::models::BillableUsageChargeCategory,
@@ -63,12 +63,12 @@ pub struct BillableUsage {
     /// The `ChargeFrequency` field.
     #[serde(rename = "ChargeFrequency")]
     pub charge_frequency: crate::models::BillableUsageChargeFrequency,
-    /// The end (exclusive) of the period in which the usage happened.
-    #[serde(rename = "ChargePeriodEnd")]
-    pub charge_period_end: ::chrono::DateTime<::chrono::Utc>,
     /// The start (inclusive) of the period in which the usage happened.
     #[serde(rename = "ChargePeriodStart")]
     pub charge_period_start: ::chrono::DateTime<::chrono::Utc>,
+    /// The end (exclusive) of the period in which the usage happened.
+    #[serde(rename = "ChargePeriodEnd")]
+    pub charge_period_end: ::chrono::DateTime<::chrono::Utc>,
     /// The metered amount used in the period, before any pricing rules.
     #[serde(rename = "ConsumedQuantity")]
     pub consumed_quantity: f64,
@@ -163,53 +163,7 @@ pub enum BillableUsageChargeCategory {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl BillableUsageChargeCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Usage => "Usage",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for BillableUsageChargeCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "Usage" => Self::Usage,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for BillableUsageChargeCategory {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for BillableUsageChargeCategory {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BillableUsageChargeCategory {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BillableUsageChargeCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(BillableUsageChargeCategory, Unknown, { Usage => "Usage" });
 /// `Correction` when the record corrects charges invoiced in an earlier period; otherwise null.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BillableUsageChargeClass {
@@ -218,53 +172,9 @@ pub enum BillableUsageChargeClass {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl BillableUsageChargeClass {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Correction => "Correction",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for BillableUsageChargeClass {
-    fn from(value: &str) -> Self {
-        match value {
-            "Correction" => Self::Correction,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for BillableUsageChargeClass {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for BillableUsageChargeClass {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BillableUsageChargeClass {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BillableUsageChargeClass {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    BillableUsageChargeClass, Unknown, { Correction => "Correction" }
+);
 /// How often the charge occurs; only `Usage-Based` occurs today.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BillableUsageChargeFrequency {
@@ -273,53 +183,9 @@ pub enum BillableUsageChargeFrequency {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl BillableUsageChargeFrequency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UsageBased => "Usage-Based",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for BillableUsageChargeFrequency {
-    fn from(value: &str) -> Self {
-        match value {
-            "Usage-Based" => Self::UsageBased,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for BillableUsageChargeFrequency {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for BillableUsageChargeFrequency {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for BillableUsageChargeFrequency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BillableUsageChargeFrequency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    BillableUsageChargeFrequency, Unknown, { UsageBased => "Usage-Based" }
+);
 /// A membership to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateOrganizationMemberRequest {
@@ -381,55 +247,9 @@ pub enum NewOrganizationMemberStatus {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl NewOrganizationMemberStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for NewOrganizationMemberStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for NewOrganizationMemberStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for NewOrganizationMemberStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for NewOrganizationMemberStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NewOrganizationMemberStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    NewOrganizationMemberStatus, Unknown, { Active => "active", Canceled => "canceled" }
+);
 /// The user to make a member.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NewOrganizationMemberUser {
@@ -446,18 +266,18 @@ impl NewOrganizationMemberUser {
 /// An account as listed within an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationAccount {
-    /// When the account was created.
-    pub created_on: ::chrono::DateTime<::chrono::Utc>,
     /// The account's identifier.
     pub id: ::std::string::String,
     /// The account's name.
     #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `settings` field.
-    pub settings: crate::models::OrganizationAccountSettings,
     /// The `type` field.
     #[serde(rename = "type")]
     pub type_: crate::models::AccountType,
+    /// When the account was created.
+    pub created_on: ::chrono::DateTime<::chrono::Utc>,
+    /// The `settings` field.
+    pub settings: crate::models::OrganizationAccountSettings,
 }
 /// Account-wide settings; each is null when unset.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -486,18 +306,18 @@ pub struct OrganizationAccountSettings {
 /// An entry in an organization's audit log.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationAuditLog {
-    /// The `action` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub action: ::std::option::Option<crate::models::AuditLogAction>,
-    /// The `actor` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub actor: ::std::option::Option<crate::models::OrganizationAuditLogActor>,
     /// The entry's identifier.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `organization` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<crate::models::AuditLogOrganization>,
+    /// The `action` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub action: ::std::option::Option<crate::models::AuditLogAction>,
+    /// The `actor` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub actor: ::std::option::Option<crate::models::OrganizationAuditLogActor>,
     /// The `raw` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<crate::models::AuditLogRaw>,
@@ -508,15 +328,19 @@ pub struct OrganizationAuditLog {
 /// Who performed an action recorded in an organization audit log.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationAuditLogActor {
+    /// The actor's identifier; for a user, the user ID.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// The `type` field.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<crate::models::OrganizationAuditLogActorType>,
     /// The `context` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<crate::models::AuditLogActorContext>,
     /// The actor's e-mail address.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The actor's identifier; for a user, the user ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
     /// The IP address the request came from.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
@@ -526,10 +350,6 @@ pub struct OrganizationAuditLogActor {
     /// The name of the API token used, when the context is `api_token` or `oauth`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_name: ::std::option::Option<::std::string::String>,
-    /// The `type` field.
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<crate::models::OrganizationAuditLogActorType>,
 }
 /// The kind of actor in an organization audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -543,57 +363,10 @@ pub enum OrganizationAuditLogActorType {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl OrganizationAuditLogActorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloudflareAdmin => "cloudflare_admin",
-            Self::System => "system",
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrganizationAuditLogActorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "cloudflare_admin" => Self::CloudflareAdmin,
-            "system" => Self::System,
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganizationAuditLogActorType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OrganizationAuditLogActorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrganizationAuditLogActorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLogActorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    OrganizationAuditLogActorType, Unknown, { CloudflareAdmin => "cloudflare_admin",
+    System => "system", User => "user" }
+);
 /// What a resource in an organization audit log belongs to, as accepted by the `resource_scope` filters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationAuditResourceScope {
@@ -602,71 +375,27 @@ pub enum OrganizationAuditResourceScope {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl OrganizationAuditResourceScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Organizations => "organizations",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrganizationAuditResourceScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "organizations" => Self::Organizations,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganizationAuditResourceScope {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OrganizationAuditResourceScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrganizationAuditResourceScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationAuditResourceScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    OrganizationAuditResourceScope, Unknown, { Organizations => "organizations" }
+);
 /// A user's membership of an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationMember {
-    /// When the membership was created.
-    pub create_time: ::chrono::DateTime<::chrono::Utc>,
     /// The membership's identifier.
     pub id: ::std::string::String,
+    /// The `status` field.
+    pub status: crate::models::OrganizationMemberStatus,
+    /// The `user` field.
+    pub user: crate::models::OrganizationMemberUser,
     /// Additional details of the membership, keyed by name.
     pub meta: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// The `status` field.
-    pub status: crate::models::OrganizationMemberStatus,
+    /// When the membership was created.
+    pub create_time: ::chrono::DateTime<::chrono::Utc>,
     /// When the membership last changed.
     pub update_time: ::chrono::DateTime<::chrono::Utc>,
-    /// The `user` field.
-    pub user: crate::models::OrganizationMemberUser,
 }
 /// The state of an organization membership.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -682,66 +411,17 @@ pub enum OrganizationMemberStatus {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl OrganizationMemberStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Pending => "pending",
-            Self::Rejected => "rejected",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrganizationMemberStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "pending" => Self::Pending,
-            "rejected" => Self::Rejected,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganizationMemberStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OrganizationMemberStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrganizationMemberStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationMemberStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    OrganizationMemberStatus, Unknown, { Active => "active", Pending => "pending",
+    Rejected => "rejected", Canceled => "canceled" }
+);
 /// The user behind an organization membership.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationMemberUser {
-    /// The user's e-mail address.
-    pub email: ::std::string::String,
     /// The user's identifier.
     pub id: ::std::string::String,
+    /// The user's e-mail address.
+    pub email: ::std::string::String,
     /// The user's name.
     pub name: ::std::string::String,
     /// Whether the user has two-factor authentication enabled.
@@ -757,55 +437,9 @@ pub enum OrganizationsAccountsListDirection {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl OrganizationsAccountsListDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrganizationsAccountsListDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganizationsAccountsListDirection {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OrganizationsAccountsListDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrganizationsAccountsListDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationsAccountsListDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    OrganizationsAccountsListDirection, Unknown, { Asc => "asc", Desc => "desc" }
+);
 /// `OrganizationsAccountsListOrderBy` (from `#/paths/~1organizations~1{organization_id}~1accounts/get/parameters/9/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationsAccountsListOrderBy {
@@ -814,53 +448,9 @@ pub enum OrganizationsAccountsListOrderBy {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl OrganizationsAccountsListOrderBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountName => "account_name",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrganizationsAccountsListOrderBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "account_name" => Self::AccountName,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganizationsAccountsListOrderBy {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OrganizationsAccountsListOrderBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrganizationsAccountsListOrderBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationsAccountsListOrderBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    OrganizationsAccountsListOrderBy, Unknown, { AccountName => "account_name" }
+);
 /// `OrganizationsLogsAuditHistoryListDirection` (from `#/paths/~1organizations~1{organization_id}~1logs~1audit~1{id}~1history/get/parameters/5/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationsLogsAuditHistoryListDirection {
@@ -871,55 +461,9 @@ pub enum OrganizationsLogsAuditHistoryListDirection {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl OrganizationsLogsAuditHistoryListDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "desc",
-            Self::Asc => "asc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrganizationsLogsAuditHistoryListDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganizationsLogsAuditHistoryListDirection {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OrganizationsLogsAuditHistoryListDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrganizationsLogsAuditHistoryListDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationsLogsAuditHistoryListDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    OrganizationsLogsAuditHistoryListDirection, Unknown, { Desc => "desc", Asc => "asc" }
+);
 /// `OrganizationsLogsAuditListDirection` (from `#/paths/~1organizations~1{organization_id}~1logs~1audit/get/parameters/39/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationsLogsAuditListDirection {
@@ -930,55 +474,9 @@ pub enum OrganizationsLogsAuditListDirection {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl OrganizationsLogsAuditListDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Desc => "desc",
-            Self::Asc => "asc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrganizationsLogsAuditListDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "desc" => Self::Desc,
-            "asc" => Self::Asc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganizationsLogsAuditListDirection {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OrganizationsLogsAuditListDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrganizationsLogsAuditListDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationsLogsAuditListDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    OrganizationsLogsAuditListDirection, Unknown, { Desc => "desc", Asc => "asc" }
+);
 /// `OrganizationsSharesListDirection` (from `#/paths/~1organizations~1{organization_id}~1shares/get/parameters/6/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationsSharesListDirection {
@@ -989,55 +487,9 @@ pub enum OrganizationsSharesListDirection {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl OrganizationsSharesListDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrganizationsSharesListDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganizationsSharesListDirection {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OrganizationsSharesListDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrganizationsSharesListDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationsSharesListDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    OrganizationsSharesListDirection, Unknown, { Asc => "asc", Desc => "desc" }
+);
 /// `OrganizationsSharesListOrder` (from `#/paths/~1organizations~1{organization_id}~1shares/get/parameters/5/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationsSharesListOrder {
@@ -1048,55 +500,9 @@ pub enum OrganizationsSharesListOrder {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl OrganizationsSharesListOrder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Created => "created",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OrganizationsSharesListOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "created" => Self::Created,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganizationsSharesListOrder {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OrganizationsSharesListOrder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OrganizationsSharesListOrder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationsSharesListOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    OrganizationsSharesListOrder, Unknown, { Name => "name", Created => "created" }
+);
 /// Paging details of a list fetched with page tokens.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PageTokenResultInfo {
@@ -1110,42 +516,42 @@ pub struct PageTokenResultInfo {
 /// A set of resources one account or organization shares with others.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Share {
+    /// The share's identifier.
+    pub id: ::std::string::String,
+    /// The share's name.
+    pub name: ::std::string::String,
     /// The identifier of the account that owns the share.
     pub account_id: ::std::string::String,
     /// The name of the account that owns the share.
     pub account_name: ::std::string::String,
+    /// The identifier of the organization the share belongs to.
+    pub organization_id: ::std::string::String,
+    /// The `kind` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub kind: ::std::option::Option<crate::models::ShareKind>,
+    /// The `status` field.
+    pub status: crate::models::ShareStatus,
+    /// The `target_type` field.
+    pub target_type: crate::models::ShareTargetType,
+    /// Creation time of the share.
+    pub created: ::chrono::DateTime<::chrono::Utc>,
+    /// When the share last changed.
+    pub modified: ::chrono::DateTime<::chrono::Utc>,
     /// How many recipients are associated; only present when recipient counts were requested.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub associated_recipient_count: ::std::option::Option<i64>,
     /// How many recipients are being associated; only present when recipient counts were requested.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub associating_recipient_count: ::std::option::Option<i64>,
-    /// Creation time of the share.
-    pub created: ::chrono::DateTime<::chrono::Utc>,
     /// How many recipients are disassociated; only present when recipient counts were requested.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disassociated_recipient_count: ::std::option::Option<i64>,
     /// How many recipients are being disassociated; only present when recipient counts were requested.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disassociating_recipient_count: ::std::option::Option<i64>,
-    /// The share's identifier.
-    pub id: ::std::string::String,
-    /// The `kind` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: ::std::option::Option<crate::models::ShareKind>,
-    /// When the share last changed.
-    pub modified: ::chrono::DateTime<::chrono::Utc>,
-    /// The share's name.
-    pub name: ::std::string::String,
-    /// The identifier of the organization the share belongs to.
-    pub organization_id: ::std::string::String,
     /// The shared resources; only present when resources were requested.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<::std::vec::Vec<crate::models::ShareResource>>,
-    /// The `status` field.
-    pub status: crate::models::ShareStatus,
-    /// The `target_type` field.
-    pub target_type: crate::models::ShareTargetType,
 }
 /// Whether the share was sent or received.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1157,76 +563,30 @@ pub enum ShareKind {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ShareKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sent => "sent",
-            Self::Received => "received",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ShareKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "sent" => Self::Sent,
-            "received" => Self::Received,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShareKind {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShareKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShareKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShareKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    ShareKind, Unknown, { Sent => "sent", Received => "received" }
+);
 /// A resource included in a share.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ShareResource {
-    /// When the resource was added to the share.
-    pub created: ::chrono::DateTime<::chrono::Utc>,
     /// The identifier of the share resource entry.
     pub id: ::std::string::String,
-    /// Metadata about the resource.
-    pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// When the share resource entry last changed.
-    pub modified: ::chrono::DateTime<::chrono::Utc>,
-    /// The identifier of the account that owns the resource.
-    pub resource_account_id: ::std::string::String,
     /// The identifier of the shared resource itself.
     pub resource_id: ::std::string::String,
     /// The `resource_type` field.
     pub resource_type: crate::models::ShareResourceType,
+    /// The identifier of the account that owns the resource.
+    pub resource_account_id: ::std::string::String,
     /// The version of the resource that is shared.
     pub resource_version: i64,
     /// The `status` field.
     pub status: crate::models::ShareResourceStatus,
+    /// Metadata about the resource.
+    pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// When the resource was added to the share.
+    pub created: ::chrono::DateTime<::chrono::Utc>,
+    /// When the share resource entry last changed.
+    pub modified: ::chrono::DateTime<::chrono::Utc>,
 }
 /// The lifecycle state of a shared resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1240,57 +600,10 @@ pub enum ShareResourceStatus {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ShareResourceStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deleting => "deleting",
-            Self::Deleted => "deleted",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ShareResourceStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deleting" => Self::Deleting,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShareResourceStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShareResourceStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShareResourceStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShareResourceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    ShareResourceStatus, Unknown, { Active => "active", Deleting => "deleting", Deleted
+    => "deleted" }
+);
 /// The kind of a shared resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShareResourceType {
@@ -1309,63 +622,13 @@ pub enum ShareResourceType {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ShareResourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomRuleset => "custom-ruleset",
-            Self::GatewayPolicy => "gateway-policy",
-            Self::GatewayDestinationIp => "gateway-destination-ip",
-            Self::GatewayBlockPageSettings => "gateway-block-page-settings",
-            Self::GatewayExtendedEmailMatching => "gateway-extended-email-matching",
-            Self::IdpFederationGrant => "idp-federation-grant",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ShareResourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "custom-ruleset" => Self::CustomRuleset,
-            "gateway-policy" => Self::GatewayPolicy,
-            "gateway-destination-ip" => Self::GatewayDestinationIp,
-            "gateway-block-page-settings" => Self::GatewayBlockPageSettings,
-            "gateway-extended-email-matching" => Self::GatewayExtendedEmailMatching,
-            "idp-federation-grant" => Self::IdpFederationGrant,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShareResourceType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShareResourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShareResourceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShareResourceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    ShareResourceType, Unknown, { CustomRuleset => "custom-ruleset", GatewayPolicy =>
+    "gateway-policy", GatewayDestinationIp => "gateway-destination-ip",
+    GatewayBlockPageSettings => "gateway-block-page-settings",
+    GatewayExtendedEmailMatching => "gateway-extended-email-matching", IdpFederationGrant
+    => "idp-federation-grant" }
+);
 /// The lifecycle state of a share.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShareStatus {
@@ -1378,57 +641,10 @@ pub enum ShareStatus {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ShareStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deleting => "deleting",
-            Self::Deleted => "deleted",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ShareStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deleting" => Self::Deleting,
-            "deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShareStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShareStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShareStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShareStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    ShareStatus, Unknown, { Active => "active", Deleting => "deleting", Deleted =>
+    "deleted" }
+);
 /// The kind of recipient a share targets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShareTargetType {
@@ -1439,52 +655,6 @@ pub enum ShareTargetType {
     /// A value this version of the client does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ShareTargetType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "account",
-            Self::Organization => "organization",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ShareTargetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "account" => Self::Account,
-            "organization" => Self::Organization,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::str::FromStr for ShareTargetType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ShareTargetType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ShareTargetType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShareTargetType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(&*value))
-    }
-}
+crate::macros::string_enum!(
+    ShareTargetType, Unknown, { Account => "account", Organization => "organization" }
+);

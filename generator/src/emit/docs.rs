@@ -107,9 +107,19 @@ pub fn sanitize(text: &str) -> String {
         }
         if in_fence {
             out.push(line.trim_end().to_owned());
-        } else {
-            // Indentation would start an indented code block (a doctest).
-            out.push(escape_inline(trimmed.trim_end()));
+            continue;
+        }
+        // Indentation would start an indented code block (a doctest).
+        let text = escape_inline(trimmed.trim_end());
+        // A line right after a list item continues it; indent it so
+        // Markdown (and clippy's `doc_lazy_continuation`) agree.
+        let continuation = match out.last().and_then(|prev| list_indent(prev)) {
+            Some(width) if !text.is_empty() && list_indent(&text).is_none() => Some(width),
+            _ => None,
+        };
+        match continuation {
+            Some(width) => out.push(format!("{}{text}", " ".repeat(width))),
+            None => out.push(text),
         }
     }
     if in_fence {
@@ -127,6 +137,27 @@ pub fn sanitize(text: &str) -> String {
         collapsed.pop();
     }
     collapsed.join("\n")
+}
+
+/// The content indent of a list item line (`- a`, `* a`, `1. a`), or of a
+/// line already continuing one.
+fn list_indent(line: &str) -> Option<usize> {
+    let body = line.trim_start();
+    let lead = line.len() - body.len();
+    let marker = if body.starts_with("- ") || body.starts_with("* ") || body.starts_with("+ ") {
+        2
+    } else {
+        let digits = body.chars().take_while(char::is_ascii_digit).count();
+        let rest = &body[digits..];
+        if digits > 0 && (rest.starts_with(". ") || rest.starts_with(") ")) {
+            digits + 2
+        } else if lead > 0 {
+            0
+        } else {
+            return None;
+        }
+    };
+    Some(lead + marker)
 }
 
 /// Escapes HTML and stray brackets and wraps bare URLs, outside inline code.
@@ -235,6 +266,18 @@ mod tests {
         );
         assert_eq!(sanitize("go to https://x.y/z."), "go to <https://x.y/z>.");
         assert_eq!(sanitize("`<T>` and <T>"), "`<T>` and &lt;T&gt;");
+    }
+
+    #[test]
+    fn list_continuations_are_indented() {
+        assert_eq!(
+            sanitize("- item\ncontinued\n- next"),
+            "- item\n  continued\n- next"
+        );
+        assert_eq!(
+            sanitize("1. first\nmore\nand more\n\nafter"),
+            "1. first\n   more\n   and more\n\nafter"
+        );
     }
 
     #[test]

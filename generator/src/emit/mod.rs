@@ -14,6 +14,9 @@ mod resources;
 mod rust;
 mod templates;
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -111,32 +114,210 @@ fn inline_modules(
         .collect()
 }
 
+/// Items per emission job: big groups are split so both cores stay busy
+/// and no single token tree gets large.
+const CHUNK: usize = 200;
+
+/// One unit of emission work; jobs run in parallel and each yields files
+/// or fragments of files.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    /// Every file rendered from templates.
+    Templates,
+    /// `src/auth.rs`.
+    Auth,
+    /// Items `chunk * CHUNK ..` of a group (`None`: the shared `mod.rs`).
+    Chunk(Module, Option<usize>, usize),
+}
+
+/// The grouped modules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Module {
+    Models,
+    Params,
+    Resources,
+}
+
+impl Module {
+    const ALL: [Module; 3] = [Module::Models, Module::Params, Module::Resources];
+
+    fn name(self) -> &'static str {
+        match self {
+            Module::Models => "models",
+            Module::Params => "params",
+            Module::Resources => "resources",
+        }
+    }
+
+    fn doc(self) -> &'static str {
+        match self {
+            Module::Models => "Data types of requests and responses.",
+            Module::Params => {
+                "Parameters of operations that take query, header or cookie parameters."
+            }
+            Module::Resources => {
+                "The resource tree: one struct per path prefix, with its operations."
+            }
+        }
+    }
+
+    fn units(self, api: &Api, group: Option<usize>) -> Vec<usize> {
+        match self {
+            Module::Models => models::units(api, group),
+            Module::Params => params::units(api, group),
+            Module::Resources => resources::units(api, group),
+        }
+    }
+
+    fn render(self, ctx: &Ctx<'_>, unit: usize) -> TokenStream {
+        match self {
+            Module::Models => models::render(ctx, unit),
+            Module::Params => params::render(ctx, unit),
+            Module::Resources => resources::render(ctx, unit),
+        }
+    }
+
+    fn path(self, api: &Api, group: Option<usize>) -> String {
+        match group {
+            Some(g) => format!("src/{}/{}.rs", self.name(), api.features[g].name),
+            None => format!("src/{}/mod.rs", self.name()),
+        }
+    }
+
+    /// What a file starts with: module docs, and in `mod.rs` the group
+    /// submodules and the client accessors.
+    fn head(self, ctx: &Ctx<'_>, group: Option<usize>) -> TokenStream {
+        if let Some(g) = group {
+            let doc = docs::inner_text_attrs(&format!(
+                "Part of `{}` for the `{}` resource.",
+                self.name(),
+                ctx.api.features[g].name
+            ));
+            return doc;
+        }
+        let submodules = (0..ctx.api.features.len())
+            .filter(|g| !self.units(ctx.api, Some(*g)).is_empty())
+            .map(|g| {
+                let m = ident(&ctx.api.features[g].name);
+                let cfg = ctx.cfg(Some(g));
+                quote! {
+                    #cfg
+                    mod #m;
+                    #cfg
+                    pub use #m::*;
+                }
+            });
+        let extra = match self {
+            Module::Resources => resources::client_accessors(ctx),
+            _ => TokenStream::new(),
+        };
+        let doc = docs::inner_text_attrs(self.doc());
+        quote! {
+            #doc
+            #(#submodules)*
+            #extra
+        }
+    }
+}
+
 fn emit_with_root(api: &Api, root: TokenStream) -> Result<Vec<OutputFile>, Error> {
-    let ctx = Ctx { api, root };
-    let mut files = templates::render_crate(&ctx)?;
-    files.push(rust_file("src/auth.rs", auth::file(&ctx))?);
-    files.extend(grouped(
-        &ctx,
-        "models",
-        "Data types of requests and responses.",
-        models::items,
-    )?);
-    files.extend(grouped(
-        &ctx,
-        "params",
-        "Parameters of operations that take query, header or cookie parameters.",
-        params::items,
-    )?);
-    let accessors = resources::client_accessors(&ctx);
-    files.extend(grouped_with(
-        &ctx,
-        "resources",
-        "The resource tree: one struct per path prefix, with its operations.",
-        accessors,
-        resources::items,
-    )?);
+    let mut jobs = Vec::new();
+    for module in Module::ALL {
+        let groups = (0..api.features.len()).map(Some).chain([None]);
+        for group in groups {
+            let units = module.units(api, group).len();
+            if units == 0 && group.is_some() {
+                continue;
+            }
+            let chunks = units.div_ceil(CHUNK).max(1);
+            jobs.extend((0..chunks).map(|c| Job::Chunk(module, group, c)));
+        }
+    }
+    jobs.extend([Job::Templates, Job::Auth]);
+    // Fragments arrive in job order, so chunks of a file join in order.
+    let mut files: Vec<OutputFile> = Vec::new();
+    for fragment in run_parallel(api, &root.to_string(), &jobs)? {
+        match files.last_mut() {
+            Some(last) if last.path == fragment.path => last.contents.push_str(&fragment.contents),
+            _ => files.push(fragment),
+        }
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Runs the jobs on all available cores. Token streams cannot cross
+/// threads, so each worker parses the root path itself. The first failing
+/// job (in job order) decides the error, keeping failures deterministic.
+fn run_parallel(api: &Api, root: &str, jobs: &[Job]) -> Result<Vec<OutputFile>, Error> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<JobResult>> = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .clamp(1, jobs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                let root: TokenStream = match root.parse() {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let err = Error::InvalidOutput {
+                            file: "module path".into(),
+                            message: e.to_string(),
+                        };
+                        lock(&results).push((0, Err(err)));
+                        return;
+                    }
+                };
+                let ctx = Ctx { api, root };
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let outcome = run_job(&ctx, *job);
+                    lock(&results).push((i, outcome));
+                }
+            });
+        }
+    });
+    let mut results = results
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    let mut files = Vec::new();
+    for (_, outcome) in results {
+        files.extend(outcome?);
+    }
+    Ok(files)
+}
+
+/// A job's index and what it produced.
+type JobResult = (usize, Result<Vec<OutputFile>, Error>);
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn run_job(ctx: &Ctx<'_>, job: Job) -> Result<Vec<OutputFile>, Error> {
+    match job {
+        Job::Templates => templates::render_crate(ctx),
+        Job::Auth => Ok(vec![rust_file("src/auth.rs", auth::file(ctx))?]),
+        Job::Chunk(module, group, chunk) => {
+            let units = module.units(ctx.api, group);
+            let end = units.len().min((chunk + 1) * CHUNK);
+            let items = units[(chunk * CHUNK).min(end)..end]
+                .iter()
+                .map(|&u| module.render(ctx, u));
+            let path = module.path(ctx.api, group);
+            let contents = if chunk == 0 {
+                let head = module.head(ctx, group);
+                format_file(&path, quote!(#head #(#items)*))?
+            } else {
+                rust::format_fragment(&path, quote!(#(#items)*))?
+            };
+            Ok(vec![OutputFile { path, contents }])
+        }
+    }
 }
 
 fn rust_file(path: &str, tokens: TokenStream) -> Result<OutputFile, Error> {
@@ -144,58 +325,4 @@ fn rust_file(path: &str, tokens: TokenStream) -> Result<OutputFile, Error> {
         path: path.to_owned(),
         contents: format_file(path, tokens)?,
     })
-}
-
-fn grouped(
-    ctx: &Ctx<'_>,
-    module: &str,
-    doc: &str,
-    items: impl Fn(&Ctx<'_>, Option<usize>) -> TokenStream,
-) -> Result<Vec<OutputFile>, Error> {
-    grouped_with(ctx, module, doc, TokenStream::new(), items)
-}
-
-/// `src/<module>/mod.rs` with the shared items and one file per group that
-/// has items, each re-exported so paths stay flat (`models::Account`).
-fn grouped_with(
-    ctx: &Ctx<'_>,
-    module: &str,
-    doc: &str,
-    extra: TokenStream,
-    items: impl Fn(&Ctx<'_>, Option<usize>) -> TokenStream,
-) -> Result<Vec<OutputFile>, Error> {
-    let mut files = Vec::new();
-    let mut submodules = Vec::new();
-    for (i, feature) in ctx.api.features.iter().enumerate() {
-        let body = items(ctx, Some(i));
-        if body.is_empty() {
-            continue;
-        }
-        let path = format!("src/{module}/{}.rs", feature.name);
-        let file_doc = docs::inner_text_attrs(&format!(
-            "Part of `{module}` for the `{}` resource.",
-            feature.name
-        ));
-        files.push(rust_file(&path, quote!(#file_doc #body))?);
-        let m = ident(&feature.name);
-        let cfg = ctx.cfg(Some(i));
-        submodules.push(quote! {
-            #cfg
-            mod #m;
-            #cfg
-            pub use #m::*;
-        });
-    }
-    let shared = items(ctx, None);
-    let module_doc = docs::inner_text_attrs(doc);
-    files.push(rust_file(
-        &format!("src/{module}/mod.rs"),
-        quote! {
-            #module_doc
-            #(#submodules)*
-            #extra
-            #shared
-        },
-    )?);
-    Ok(files)
 }

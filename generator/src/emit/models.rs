@@ -5,19 +5,21 @@ use quote::quote;
 
 use super::docs::{doc_attrs, text_attrs};
 use super::rust::{Ctx, ident};
-use crate::ir::{Docs, Field, StringEnum, Struct, TypeDef, TypeKind, Union};
+use crate::ir::{Api, Docs, Field, StringEnum, Struct, TypeDef, TypeKind, Union};
 
-/// All model items of one group (`None` for shared types), sorted by name.
-pub fn items(ctx: &Ctx<'_>, group: Option<usize>) -> TokenStream {
-    let mut defs: Vec<&TypeDef> = ctx
-        .api
-        .types
-        .iter()
-        .filter(|t| t.feature == group)
+/// Indices of the types of one group (`None` for shared types), in
+/// emission order (by name).
+pub fn units(api: &Api, group: Option<usize>) -> Vec<usize> {
+    let mut ids: Vec<usize> = (0..api.types.len())
+        .filter(|&i| api.types[i].feature == group)
         .collect();
-    defs.sort_by(|a, b| a.name.cmp(&b.name));
-    let items = defs.into_iter().map(|def| model(ctx, def));
-    quote!(#(#items)*)
+    ids.sort_by(|a, b| api.types[*a].name.cmp(&api.types[*b].name));
+    ids
+}
+
+/// The items of one type.
+pub fn render(ctx: &Ctx<'_>, unit: usize) -> TokenStream {
+    model(ctx, &ctx.api.types[unit])
 }
 
 fn model(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
@@ -28,7 +30,7 @@ fn model(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
     let deprecated = deprecated(&def.docs);
     let body = match &def.kind {
         TypeKind::Struct(s) => structure(ctx, def, s),
-        TypeKind::Enum(e) => string_enum(def, e),
+        TypeKind::Enum(e) => string_enum(ctx, def, e),
         TypeKind::Union(u) => union(ctx, def, u),
         TypeKind::Newtype(inner) => {
             let name = ident(&def.name);
@@ -161,7 +163,8 @@ fn constructor(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-fn string_enum(def: &TypeDef, e: &StringEnum) -> TokenStream {
+fn string_enum(ctx: &Ctx<'_>, def: &TypeDef, e: &StringEnum) -> TokenStream {
+    let root = &ctx.root;
     let name = ident(&def.name);
     let other = ident(&e.other);
     let variants = e.variants.iter().map(|v| {
@@ -169,15 +172,10 @@ fn string_enum(def: &TypeDef, e: &StringEnum) -> TokenStream {
         let doc = text_attrs(&format!("`{}`", v.value));
         quote!(#doc #n,)
     });
-    let to_str = e.variants.iter().map(|v| {
+    let pairs = e.variants.iter().map(|v| {
         let n = ident(&v.name);
         let value = &v.value;
-        quote!(Self::#n => #value,)
-    });
-    let from_str = e.variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let value = &v.value;
-        quote!(#value => Self::#n,)
+        quote!(#n => #value)
     });
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -187,50 +185,7 @@ fn string_enum(def: &TypeDef, e: &StringEnum) -> TokenStream {
             #other(::std::string::String),
         }
 
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::#other(value) => value,
-                }
-            }
-        }
-
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::#other(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(Self::from(value))
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(&*value))
-            }
-        }
+        #root::macros::string_enum!(#name, #other, { #(#pairs),* });
     }
 }
 
@@ -249,6 +204,7 @@ fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
         return quote! {
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#variants)*
                 #other_doc
@@ -267,6 +223,7 @@ fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
     quote! {
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
             #other_doc

@@ -7,17 +7,22 @@ use quote::quote;
 
 use super::docs::{doc_attrs, text_attrs};
 use super::rust::{Ctx, ident};
-use crate::ir::{Body, BodyMedia, Location, Operation, Param, ParamsStruct, Style};
+use crate::ir::{Api, Body, BodyMedia, Location, Operation, Param, ParamsStruct, Style};
 
-/// All params structs of one group, in operation order.
-pub fn items(ctx: &Ctx<'_>, group: Option<usize>) -> TokenStream {
-    let items = ctx
-        .api
-        .operations
-        .iter()
-        .filter(|op| op.feature == group)
-        .filter_map(|op| op.params.as_ref().map(|p| params_struct(ctx, op, p)));
-    quote!(#(#items)*)
+/// Indices of the operations of one group that have a params struct.
+pub fn units(api: &Api, group: Option<usize>) -> Vec<usize> {
+    (0..api.operations.len())
+        .filter(|&i| api.operations[i].feature == group && api.operations[i].params.is_some())
+        .collect()
+}
+
+/// The params struct of one operation.
+pub fn render(ctx: &Ctx<'_>, unit: usize) -> TokenStream {
+    let op = &ctx.api.operations[unit];
+    match &op.params {
+        Some(p) => params_struct(ctx, op, p),
+        None => TokenStream::new(),
+    }
 }
 
 /// A human readable call, e.g. `client.accounts().members().list(..)`.

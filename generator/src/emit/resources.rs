@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::text_attrs;
 use super::params::{body_ty, style, write_body};
 use super::rust::{Ctx, ident};
-use crate::ir::{Operation, Pagination, Resource, ResponseKind, Segment, TypeRef};
+use crate::ir::{Api, Operation, Pagination, Resource, ResponseKind, Segment, TypeRef};
 
 /// Accessors on the client for the top-level resources.
 pub fn client_accessors(ctx: &Ctx<'_>) -> TokenStream {
@@ -33,16 +33,16 @@ pub fn client_accessors(ctx: &Ctx<'_>) -> TokenStream {
     }
 }
 
-/// Resource structs and their operations, for one group.
-pub fn items(ctx: &Ctx<'_>, group: Option<usize>) -> TokenStream {
-    let items = ctx
-        .api
-        .resources
-        .iter()
-        .skip(1)
-        .filter(|r| r.feature == group)
-        .map(|r| resource(ctx, r));
-    quote!(#(#items)*)
+/// Indices of the resources of one group (the root is the client itself).
+pub fn units(api: &Api, group: Option<usize>) -> Vec<usize> {
+    (1..api.resources.len())
+        .filter(|&i| api.resources[i].feature == group)
+        .collect()
+}
+
+/// One resource struct and its operations.
+pub fn render(ctx: &Ctx<'_>, unit: usize) -> TokenStream {
+    resource(ctx, &ctx.api.resources[unit])
 }
 
 fn resource(ctx: &Ctx<'_>, r: &Resource) -> TokenStream {

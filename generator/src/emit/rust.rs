@@ -94,9 +94,16 @@ impl Ctx<'_> {
 
 /// Parses tokens as a file and pretty-prints it with the generated header.
 pub fn format_file(file: &str, tokens: TokenStream) -> Result<String, Error> {
+    Ok(format!("{HEADER}{}", format_fragment(file, tokens)?))
+}
+
+/// Pretty-prints items that continue a file. Top-level items print
+/// independently of each other, so formatting a file in parts and joining
+/// them gives the same text as formatting it whole.
+pub fn format_fragment(file: &str, tokens: TokenStream) -> Result<String, Error> {
     let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::InvalidOutput {
         file: file.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(format!("{HEADER}{}", prettyplease::unparse(&parsed)))
+    Ok(prettyplease::unparse(&parsed))
 }

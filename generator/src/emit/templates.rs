@@ -45,6 +45,11 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
         include_str!("../../../templates/runtime/error.rs.j2"),
     ),
     (
+        "macros.rs",
+        "src/macros.rs",
+        include_str!("../../../templates/runtime/macros.rs.j2"),
+    ),
+    (
         "pagination.rs",
         "src/pagination.rs",
         include_str!("../../../templates/runtime/pagination.rs.j2"),

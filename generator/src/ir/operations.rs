@@ -191,8 +191,10 @@ fn operation(
 ) -> Result<Operation, Diagnostic> {
     let raw = &space.doc().raw;
     let params = effective_params(raw, f);
-    let vars = validate::template_variables(f.path)
+    let mut vars = validate::template_variables(f.path)
         .map_err(|m| Diagnostic::error("invalid-path-template", f.pointer.clone(), m))?;
+    let mut seen = std::collections::HashSet::new();
+    vars.retain(|v| seen.insert(v.clone()));
     let stem = naming.stem.clone();
 
     // Path parameters, in template order; they become function arguments.
@@ -498,7 +500,7 @@ fn request_body(
             space.warn(
                 "untyped-body",
                 schema_at,
-                "multipart bodies are passed as a `reqwest::multipart::Form` built by the caller",
+                "multipart bodies are taken as a `Multipart` form built by the caller, not as typed fields",
             );
             (BodyMedia::Multipart, TypeRef::Json)
         }
@@ -599,27 +601,39 @@ fn response(space: &mut TypeSpace<'_>, config: &Config, f: &Found<'_>, stem: &st
         }
         1 => successes.remove(0),
         _ => {
-            let kind = successes[0].kind;
-            let same_kind: Vec<TypeRef> = successes
-                .iter()
-                .filter(|s| s.kind == kind)
-                .map(|s| s.ty.clone())
-                .collect();
-            if same_kind.len() < successes.len() {
+            // Decode the richest kind present (JSON before text before
+            // bytes); other kinds are reported, not silently mistyped.
+            let rank = |k: ResponseKind| match k {
+                ResponseKind::Envelope | ResponseKind::Json => 0,
+                ResponseKind::Text => 1,
+                ResponseKind::Bytes => 2,
+                ResponseKind::Empty => 3,
+            };
+            let best = successes.iter().map(|s| rank(s.kind)).min().unwrap_or(0);
+            let (chosen, others): (Vec<Success>, Vec<Success>) =
+                successes.into_iter().partition(|s| rank(s.kind) == best);
+            if !others.is_empty() {
                 space.warn(
                     "mixed-responses",
                     child(&f.pointer, "responses"),
-                    "success responses use different media types; only the first kind is decoded",
+                    "success responses use different media types; the JSON (or else text) one is decoded",
                 );
             }
-            let first = successes.remove(0);
-            Success {
-                ty: space.union_of(
-                    &format!("{stem}Response"),
-                    same_kind,
-                    &child(&f.pointer, "responses"),
-                ),
-                ..first
+            let mut chosen = chosen.into_iter();
+            let first = chosen.next().expect("the best rank comes from an element");
+            let rest: Vec<TypeRef> = chosen.map(|s| s.ty).collect();
+            if rest.is_empty() {
+                first
+            } else {
+                let types = std::iter::once(first.ty.clone()).chain(rest).collect();
+                Success {
+                    ty: space.union_of(
+                        &format!("{stem}Response"),
+                        types,
+                        &child(&f.pointer, "responses"),
+                    ),
+                    ..first
+                }
             }
         }
     };

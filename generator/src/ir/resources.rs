@@ -12,7 +12,9 @@
 //! 4. When a resource already has a method of that name, the later operation
 //!    is named after its operationId (then numbered), with a warning.
 //! 5. A child resource whose accessor equals a method name of its parent is
-//!    renamed `<name>_resource`.
+//!    renamed `<name>_resource`; so is one named `new`, which Rust reserves
+//!    by convention for constructors (a method named `new` is renamed the
+//!    same way as a collision).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -77,7 +79,12 @@ pub fn plan(facts: &[OpFacts], config: &Config, warnings: &mut Vec<Diagnostic>) 
             if resource.is_empty() {
                 resource.push("root".into());
             }
-            let ns = taken.entry(resource.clone()).or_insert_with(Namespace::snake);
+            let ns = taken.entry(resource.clone()).or_insert_with(|| {
+                // `new` is by convention a constructor returning `Self`.
+                let mut ns = Namespace::snake();
+                ns.reserve("new");
+                ns
+            });
             let fn_name = if ns.contains(&method) {
                 let alternative = ns.claim(&names::snake_name(&f.id, "call"));
                 warnings.push(Diagnostic::warning(
@@ -210,6 +217,8 @@ fn op_path(op: &Operation) -> Vec<String> {
 fn resolve_accessor_clashes(resources: &mut [Resource], ops: &[Operation]) {
     for r in 0..resources.len() {
         let mut taken = Namespace::snake();
+        // `new` is by convention a constructor returning `Self`.
+        taken.reserve("new");
         if r == 0 {
             for m in CLIENT_METHODS {
                 taken.reserve(m);

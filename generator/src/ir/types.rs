@@ -296,15 +296,31 @@ impl<'a> TypeSpace<'a> {
             return r;
         }
         if !self.active.insert(reference.to_owned()) {
-            self.warn(
-                "recursive-alias",
-                child(at, "$ref"),
-                format!("`{reference}` contains itself without an object in between; using `serde_json::Value` there"),
-            );
-            return Resolved::plain(TypeRef::Json);
+            // A structural schema that contains itself (an array of objects
+            // pointing back to the array): it becomes a newtype, registered
+            // now and completed when the outer resolution finishes.
+            return Resolved::plain(TypeRef::Named(self.allocate(Some(reference))));
         }
-        let resolved = self.structural_type(&schema, &choice, &at_def);
+        let mut resolved = self.structural_type(&schema, &choice, &at_def);
         self.active.remove(reference);
+        if let Some(&id) = self.named.get(reference) {
+            let name = self.take_name(&choice);
+            let docs = std::mem::take(&mut resolved.docs);
+            self.complete(
+                id,
+                TypeDef {
+                    name,
+                    pointer: at_def,
+                    docs,
+                    kind: TypeKind::Newtype(resolved.ty),
+                    in_request: false,
+                    example: schema.schema_data.example.clone(),
+                    feature: None,
+                },
+            );
+            resolved.ty = TypeRef::Named(id);
+            return resolved;
+        }
         self.structural
             .insert(reference.to_owned(), resolved.clone());
         resolved
@@ -423,7 +439,10 @@ impl<'a> TypeSpace<'a> {
             .into_iter()
             .filter(|v| seen.insert(v.clone()))
             .map(|value| EnumVariant {
-                name: ns.claim(&names::variant_name(&value, "Empty")),
+                name: ns.claim(&names::variant_name(
+                    &value,
+                    if value.is_empty() { "Empty" } else { "Value" },
+                )),
                 value,
             })
             .collect();
