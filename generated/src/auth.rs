@@ -96,10 +96,12 @@ impl Credentials {
         }
         ::std::result::Result::Ok(())
     }
-    /// Reads credentials through `lookup`; `None` when no kind of
-    /// credentials has environment variables.
+    /// Reads credentials through `lookup`. `None` when no kind of
+    /// credentials has environment variables, or when none is set and
+    /// credentials are `optional` (already configured).
     pub(crate) fn from_vars(
         lookup: &dyn Fn(&str) -> ::std::option::Option<::std::string::String>,
+        optional: bool,
     ) -> ::std::result::Result<::std::option::Option<Self>, Error> {
         let mut found: ::std::vec::Vec<(&'static str, Self)> = ::std::vec::Vec::new();
         let mut partial: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
@@ -158,6 +160,7 @@ impl Credentials {
             found,
             partial,
             "`CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`, or `CLOUDFLARE_API_USER_SERVICE_KEY`",
+            optional,
         )
     }
 }

@@ -17,6 +17,13 @@ pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Default timeout of one attempt, including reading the body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default delay before the first retry when the server does not say how
+/// long to wait; it doubles with each retry.
+pub const DEFAULT_RETRY_BACKOFF_INITIAL: Duration = Duration::from_millis(500);
+/// Default upper bound of the delay between retries.
+pub const DEFAULT_RETRY_BACKOFF_MAX: Duration = Duration::from_secs(8);
+/// Most redirects the default HTTP client follows for one request.
+const MAX_REDIRECTS: usize = 10;
 /// Environment variable that overrides the base URL in `from_env()`.
 pub const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";
 
@@ -69,7 +76,15 @@ struct Inner {
     credentials: Option<Credentials>,
     max_retries: u32,
     timeout: Duration,
+    backoff: Backoff,
     user_agent: reqwest::header::HeaderValue,
+}
+
+/// Bounds of the exponential backoff between retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Backoff {
+    pub(crate) initial: Duration,
+    pub(crate) max: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -79,6 +94,8 @@ impl fmt::Debug for Client {
             .field("credentials", &self.inner.credentials)
             .field("max_retries", &self.inner.max_retries)
             .field("timeout", &self.inner.timeout)
+            .field("retry_backoff", &(self.inner.backoff.initial, self.inner.backoff.max))
+            .field("user_agent", &self.inner.user_agent)
             .finish_non_exhaustive()
     }
 }
@@ -122,6 +139,10 @@ impl Client {
     pub(crate) fn user_agent(&self) -> &reqwest::header::HeaderValue {
         &self.inner.user_agent
     }
+
+    pub(crate) fn backoff(&self) -> Backoff {
+        self.inner.backoff
+    }
 }
 
 /// Configures a [`Client`].
@@ -131,6 +152,7 @@ pub struct ClientBuilder {
     credentials: Option<Credentials>,
     max_retries: u32,
     timeout: Duration,
+    backoff: Backoff,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
 }
@@ -142,6 +164,10 @@ impl Default for ClientBuilder {
             credentials: None,
             max_retries: DEFAULT_MAX_RETRIES,
             timeout: DEFAULT_TIMEOUT,
+            backoff: Backoff {
+                initial: DEFAULT_RETRY_BACKOFF_INITIAL,
+                max: DEFAULT_RETRY_BACKOFF_MAX,
+            },
             user_agent: None,
             http: None,
         }
@@ -173,6 +199,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets the delay before the first retry (default 0.5 s) and the most
+    /// any retry waits (default 8 s) when the server does not say how long to
+    /// wait. The delay doubles with each retry up to `max`, and is shortened
+    /// by up to a quarter at random so that many clients do not retry in
+    /// lockstep. `max` below `initial` is raised to `initial`.
+    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.backoff = Backoff {
+            initial,
+            max: max.max(initial),
+        };
+        self
+    }
+
     /// Replaces the `User-Agent` header (default `cloudflare-orgs/0.1.0`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
@@ -180,7 +219,9 @@ impl ClientBuilder {
     }
 
     /// Uses a preconfigured `reqwest` client (proxies, TLS, connection pool).
-    /// Its own timeout, if any, also applies.
+    /// Its own timeout, if any, also applies, and so does its redirect
+    /// policy: the default client follows redirects only within the same
+    /// origin, so that credential headers never reach another host.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -196,10 +237,14 @@ impl ClientBuilder {
     /// to its value), so configuration can come from somewhere other than
     /// the process environment. Empty values count as unset.
     ///
-    /// Exactly one complete set of credentials must be present: `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`, or `CLOUDFLARE_API_USER_SERVICE_KEY`.
+    /// Exactly one complete set of credentials must be present (`CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`, or `CLOUDFLARE_API_USER_SERVICE_KEY`),
+    /// unless credentials were already given to this builder: then the
+    /// variables may be absent, and a complete set found replaces them. A
+    /// partial set (one variable of a pair) or two kinds at once is an error
+    /// naming the variables.
     pub fn from_vars(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let lookup = |name: &str| lookup(name).filter(|v| !v.is_empty());
-        if let Some(credentials) = Credentials::from_vars(&lookup)? {
+        if let Some(credentials) = Credentials::from_vars(&lookup, self.credentials.is_some())? {
             self.credentials = Some(credentials);
         }
         if let Some(url) = lookup(BASE_URL_ENV) {
@@ -219,6 +264,15 @@ impl ClientBuilder {
                 )));
             }
         }
+        if let Some(credentials) = &self.credentials {
+            // Reject credentials that cannot be sent (e.g. a line break
+            // in a token) now rather than on the first request.
+            credentials.apply(crate::request::AuthTarget {
+                headers: &mut reqwest::header::HeaderMap::new(),
+                query: &mut Vec::new(),
+                cookies: &mut Vec::new(),
+            })?;
+        }
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| "cloudflare-orgs/0.1.0".to_owned());
@@ -227,6 +281,7 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
+                .redirect(same_origin_redirects())
                 .build()
                 .map_err(|e| Error::Config(format!("could not create the HTTP client: {e}")))?,
         };
@@ -237,10 +292,32 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 max_retries: self.max_retries,
                 timeout: self.timeout,
+                backoff: self.backoff,
                 user_agent,
             }),
         })
     }
+}
+
+/// Follows redirects only to the origin (scheme, host and port) of the
+/// original request. `reqwest` drops `Authorization` and `Cookie` on a
+/// redirect to another host, but not custom credential headers such as API
+/// keys, so those redirects are not followed: the 3xx response is returned
+/// as an error instead.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if attempt.previous().len() >= MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else if same_origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 /// A header value that logging and `Debug` output of `reqwest` redact.
@@ -278,10 +355,14 @@ pub(crate) fn partial_credentials(names: &[&str], values: &[Option<String>]) -> 
 }
 
 /// Picks the one complete set of credentials found in the environment.
+///
+/// With `optional` (the builder already has credentials), finding none is
+/// not an error.
 pub(crate) fn choose_credentials<C>(
     found: Vec<(&'static str, C)>,
     partial: Vec<String>,
     expected: &str,
+    optional: bool,
 ) -> Result<Option<C>, Error> {
     if !partial.is_empty() {
         return Err(Error::Config(format!(
@@ -291,6 +372,7 @@ pub(crate) fn choose_credentials<C>(
     }
     let mut found = found;
     match found.len() {
+        0 if optional => Ok(None),
         0 => Err(Error::Config(format!(
             "no credentials in the environment: set {expected}"
         ))),
@@ -302,5 +384,43 @@ pub(crate) fn choose_credentials<C>(
                 names.join(", ")
             )))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_header_values_are_redacted() {
+        let value = sensitive("s3cr3t-value").unwrap();
+        assert!(value.is_sensitive());
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-auth-key", value);
+        let shown = format!("{headers:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        let shown = format!("{:?}", Secret::new("s3cr3t-value"));
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(sensitive("line\nbreak").is_err());
+    }
+
+    #[test]
+    fn credential_choice() {
+        let none: Vec<(&'static str, u8)> = Vec::new();
+        let missing = choose_credentials(none.clone(), Vec::new(), "`A`, or `B`", false).unwrap_err();
+        assert!(missing.to_string().contains("set `A`, or `B`"), "{missing}");
+        assert!(choose_credentials(none, Vec::new(), "`A`", true).unwrap().is_none());
+        let two = vec![("`A`", 1u8), ("`B`", 2u8)];
+        let conflict = choose_credentials(two, Vec::new(), "`A`", true).unwrap_err();
+        assert!(conflict.to_string().contains("`A`, `B` are all set"), "{conflict}");
+        let partial = partial_credentials(&["E", "K"], &[Some("e".into()), None]);
+        assert_eq!(partial, "`E` is set but `K` is not");
+        assert_eq!(choose_credentials(vec![("`A`", 1u8)], Vec::new(), "`A`", false).unwrap(), Some(1));
+    }
+
+    #[test]
+    fn retry_backoff_max_is_at_least_initial() {
+        let builder = ClientBuilder::default().retry_backoff(Duration::from_secs(2), Duration::from_secs(1));
+        assert_eq!(builder.backoff.max, Duration::from_secs(2));
     }
 }

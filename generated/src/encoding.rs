@@ -54,7 +54,19 @@ fn scalar(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
+        Value::Number(n) => number(n),
         other => other.to_string(),
+    }
+}
+
+/// A number as text. Whole floating-point values are written without a
+/// fraction (`2`, not `2.0`): OpenAPI `type: number` parameters such as page
+/// numbers are floats in Rust, but servers expect integers on the wire.
+fn number(n: &serde_json::Number) -> String {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match n.as_f64() {
+        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() <= EXACT => format!("{}", f as i64),
+        _ => n.to_string(),
     }
 }
 
@@ -239,6 +251,19 @@ mod tests {
         query_pairs(&mut out, "d", &serde_json::json!({"k": {"n": 1}}), Style::DeepObject, true).unwrap();
         query_pairs(&mut out, "none", &Option::<String>::None, Style::Form, true).unwrap();
         assert_eq!(query_string(&out), "s=a&s=b&t=a%2Cb&d%5Bk%5D%5Bn%5D=1");
+    }
+
+    #[test]
+    fn whole_floats_are_written_as_integers() {
+        let mut out = Vec::new();
+        query_pairs(&mut out, "page", &2.0_f64, Style::Form, true).unwrap();
+        query_pairs(&mut out, "neg", &-3.0_f64, Style::Form, true).unwrap();
+        query_pairs(&mut out, "half", &0.5_f64, Style::Form, true).unwrap();
+        query_pairs(&mut out, "int", &7_i64, Style::Form, true).unwrap();
+        query_pairs(&mut out, "list", &[1.0_f64, 2.5], Style::Form, false).unwrap();
+        assert_eq!(query_string(&out), "page=2&neg=-3&half=0.5&int=7&list=1%2C2.5");
+        assert_eq!(path_value("n", &4.0_f64, Style::Simple, false).unwrap(), "4");
+        assert_eq!(header_value(&1e3_f64, false).unwrap().as_deref(), Some("1000"));
     }
 
     #[test]

@@ -172,11 +172,17 @@ impl Error {
     }
 
     /// Whether trying again later may succeed: timeouts, connection
-    /// failures, and HTTP 408, 409, 429 and 5xx.
+    /// failures, and HTTP 408, 409, 429 and 5xx, unless the server said
+    /// otherwise with `x-should-retry` (which also makes any status
+    /// retryable when `true`). The client has already retried as configured
+    /// before returning such an error.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout(_) | Error::Connection(_) => true,
-            Error::Api(e) => retryable_status(e.status),
+            Error::Api(e) => match should_retry(&e.headers) {
+                Some(asked) => asked,
+                None => retryable_status(e.status),
+            },
             _ => false,
         }
     }
@@ -196,6 +202,15 @@ impl Error {
             Error::Api(e) => &e.errors,
             _ => &[],
         }
+    }
+}
+
+/// The server's `x-should-retry` answer, when it gave one.
+pub(crate) fn should_retry(headers: &HeaderMap) -> Option<bool> {
+    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()).map(str::trim) {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
     }
 }
 

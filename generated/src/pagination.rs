@@ -6,7 +6,8 @@
 //! item by item ([`Request::items`]). How the next page is requested depends
 //! on the operation: numbered pages, an opaque cursor, or a page token, or a
 //! single page. Iteration always ends: at the last page the server reports,
-//! at an empty page, or with an error when the server repeats itself.
+//! at an empty page, or with an error when the server repeats itself (a
+//! cursor or token it already gave, or the same page content again).
 // Every pagination style is supported; a given API uses only some.
 #![allow(dead_code)]
 
@@ -61,16 +62,31 @@ pub struct Page<T, I = serde_json::Value> {
 impl<T: Send + 'static, I: Send + 'static> Request<Vec<T>, I> {
     /// Every page, fetched lazily one after the other. The stream ends after
     /// the last page or after the first error.
+    ///
+    /// A server that hands out a cursor or token it already gave ends the
+    /// stream with [`Error::Pagination`] after the page that carried it, and
+    /// one that answers the next page number with the same content as the
+    /// previous page ends it with that error instead of the repeated page.
     pub fn pages(self) -> impl Stream<Item = Result<Page<T, I>, Error>> + Send + 'static {
+        let mut seen = HashSet::new();
+        if let Some(Paging::Cursor { param, .. } | Paging::PageToken { param, .. }) = self.parts.paging
+            && let Some((_, start)) = self.parts.query.iter().rev().find(|(k, _)| k == param)
+        {
+            // The cursor the caller started from counts as followed.
+            seen.insert(start.clone());
+        }
         let state = State {
-            next: Some(self.parts.clone()),
+            next: Some(Ok(self.parts.clone())),
             request: self,
-            seen: HashSet::new(),
+            seen,
             hasher: RandomState::new(),
             last_body: None,
         };
         stream::unfold(state, |mut state| async move {
-            let parts = state.next.take()?;
+            let parts = match state.next.take()? {
+                Ok(parts) => parts,
+                Err(e) => return Some((Err(e), state)),
+            };
             let raw = match request::execute(&state.request.client, &parts, &state.request.options).await {
                 Ok(raw) => raw,
                 Err(e) => return Some((Err(e), state)),
@@ -80,8 +96,10 @@ impl<T: Send + 'static, I: Send + 'static> Request<Vec<T>, I> {
                 Err(e) => return Some((Err(e), state)),
             };
             match state.advance(parts, &raw.body, decoded.result.is_empty()) {
-                Ok(next) => state.next = next,
-                Err(e) => return Some((Err(e), state)),
+                Ok(next) => state.next = next.map(Ok),
+                Err(Advance::Repeated(e)) => return Some((Err(e), state)),
+                // This page is new; the error follows it.
+                Err(Advance::Loop(e)) => state.next = Some(Err(e)),
             }
             let page = Page {
                 items: decoded.result,
@@ -105,7 +123,8 @@ impl<T: Send + 'static, I: Send + 'static> Request<Vec<T>, I> {
 
 struct State<T, I> {
     request: Request<Vec<T>, I>,
-    next: Option<RequestParts>,
+    /// The next page to fetch, or an error to report before ending.
+    next: Option<Result<RequestParts, Error>>,
     /// Cursors and tokens already followed.
     seen: HashSet<String>,
     hasher: RandomState,
@@ -113,9 +132,17 @@ struct State<T, I> {
     last_body: Option<u64>,
 }
 
+/// Why pagination cannot go on.
+enum Advance {
+    /// The page just received repeats the previous one; drop it.
+    Repeated(Error),
+    /// The page just received is new, but following it would loop.
+    Loop(Error),
+}
+
 impl<T, I> State<T, I> {
     /// The request for the page after the one just received, if any.
-    fn advance(&mut self, mut parts: RequestParts, body: &[u8], empty: bool) -> Result<Option<RequestParts>, Error> {
+    fn advance(&mut self, mut parts: RequestParts, body: &[u8], empty: bool) -> Result<Option<RequestParts>, Advance> {
         let Some(paging) = parts.paging else {
             return Ok(None);
         };
@@ -129,7 +156,7 @@ impl<T, I> State<T, I> {
                     .iter()
                     .rev()
                     .find(|(k, _)| k == param)
-                    .and_then(|(_, v)| v.parse().ok())
+                    .and_then(|(_, v)| number(&serde_json::Value::String(v.clone())))
                     .unwrap_or(1);
                 let total = probe(body, total_pages).and_then(|v| number(&v));
                 if total.is_some_and(|t| current >= t) {
@@ -137,10 +164,10 @@ impl<T, I> State<T, I> {
                 }
                 let hash = self.hasher.hash_one(body);
                 if self.last_body == Some(hash) {
-                    return Err(Error::Pagination(format!(
-                        "the server returned the same content for page {} and page {current}; stopping",
-                        current - 1
-                    )));
+                    return Err(Advance::Repeated(Error::Pagination(format!(
+                        "the server returned the same content for `{param}` {} and {current}; stopping instead of looping",
+                        current.saturating_sub(1)
+                    ))));
                 }
                 self.last_body = Some(hash);
                 parts.set_query(param, (current + 1).to_string());
@@ -150,9 +177,9 @@ impl<T, I> State<T, I> {
                     return Ok(None);
                 };
                 if !self.seen.insert(token.clone()) {
-                    return Err(Error::Pagination(format!(
-                        "the server returned `{token}` as the next `{param}` twice; stopping instead of looping"
-                    )));
+                    return Err(Advance::Loop(Error::Pagination(format!(
+                        "the server returned `{token}` as the next `{param}` again; stopping instead of looping"
+                    ))));
                 }
                 parts.set_query(param, token);
             }
@@ -161,10 +188,12 @@ impl<T, I> State<T, I> {
     }
 }
 
+/// A non-negative whole number, also from text or a whole float (`2.0`).
 fn number(value: &serde_json::Value) -> Option<u64> {
+    let whole = |f: f64| (f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64).then_some(f as u64);
     match value {
-        serde_json::Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f as u64)),
-        serde_json::Value::String(s) => s.parse().ok(),
+        serde_json::Value::Number(n) => n.as_u64().or_else(|| n.as_f64().and_then(whole)),
+        serde_json::Value::String(s) => s.trim().parse().ok().or_else(|| s.trim().parse().ok().and_then(whole)),
         _ => None,
     }
 }
@@ -262,5 +291,18 @@ mod tests {
         assert_eq!(probe(body, &["result_info", "missing"]), None);
         assert_eq!(probe(body, &["result", "a"]), None);
         assert_eq!(probe(b"not json", &["a"]), None);
+    }
+
+    #[test]
+    fn numbers_from_any_whole_representation() {
+        use serde_json::json;
+        assert_eq!(number(&json!(3)), Some(3));
+        assert_eq!(number(&json!(3.0)), Some(3));
+        assert_eq!(number(&json!("3")), Some(3));
+        assert_eq!(number(&json!("3.0")), Some(3));
+        assert_eq!(number(&json!(2.5)), None);
+        assert_eq!(number(&json!(-1)), None);
+        assert_eq!(number(&json!("x")), None);
+        assert_eq!(number(&json!(null)), None);
     }
 }

@@ -15,7 +15,7 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::client::Client;
+use crate::client::{Backoff, Client};
 use crate::encoding::{self, Style};
 use crate::error::{self, ApiMessage, Error};
 use crate::pagination::Paging;
@@ -25,8 +25,6 @@ pub const RETRY_COUNT_HEADER: &str = "x-retry-count";
 /// Longest delay a server may ask for before the client falls back to its
 /// own backoff.
 const MAX_SERVER_DELAY: Duration = Duration::from_secs(60);
-const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
-const MAX_BACKOFF: Duration = Duration::from_secs(8);
 
 /// A request body ready to send.
 #[derive(Debug, Clone)]
@@ -299,9 +297,12 @@ impl RequestParts {
                 cookies: &mut cookies,
             })?;
         }
+        let secret_cookies = cookies.len() > self.cookies.len();
         if !cookies.is_empty() {
-            let value = HeaderValue::from_str(&cookies.join("; "))
+            let mut value = HeaderValue::from_str(&cookies.join("; "))
                 .map_err(|_| Error::InvalidArgument("a cookie has a value that is not allowed in HTTP headers".into()))?;
+            // Credentials sent as a cookie are redacted like other secrets.
+            value.set_sensitive(secret_cookies);
             headers.insert(reqwest::header::COOKIE, value);
         }
         for (name, value) in extra {
@@ -466,7 +467,14 @@ pub(crate) async fn execute(
     let url = parts.url(client.base_url(), &auth_query)?;
     let max_retries = options.max_retries.unwrap_or(client.max_retries());
     let timeout = options.timeout.unwrap_or(client.timeout());
+    let backoff_bounds = client.backoff();
     let idempotent = parts.idempotent();
+    // Credentials in the query string must not leak through the URL that
+    // transport errors carry.
+    let secret_url = !auth_query.is_empty();
+    let transport_error = |e: reqwest::Error| {
+        if secret_url { Error::from(e.without_url()) } else { Error::from(e) }
+    };
     let mut attempt: u32 = 0;
     loop {
         let mut request = client
@@ -485,11 +493,11 @@ pub(crate) async fn execute(
                 // later may have been acted on, so only idempotent requests
                 // are replayed.
                 if retries_left && (e.is_connect() || idempotent) {
-                    tokio::time::sleep(backoff(attempt)).await;
+                    tokio::time::sleep(backoff(attempt, backoff_bounds)).await;
                     attempt += 1;
                     continue;
                 }
-                return Err(Error::from(e));
+                return Err(transport_error(e));
             }
             Ok(response) => {
                 let status = response.status();
@@ -497,16 +505,17 @@ pub(crate) async fn execute(
                 if status.is_success() {
                     match response.bytes().await {
                         Ok(body) => return Ok(RawResponse { status, headers, body }),
-                        Err(e) if retries_left && idempotent => {
-                            let _ = e;
-                            tokio::time::sleep(backoff(attempt)).await;
+                        Err(_) if retries_left && idempotent => {
+                            tokio::time::sleep(backoff(attempt, backoff_bounds)).await;
                             attempt += 1;
                             continue;
                         }
-                        Err(e) => return Err(Error::from(e)),
+                        Err(e) => return Err(transport_error(e)),
                     }
                 }
-                if retries_left && let Some(delay) = retry_delay(status, &headers, idempotent, attempt) {
+                if retries_left
+                    && let Some(delay) = retry_delay(status, &headers, idempotent, attempt, backoff_bounds)
+                {
                     // Drain the body so the connection can be reused.
                     let _ = response.bytes().await;
                     tokio::time::sleep(delay).await;
@@ -521,12 +530,18 @@ pub(crate) async fn execute(
 }
 
 /// Whether to retry an error response, and after how long.
-fn retry_delay(status: StatusCode, headers: &HeaderMap, idempotent: bool, attempt: u32) -> Option<Duration> {
+fn retry_delay(
+    status: StatusCode,
+    headers: &HeaderMap,
+    idempotent: bool,
+    attempt: u32,
+    bounds: Backoff,
+) -> Option<Duration> {
     let server_delay = server_delay(headers);
-    let asked = match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
-        Some("true") => true,
-        Some("false") => return None,
-        _ => {
+    let asked = match error::should_retry(headers) {
+        Some(true) => true,
+        Some(false) => return None,
+        None => {
             if !error::retryable_status(status) {
                 return None;
             }
@@ -539,7 +554,7 @@ fn retry_delay(status: StatusCode, headers: &HeaderMap, idempotent: bool, attemp
     if !idempotent && !asked {
         return None;
     }
-    Some(server_delay.unwrap_or_else(|| backoff(attempt)))
+    Some(server_delay.unwrap_or_else(|| backoff(attempt, bounds)))
 }
 
 /// The delay a server asked for with `retry-after-ms` or `retry-after`
@@ -561,10 +576,11 @@ fn server_delay(headers: &HeaderMap) -> Option<Duration> {
     delay.filter(|d| *d <= MAX_SERVER_DELAY)
 }
 
-/// Exponential backoff from 0.5 s, capped at 8 s, reduced by up to 25%
-/// at random so that many clients do not retry in lockstep.
-fn backoff(attempt: u32) -> Duration {
-    let base = INITIAL_BACKOFF.saturating_mul(1u32 << attempt.min(16)).min(MAX_BACKOFF);
+/// Exponential backoff from `bounds.initial` (0.5 s by default), capped at
+/// `bounds.max` (8 s by default), reduced by up to 25% at random so that
+/// many clients do not retry in lockstep.
+fn backoff(attempt: u32, bounds: Backoff) -> Duration {
+    let base = bounds.initial.saturating_mul(1u32 << attempt.min(16)).min(bounds.max);
     let random = RandomState::new().hash_one(Instant::now());
     let fraction = (random >> 11) as f64 / (1u64 << 53) as f64;
     base.mul_f64(1.0 - 0.25 * fraction)
@@ -623,17 +639,17 @@ pub(crate) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
             messages: Vec::new(),
         });
     }
-    let envelope: Envelope<T, I> = parse(raw, &raw.body)?;
+    let envelope: Envelope<T, I> = match parse(raw, &raw.body) {
+        Ok(envelope) => envelope,
+        // A failed request often carries a result of another shape (or
+        // none); report the server's errors rather than the decode failure.
+        Err(e) => match serde_json::from_slice::<Envelope<serde::de::IgnoredAny, serde::de::IgnoredAny>>(&raw.body) {
+            Ok(lenient) if lenient.success == Some(false) => return Err(unsuccessful(raw, lenient)),
+            _ => return Err(e),
+        },
+    };
     if envelope.success == Some(false) {
-        let errors = ApiMessage::lenient_list(envelope.errors.as_ref());
-        return Err(Error::Api(Box::new(error::ApiError {
-            status: raw.status,
-            errors,
-            messages: ApiMessage::lenient_list(envelope.messages.as_ref()),
-            request_id: error::request_id(&raw.headers),
-            headers: raw.headers.clone(),
-            body: error::excerpt(&raw.body),
-        })));
+        return Err(unsuccessful(raw, envelope));
     }
     let result = match envelope.result {
         Some(result) => result,
@@ -644,6 +660,20 @@ pub(crate) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
         result_info: envelope.result_info,
         messages: ApiMessage::lenient_list(envelope.messages.as_ref()),
     })
+}
+
+/// The error for a response whose envelope says `success: false`.
+fn unsuccessful<T, I>(raw: &RawResponse, envelope: Envelope<T, I>) -> Error {
+    let errors = ApiMessage::lenient_list(envelope.errors.as_ref());
+    let messages = ApiMessage::lenient_list(envelope.messages.as_ref());
+    Error::Api(Box::new(error::ApiError {
+        status: raw.status,
+        errors,
+        messages,
+        request_id: error::request_id(&raw.headers),
+        headers: raw.headers.clone(),
+        body: error::excerpt(&raw.body),
+    }))
 }
 
 /// Decodes a plain JSON response.
@@ -699,11 +729,25 @@ mod tests {
         h
     }
 
+    const DEFAULT_BACKOFF: Backoff = Backoff {
+        initial: crate::client::DEFAULT_RETRY_BACKOFF_INITIAL,
+        max: crate::client::DEFAULT_RETRY_BACKOFF_MAX,
+    };
+
     #[test]
     fn backoff_grows_and_is_capped() {
-        assert!(backoff(0) <= INITIAL_BACKOFF && backoff(0) >= INITIAL_BACKOFF.mul_f64(0.75));
-        assert!(backoff(2) <= Duration::from_secs(2) && backoff(2) >= Duration::from_millis(1500));
-        assert!(backoff(30) <= MAX_BACKOFF && backoff(30) >= MAX_BACKOFF.mul_f64(0.75));
+        let b = DEFAULT_BACKOFF;
+        assert_eq!(b.initial, Duration::from_millis(500));
+        assert_eq!(b.max, Duration::from_secs(8));
+        for _ in 0..100 {
+            assert!(backoff(0, b) <= b.initial && backoff(0, b) >= b.initial.mul_f64(0.75));
+            assert!(backoff(1, b) <= Duration::from_secs(1) && backoff(1, b) >= Duration::from_millis(750));
+            assert!(backoff(2, b) <= Duration::from_secs(2) && backoff(2, b) >= Duration::from_millis(1500));
+            assert!(backoff(30, b) <= b.max && backoff(30, b) >= b.max.mul_f64(0.75));
+            assert!(backoff(u32::MAX, b) <= b.max);
+        }
+        let small = Backoff { initial: Duration::from_millis(1), max: Duration::from_millis(4) };
+        assert!(backoff(10, small) <= Duration::from_millis(4));
     }
 
     #[test]
@@ -714,17 +758,42 @@ mod tests {
         let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
         let d = server_delay(&headers(&[("retry-after", &date)])).unwrap();
         assert!(d <= Duration::from_secs(30) && d >= Duration::from_secs(28), "{d:?}");
+        let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(30));
+        assert_eq!(server_delay(&headers(&[("retry-after", &past)])), Some(Duration::ZERO));
+        // `retry-after-ms` wins; an unreadable one gives way to `retry-after`.
+        assert_eq!(
+            server_delay(&headers(&[("retry-after-ms", "5"), ("retry-after", "2")])),
+            Some(Duration::from_millis(5))
+        );
+        assert_eq!(
+            server_delay(&headers(&[("retry-after-ms", "soon"), ("retry-after", "2")])),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(server_delay(&headers(&[("retry-after", "-1")])), None);
+        assert_eq!(server_delay(&headers(&[("retry-after", "NaN")])), None);
+        assert_eq!(server_delay(&headers(&[("retry-after", "tomorrow")])), None);
+        assert_eq!(server_delay(&headers(&[("retry-after-ms", "60001")])), None);
     }
 
     #[test]
     fn retry_decisions() {
         let none = HeaderMap::new();
-        assert!(retry_delay(StatusCode::INTERNAL_SERVER_ERROR, &none, true, 0).is_some());
-        assert!(retry_delay(StatusCode::INTERNAL_SERVER_ERROR, &none, false, 0).is_none());
-        assert!(retry_delay(StatusCode::TOO_MANY_REQUESTS, &none, false, 0).is_some());
-        assert!(retry_delay(StatusCode::BAD_REQUEST, &none, true, 0).is_none());
-        assert!(retry_delay(StatusCode::BAD_REQUEST, &headers(&[("x-should-retry", "true")]), false, 0).is_some());
-        assert!(retry_delay(StatusCode::SERVICE_UNAVAILABLE, &headers(&[("x-should-retry", "false")]), true, 0).is_none());
-        assert!(retry_delay(StatusCode::SERVICE_UNAVAILABLE, &headers(&[("retry-after", "1")]), false, 0).is_some());
+        let b = DEFAULT_BACKOFF;
+        assert!(retry_delay(StatusCode::INTERNAL_SERVER_ERROR, &none, true, 0, b).is_some());
+        assert!(retry_delay(StatusCode::INTERNAL_SERVER_ERROR, &none, false, 0, b).is_none());
+        assert!(retry_delay(StatusCode::TOO_MANY_REQUESTS, &none, false, 0, b).is_some());
+        assert!(retry_delay(StatusCode::BAD_REQUEST, &none, true, 0, b).is_none());
+        assert!(retry_delay(StatusCode::BAD_REQUEST, &headers(&[("x-should-retry", "true")]), false, 0, b).is_some());
+        assert!(retry_delay(StatusCode::SERVICE_UNAVAILABLE, &headers(&[("x-should-retry", "false")]), true, 0, b).is_none());
+        assert!(retry_delay(StatusCode::SERVICE_UNAVAILABLE, &headers(&[("retry-after", "1")]), false, 0, b).is_some());
+        assert!(retry_delay(StatusCode::SERVICE_UNAVAILABLE, &none, false, 0, b).is_none());
+        for status in [408, 409, 429, 500, 502, 503, 504] {
+            let status = StatusCode::from_u16(status).unwrap();
+            assert!(retry_delay(status, &none, true, 0, b).is_some(), "{status}");
+        }
+        for status in [400, 401, 403, 404, 422] {
+            let status = StatusCode::from_u16(status).unwrap();
+            assert!(retry_delay(status, &none, true, 0, b).is_none(), "{status}");
+        }
     }
 }

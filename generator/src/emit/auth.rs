@@ -94,7 +94,7 @@ pub fn file(ctx: &Ctx<'_>) -> TokenStream {
     let expected = env_list(ctx);
     let from_vars_body = if lookups.is_empty() {
         quote! {
-            let _ = lookup;
+            let _ = (lookup, optional);
             ::std::result::Result::Ok(::std::option::Option::None)
         }
     } else {
@@ -102,7 +102,7 @@ pub fn file(ctx: &Ctx<'_>) -> TokenStream {
             let mut found: ::std::vec::Vec<(&'static str, Self)> = ::std::vec::Vec::new();
             let mut partial: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
             #(#lookups)*
-            #root::client::choose_credentials(found, partial, #expected)
+            #root::client::choose_credentials(found, partial, #expected, optional)
         }
     };
     quote! {
@@ -129,10 +129,12 @@ pub fn file(ctx: &Ctx<'_>) -> TokenStream {
                 #apply_body
             }
 
-            /// Reads credentials through `lookup`; `None` when no kind of
-            /// credentials has environment variables.
+            /// Reads credentials through `lookup`. `None` when no kind of
+            /// credentials has environment variables, or when none is set and
+            /// credentials are `optional` (already configured).
             pub(crate) fn from_vars(
                 lookup: &dyn Fn(&str) -> ::std::option::Option<::std::string::String>,
+                optional: bool,
             ) -> ::std::result::Result<::std::option::Option<Self>, Error> {
                 #from_vars_body
             }

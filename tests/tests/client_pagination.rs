@@ -1,0 +1,708 @@
+//! Pagination: page numbers, cursors, page tokens and single pages, as
+//! streams of pages and of items; termination at the last page, at an empty
+//! page, and with an error when the server repeats itself.
+//!
+//! Every stream is read through [`drain`], which stops after a fixed number
+//! of elements, so a client that loops shows up as a failed assertion.
+
+mod common;
+
+use chrono::NaiveDate;
+use cloudflare_orgs::params::{
+    AccountsListParams, AccountsLogsAuditListParams, OrganizationsListParams,
+};
+use cloudflare_orgs::{Error, Page};
+use common::{
+    ACCOUNT_ID, account, audit_log, bounded, client, envelope, envelope_with_info, organization,
+};
+use futures_util::{Stream, StreamExt, TryStreamExt};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
+
+/// Most elements any stream here may yield before the test gives up.
+const LIMIT: usize = 20;
+
+async fn drain<S: Stream>(stream: S) -> Vec<S::Item> {
+    bounded(stream.take(LIMIT).collect::<Vec<_>>()).await
+}
+
+fn ids<T, I>(pages: &[Result<Page<T, I>, Error>], id: impl Fn(&T) -> String) -> Vec<Vec<String>> {
+    pages
+        .iter()
+        .map(|p| p.as_ref().expect("a page").items.iter().map(&id).collect())
+        .collect()
+}
+
+fn accounts(ids: &[&str]) -> Value {
+    Value::Array(ids.iter().map(|id| account(id)).collect())
+}
+
+fn logs(ids: &[&str]) -> Value {
+    Value::Array(ids.iter().map(|id| audit_log(id)).collect())
+}
+
+fn orgs(ids: &[&str]) -> Value {
+    Value::Array(ids.iter().map(|id| organization(id)).collect())
+}
+
+async fn reply(mock: MockBuilder, body: Value, times: u64, server: &MockServer) {
+    mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+/// The query strings of every request `server` received.
+async fn queries(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.query().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn page_info(page: u64, total_pages: Option<u64>) -> Value {
+    let mut info = json!({ "page": page, "per_page": 2, "count": 2 });
+    if let Some(total) = total_pages {
+        info["total_pages"] = json!(total);
+        info["total_count"] = json!(total * 2);
+    }
+    info
+}
+
+// ---------------------------------------------------------------- page numbers
+
+#[tokio::test]
+async fn page_numbers_run_until_total_pages() {
+    let server = MockServer::start().await;
+    let list = || Mock::given(method("GET")).and(path("/accounts"));
+    reply(
+        list().and(query_param_is_missing("page")),
+        envelope_with_info(accounts(&["a1", "a2"]), page_info(1, Some(3))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "2")),
+        envelope_with_info(accounts(&["a3", "a4"]), page_info(2, Some(3))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "3")),
+        envelope_with_info(accounts(&["a5"]), page_info(3, Some(3))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "4")),
+        envelope_with_info(accounts(&["never"]), page_info(4, Some(3))),
+        0,
+        &server,
+    )
+    .await;
+
+    let request = client(&server)
+        .accounts()
+        .list(AccountsListParams::new().per_page(2).name("prod"));
+    let pages = drain(request.pages()).await;
+    assert_eq!(
+        ids(&pages, |a| a.id.clone()),
+        [vec!["a1", "a2"], vec!["a3", "a4"], vec!["a5"]]
+    );
+    let info = pages[2].as_ref().unwrap().result_info.as_ref().unwrap();
+    assert_eq!((info.page, info.total_pages), (Some(3), Some(3)));
+    // Every page repeats the filters; page numbers are integers on the wire.
+    assert_eq!(
+        queries(&server).await,
+        [
+            "name=prod&per_page=2",
+            "name=prod&per_page=2&page=2",
+            "name=prod&per_page=2&page=3"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn items_of_every_page_in_order() {
+    let server = MockServer::start().await;
+    let list = || Mock::given(method("GET")).and(path("/accounts"));
+    reply(
+        list().and(query_param_is_missing("page")),
+        envelope_with_info(accounts(&["a1", "a2"]), page_info(1, Some(2))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "2")),
+        envelope_with_info(accounts(&["a3"]), page_info(2, Some(2))),
+        1,
+        &server,
+    )
+    .await;
+    let items: Vec<String> = bounded(
+        client(&server)
+            .accounts()
+            .list(AccountsListParams::new())
+            .items()
+            .take(LIMIT)
+            .map_ok(|a| a.id)
+            .try_collect::<Vec<_>>(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(items, ["a1", "a2", "a3"]);
+}
+
+#[tokio::test]
+async fn page_numbers_without_a_total_stop_at_an_empty_page() {
+    let server = MockServer::start().await;
+    let list = || Mock::given(method("GET")).and(path(format!("/accounts/{ACCOUNT_ID}/members")));
+    let member = |id: &str| json!({ "id": id, "status": "accepted", "user": { "email": format!("{id}@example.com") } });
+    reply(
+        list().and(query_param_is_missing("page")),
+        envelope(json!([member("m1"), member("m2")])),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "2")),
+        envelope(json!([member("m3")])),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "3")),
+        envelope(json!([])),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "4")),
+        envelope(json!([member("never")])),
+        0,
+        &server,
+    )
+    .await;
+
+    let request = client(&server)
+        .accounts()
+        .members()
+        .list(ACCOUNT_ID, Default::default());
+    let pages = drain(request.pages()).await;
+    assert_eq!(
+        ids(&pages, |m| m.id.clone().unwrap_or_default()),
+        [vec!["m1", "m2"], vec!["m3"], vec![]]
+    );
+}
+
+#[tokio::test]
+async fn page_numbers_continue_from_the_requested_page() {
+    let server = MockServer::start().await;
+    let list = || Mock::given(method("GET")).and(path("/accounts"));
+    reply(
+        list().and(query_param("page", "2")),
+        envelope_with_info(accounts(&["a3"]), page_info(2, Some(3))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "3")),
+        envelope_with_info(accounts(&["a5"]), page_info(3, Some(3))),
+        1,
+        &server,
+    )
+    .await;
+    let pages = drain(
+        client(&server)
+            .accounts()
+            .list(AccountsListParams::new().page(2))
+            .pages(),
+    )
+    .await;
+    assert_eq!(ids(&pages, |a| a.id.clone()), [vec!["a3"], vec!["a5"]]);
+    assert_eq!(queries(&server).await, ["page=2", "page=3"]);
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_the_page_number_is_stopped() {
+    // The same page whatever is asked, with no total, or a total that
+    // would take a thousand requests.
+    for total in [None, Some(1000)] {
+        let server = MockServer::start().await;
+        reply(
+            Mock::given(method("GET")).and(path("/accounts")),
+            envelope_with_info(accounts(&["a1", "a2"]), page_info(1, total)),
+            2,
+            &server,
+        )
+        .await;
+        let pages = drain(
+            client(&server)
+                .accounts()
+                .list(AccountsListParams::new())
+                .pages(),
+        )
+        .await;
+        assert_eq!(pages.len(), 2, "{total:?}");
+        assert_eq!(pages[0].as_ref().unwrap().items.len(), 2);
+        let Err(Error::Pagination(message)) = &pages[1] else {
+            panic!("expected a pagination error, got {:?}", pages[1]);
+        };
+        assert!(message.contains("same content"), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn a_failing_page_ends_the_stream_with_its_error() {
+    let server = MockServer::start().await;
+    let list = || Mock::given(method("GET")).and(path("/accounts"));
+    reply(
+        list().and(query_param_is_missing("page")),
+        envelope_with_info(accounts(&["a1"]), page_info(1, Some(5))),
+        1,
+        &server,
+    )
+    .await;
+    list()
+        .and(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "success": false, "errors": [{ "code": 9109, "message": "Unauthorized" }], "result": null
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let pages = drain(
+        client(&server)
+            .accounts()
+            .list(AccountsListParams::new())
+            .pages(),
+    )
+    .await;
+    assert_eq!(pages.len(), 2);
+    assert!(pages[0].is_ok());
+    let err = pages[1].as_ref().unwrap_err();
+    assert_eq!(err.api_errors()[0].code, Some(9109));
+}
+
+#[tokio::test]
+async fn pages_are_fetched_only_when_needed() {
+    let server = MockServer::start().await;
+    let list = || Mock::given(method("GET")).and(path("/accounts"));
+    reply(
+        list().and(query_param_is_missing("page")),
+        envelope_with_info(accounts(&["a1", "a2"]), page_info(1, Some(9))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "2")),
+        envelope_with_info(accounts(&["a3"]), page_info(2, Some(9))),
+        0,
+        &server,
+    )
+    .await;
+    let first: Vec<_> = bounded(
+        client(&server)
+            .accounts()
+            .list(AccountsListParams::new())
+            .items()
+            .take(2)
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(first.len(), 2);
+}
+
+// --------------------------------------------------------------------- cursors
+
+fn audit_params() -> AccountsLogsAuditListParams {
+    AccountsLogsAuditListParams::new(
+        NaiveDate::from_ymd_opt(2024, 10, 30).unwrap(),
+        NaiveDate::from_ymd_opt(2024, 10, 31).unwrap(),
+    )
+}
+
+fn audit_list() -> MockBuilder {
+    Mock::given(method("GET"))
+        .and(path(format!("/accounts/{ACCOUNT_ID}/logs/audit")))
+        .and(query_param("since", "2024-10-30"))
+        .and(query_param("before", "2024-10-31"))
+}
+
+fn cursor_info(cursor: Option<&str>) -> Value {
+    match cursor {
+        Some(c) => json!({ "count": "2", "cursor": c }),
+        None => json!({ "count": "1" }),
+    }
+}
+
+#[tokio::test]
+async fn cursors_are_followed_until_there_is_none() {
+    for last in [None, Some("")] {
+        let server = MockServer::start().await;
+        reply(
+            audit_list().and(query_param_is_missing("cursor")),
+            envelope_with_info(logs(&["l1", "l2"]), cursor_info(Some("c/1+="))),
+            1,
+            &server,
+        )
+        .await;
+        reply(
+            audit_list().and(query_param("cursor", "c/1+=")),
+            envelope_with_info(logs(&["l3", "l4"]), cursor_info(Some("c2"))),
+            1,
+            &server,
+        )
+        .await;
+        reply(
+            audit_list().and(query_param("cursor", "c2")),
+            envelope_with_info(logs(&["l5"]), cursor_info(last)),
+            1,
+            &server,
+        )
+        .await;
+        let request = client(&server)
+            .accounts()
+            .logs()
+            .audit()
+            .list(ACCOUNT_ID, audit_params().limit(2));
+        let pages = drain(request.pages()).await;
+        assert_eq!(
+            ids(&pages, |l| l.id.clone().unwrap_or_default()),
+            [vec!["l1", "l2"], vec!["l3", "l4"], vec!["l5"]],
+            "{last:?}"
+        );
+        let info = pages[0].as_ref().unwrap().result_info.as_ref().unwrap();
+        assert_eq!(info.cursor.as_deref(), Some("c/1+="));
+        assert_eq!(
+            queries(&server).await,
+            [
+                "since=2024-10-30&before=2024-10-31&limit=2",
+                "since=2024-10-30&before=2024-10-31&limit=2&cursor=c%2F1%2B%3D",
+                "since=2024-10-30&before=2024-10-31&limit=2&cursor=c2",
+            ]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_cursor_ends_with_an_error_instead_of_looping() {
+    let server = MockServer::start().await;
+    reply(
+        audit_list().and(query_param_is_missing("cursor")),
+        envelope_with_info(logs(&["l1"]), cursor_info(Some("A"))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        audit_list().and(query_param("cursor", "A")),
+        envelope_with_info(logs(&["l2"]), cursor_info(Some("A"))),
+        1,
+        &server,
+    )
+    .await;
+    let pages = drain(
+        client(&server)
+            .accounts()
+            .logs()
+            .audit()
+            .list(ACCOUNT_ID, audit_params())
+            .pages(),
+    )
+    .await;
+    assert_eq!(pages.len(), 3);
+    // The page carrying the repeated cursor is new, so it is delivered.
+    assert_eq!(
+        ids(&pages[..2], |l| l.id.clone().unwrap_or_default()),
+        [vec!["l1"], vec!["l2"]]
+    );
+    let Err(Error::Pagination(message)) = &pages[2] else {
+        panic!("expected a pagination error, got {:?}", pages[2]);
+    };
+    assert!(
+        message.contains("`A`") && message.contains("cursor"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_cursor_cycle_is_detected() {
+    let server = MockServer::start().await;
+    reply(
+        audit_list().and(query_param_is_missing("cursor")),
+        envelope_with_info(logs(&["l1"]), cursor_info(Some("A"))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        audit_list().and(query_param("cursor", "A")),
+        envelope_with_info(logs(&["l2"]), cursor_info(Some("B"))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        audit_list().and(query_param("cursor", "B")),
+        envelope_with_info(logs(&["l3"]), cursor_info(Some("A"))),
+        1,
+        &server,
+    )
+    .await;
+    let items = drain(
+        client(&server)
+            .accounts()
+            .logs()
+            .audit()
+            .list(ACCOUNT_ID, audit_params())
+            .items(),
+    )
+    .await;
+    assert_eq!(items.len(), 4);
+    let ids: Vec<_> = items[..3]
+        .iter()
+        .map(|l| l.as_ref().unwrap().id.clone().unwrap())
+        .collect();
+    assert_eq!(ids, ["l1", "l2", "l3"]);
+    assert!(
+        matches!(items[3], Err(Error::Pagination(_))),
+        "{:?}",
+        items[3]
+    );
+}
+
+#[tokio::test]
+async fn a_cursor_pointing_back_to_the_start_is_detected() {
+    let server = MockServer::start().await;
+    reply(
+        audit_list().and(query_param("cursor", "start")),
+        envelope_with_info(logs(&["l1"]), cursor_info(Some("start"))),
+        1,
+        &server,
+    )
+    .await;
+    let pages = drain(
+        client(&server)
+            .accounts()
+            .logs()
+            .audit()
+            .list(ACCOUNT_ID, audit_params().cursor("start"))
+            .pages(),
+    )
+    .await;
+    assert_eq!(pages.len(), 2);
+    assert!(pages[0].is_ok());
+    assert!(
+        matches!(pages[1], Err(Error::Pagination(_))),
+        "{:?}",
+        pages[1]
+    );
+}
+
+#[tokio::test]
+async fn an_empty_cursor_page_ends_the_stream() {
+    let server = MockServer::start().await;
+    reply(
+        audit_list().and(query_param_is_missing("cursor")),
+        envelope_with_info(logs(&["l1"]), cursor_info(Some("A"))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        audit_list().and(query_param("cursor", "A")),
+        envelope_with_info(logs(&[]), cursor_info(Some("B"))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        audit_list().and(query_param("cursor", "B")),
+        envelope_with_info(logs(&["never"]), cursor_info(None)),
+        0,
+        &server,
+    )
+    .await;
+    let items = drain(
+        client(&server)
+            .accounts()
+            .logs()
+            .audit()
+            .list(ACCOUNT_ID, audit_params())
+            .items(),
+    )
+    .await;
+    assert_eq!(items.len(), 1);
+    assert!(items[0].is_ok());
+}
+
+// ----------------------------------------------------------------- page tokens
+
+fn org_list() -> MockBuilder {
+    Mock::given(method("GET"))
+        .and(path("/organizations"))
+        .and(query_param("page_size", "2"))
+        .and(query_param("name.startsWith", "acme"))
+}
+
+fn token_info(token: Option<&str>) -> Value {
+    match token {
+        Some(t) => json!({ "next_page_token": t, "total_size": 5 }),
+        None => json!({ "total_size": 5 }),
+    }
+}
+
+#[tokio::test]
+async fn page_tokens_are_followed_until_there_is_none() {
+    let server = MockServer::start().await;
+    reply(
+        org_list().and(query_param_is_missing("page_token")),
+        envelope_with_info(orgs(&["o1", "o2"]), token_info(Some("t1"))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        org_list().and(query_param("page_token", "t1")),
+        envelope_with_info(orgs(&["o3", "o4"]), token_info(Some("t2"))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        org_list().and(query_param("page_token", "t2")),
+        envelope_with_info(orgs(&["o5"]), token_info(None)),
+        1,
+        &server,
+    )
+    .await;
+    let params = OrganizationsListParams::new()
+        .page_size(2)
+        .name_starts_with("acme");
+    let pages = drain(client(&server).organizations().list(params).pages()).await;
+    assert_eq!(
+        ids(&pages, |o| o.id.clone()),
+        [vec!["o1", "o2"], vec!["o3", "o4"], vec!["o5"]]
+    );
+    let info = pages[1].as_ref().unwrap().result_info.as_ref().unwrap();
+    assert_eq!(info.next_page_token.as_deref(), Some("t2"));
+    assert_eq!(
+        queries(&server).await,
+        [
+            "name.startsWith=acme&page_size=2",
+            "name.startsWith=acme&page_size=2&page_token=t1",
+            "name.startsWith=acme&page_size=2&page_token=t2",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_repeated_page_token_ends_with_an_error_instead_of_looping() {
+    let server = MockServer::start().await;
+    reply(
+        org_list().and(query_param_is_missing("page_token")),
+        envelope_with_info(orgs(&["o1"]), token_info(Some("t1"))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        org_list().and(query_param("page_token", "t1")),
+        envelope_with_info(orgs(&["o2"]), token_info(Some("t1"))),
+        1,
+        &server,
+    )
+    .await;
+    let params = OrganizationsListParams::new()
+        .page_size(2)
+        .name_starts_with("acme");
+    let items = drain(client(&server).organizations().list(params).items()).await;
+    assert_eq!(items.len(), 3);
+    assert!(items[0].is_ok() && items[1].is_ok());
+    let Err(Error::Pagination(message)) = &items[2] else {
+        panic!("expected a pagination error, got {:?}", items[2]);
+    };
+    assert!(message.contains("page_token"), "{message}");
+}
+
+// ----------------------------------------------------------------- single page
+
+#[tokio::test]
+async fn a_list_without_pagination_is_one_page() {
+    let server = MockServer::start().await;
+    // Even a response that looks paginated is not followed.
+    reply(
+        Mock::given(method("GET")).and(path(format!(
+            "/accounts/{ACCOUNT_ID}/logs/audit/product_categories"
+        ))),
+        envelope_with_info(
+            json!([{ "value": "dns", "label": "DNS" }, { "value": "waf", "label": "WAF" }]),
+            json!({ "cursor": "ignored", "next_page_token": "ignored", "total_pages": 9 }),
+        ),
+        1,
+        &server,
+    )
+    .await;
+    let request = client(&server)
+        .accounts()
+        .logs()
+        .audit()
+        .product_categories()
+        .list(ACCOUNT_ID);
+    let pages = drain(request.pages()).await;
+    assert_eq!(
+        ids(&pages, |c| c.value.clone().unwrap_or_default()),
+        [vec!["dns", "waf"]]
+    );
+}
+
+#[tokio::test]
+async fn an_empty_first_page_yields_no_items() {
+    let server = MockServer::start().await;
+    reply(
+        Mock::given(method("GET")).and(path("/accounts")),
+        envelope_with_info(json!([]), page_info(1, Some(0))),
+        1,
+        &server,
+    )
+    .await;
+    let items = drain(
+        client(&server)
+            .accounts()
+            .list(AccountsListParams::new())
+            .items(),
+    )
+    .await;
+    assert!(items.is_empty());
+    // A null result is an empty page too.
+    let server = MockServer::start().await;
+    reply(
+        Mock::given(method("GET")).and(path("/accounts")),
+        envelope(json!(null)),
+        1,
+        &server,
+    )
+    .await;
+    let items = drain(
+        client(&server)
+            .accounts()
+            .list(AccountsListParams::new())
+            .items(),
+    )
+    .await;
+    assert!(items.is_empty());
+}
