@@ -34,8 +34,8 @@ use serde_json::Value;
 use super::rust::{Ctx, format_file, ident};
 use crate::diagnostics::Error;
 use crate::ir::{
-    Body, BodyMedia, Constraints, FloatKind, IntKind, Operation, Placement, Segment, Struct,
-    TypeDef, TypeId, TypeKind, TypeRef, Union,
+    Body, BodyMedia, Constraints, FloatKind, IntKind, Location, Operation, Placement, Segment,
+    Struct, TypeDef, TypeId, TypeKind, TypeRef, Union,
 };
 
 /// How deep optional fields of nested objects are filled in the full case.
@@ -80,6 +80,16 @@ pub fn file(ctx: &Ctx<'_>) -> Result<String, Error> {
             .map(|k| ctx.api.auth.credentials[*k].method.as_str())
             .collect();
         let authenticated = op.security.is_some();
+        let params = op.params.iter().flat_map(|p| &p.fields).map(|f| {
+            let location = match f.location {
+                Location::Path => "path",
+                Location::Query => "query",
+                Location::Header => "header",
+                Location::Cookie => "cookie",
+            };
+            let wire = &f.wire;
+            quote!((#location, #wire))
+        });
         op_rows.push(quote! {
             Operation {
                 id: #id,
@@ -88,6 +98,7 @@ pub fn file(ctx: &Ctx<'_>) -> Result<String, Error> {
                 call: #call,
                 authenticated: #authenticated,
                 accepts: &[#(#accepts),*],
+                params: &[#(#params),*],
             },
         });
         for variant in [Variant::Required, Variant::Full] {
@@ -193,6 +204,9 @@ pub fn file(ctx: &Ctx<'_>) -> Result<String, Error> {
             pub authenticated: bool,
             /// Credential kinds it accepts (`CredentialKind::name`).
             pub accepts: &'static [&'static str],
+            /// Query, header and cookie parameters the client can send:
+            /// location (`query`, `header`, `cookie`) and name on the wire.
+            pub params: &'static [(&'static str, &'static str)],
         }
 
         /// One request of one operation.

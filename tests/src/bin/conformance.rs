@@ -19,6 +19,9 @@
 //! - Operations of the served description that have no case are failures,
 //!   named; operations of the client that the served description lacks are
 //!   listed as "not in served spec" and are not failures.
+//! - Prism ignores query parameters and headers it does not know, so the
+//!   client's parameters are compared with the served operation's: one the
+//!   served description lacks is a failure, one the client lacks a note.
 //! - Error paths: a status forced with `Prefer: code=404` decodes into
 //!   `Error::Api` with the envelope's errors, and a request without
 //!   credentials is rejected with 401.
@@ -91,8 +94,20 @@ struct ServedOp {
     /// Requirement objects (scheme names sent together); `None` when the
     /// operation needs no credentials.
     security: Option<Vec<BTreeSet<String>>>,
+    /// Query, header (lower case) and cookie parameters: location and name.
+    params: BTreeSet<(String, String)>,
     /// The operation object, for its responses.
     object: Value,
+}
+
+/// A parameter's location and name, header names in lower case.
+fn param_key(location: &str, name: &str) -> (String, String) {
+    let name = if location == "header" {
+        name.to_ascii_lowercase()
+    } else {
+        name.to_owned()
+    };
+    (location.to_owned(), name)
 }
 
 /// A path template with parameter names dropped: `/a/{}/b`.
@@ -115,6 +130,18 @@ fn route_key(method: &str, path: &str) -> String {
 }
 
 fn served_operations(doc: &Value) -> Vec<ServedOp> {
+    let params_of = |list: Option<&Value>| -> Vec<(String, String)> {
+        list.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| deref(doc, p))
+            .filter_map(|p| {
+                let location = p.get("in")?.as_str()?;
+                let name = p.get("name")?.as_str()?;
+                (location != "path").then(|| param_key(location, name))
+            })
+            .collect()
+    };
     let global = doc.get("security");
     let mut out = Vec::new();
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
@@ -141,7 +168,11 @@ fn served_operations(doc: &Value) -> Vec<ServedOp> {
                             .collect(),
                     )
                 });
+            let mut params: BTreeSet<(String, String)> =
+                params_of(item.get("parameters")).into_iter().collect();
+            params.extend(params_of(op.get("parameters")));
             out.push(ServedOp {
+                params,
                 method: method.to_ascii_uppercase(),
                 path: path.clone(),
                 id: op
@@ -390,6 +421,28 @@ async fn main() -> ExitCode {
             )],
         ));
     }
+    // Prism ignores query parameters and headers it does not know, so
+    // parameters the client sends are compared with the served ones here.
+    for op in OPERATIONS.iter().filter(|o| selected(o.id)) {
+        let Some(served_op) = served_by_key.get(&route_key(op.method, op.path)) else {
+            continue;
+        };
+        let ours: BTreeSet<(String, String)> =
+            op.params.iter().map(|(l, n)| param_key(l, n)).collect();
+        for (location, name) in ours.difference(&served_op.params) {
+            report.fail(format!(
+                "{} {} ({}): the client sends {location} parameter `{name}`, which the served spec does not define",
+                op.method, op.path, op.id
+            ));
+        }
+        for (location, name) in served_op.params.difference(&ours) {
+            println!(
+                "note  {} {} ({}): the served spec defines {location} parameter `{name}`, which the client cannot send",
+                op.method, op.path, op.id
+            );
+        }
+    }
+
     let mut clients: BTreeMap<Option<&str>, Client> = BTreeMap::new();
     let mut kinds_used: BTreeMap<&str, usize> = BTreeMap::new();
     let mut passed: BTreeSet<(&str, &str)> = BTreeSet::new();
