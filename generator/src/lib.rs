@@ -90,6 +90,30 @@ pub fn generate_module(path: &Path, config: &Config, module_path: &str) -> Resul
     emit::emit_module(&api, module_path)
 }
 
+/// Generates conformance cases for the client generated from the same spec
+/// and configuration, as one Rust source file to `include!` where the
+/// client crate is reachable at `crate_path` (e.g. `::cloudflare_orgs`).
+///
+/// For every operation there are two cases, `required` (path parameters,
+/// required parameters and required body fields only) and `full` (every
+/// optional parameter and body field set too), each built through the
+/// client's own constructors and setters with values taken from the spec's
+/// examples, allowed values, defaults, formats and bounds. The file also
+/// lists every operation (`OPERATIONS`), every case (`CASES`, with the
+/// reason when a case could not be built), the credential kinds
+/// (`CREDENTIAL_KINDS`) and made-up credentials of each kind
+/// (`credentials`). `tests/src/bin/conformance.rs` runs them against a
+/// spec-driven mock server.
+pub fn generate_conformance(
+    path: &Path,
+    config: &Config,
+    crate_path: &str,
+) -> Result<String, Error> {
+    let doc = load::load(path)?;
+    let (api, _) = build_api(&doc, config)?;
+    emit::emit_conformance(&api, crate_path)
+}
+
 fn build_api(doc: &load::Document, config: &Config) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
     let mut diagnostics = validate::validate(doc);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {

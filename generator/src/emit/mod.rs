@@ -7,6 +7,7 @@
 //! which are compiled into the generator.
 
 mod auth;
+mod conformance;
 mod docs;
 mod models;
 mod params;
@@ -56,6 +57,21 @@ pub fn emit_module(api: &Api, module_path: &str) -> Result<String, Error> {
     file.attrs.clear();
     file.items = inline_modules(&files, std::mem::take(&mut file.items), "src")?;
     Ok(format!("{}{}", rust::HEADER, prettyplease::unparse(&file)))
+}
+
+/// Emits the conformance cases of the client as one Rust source file for
+/// `include!`: one case per operation and variant (`required`, `full`),
+/// built through the client at `crate_path` (e.g. `::my_client`), and a
+/// table of every operation. See [`crate::generate_conformance`].
+pub fn emit_conformance(api: &Api, crate_path: &str) -> Result<String, Error> {
+    let root: syn::Path = syn::parse_str(crate_path).map_err(|e| Error::InvalidOutput {
+        file: "crate path".into(),
+        message: format!("`{crate_path}` is not a Rust path: {e}"),
+    })?;
+    conformance::file(&Ctx {
+        api,
+        root: quote!(#root),
+    })
 }
 
 fn parse(files: &[OutputFile], path: &str) -> Result<syn::File, Error> {

@@ -212,6 +212,8 @@ pub struct Constraints {
     pub max_items: Option<usize>,
     /// Constraints of array items.
     pub items: Option<Box<Constraints>>,
+    /// Constraints of map values (`additionalProperties`).
+    pub values: Option<Box<Constraints>>,
 }
 
 /// The shape of a named type.

@@ -652,6 +652,7 @@ impl<'a> TypeSpace<'a> {
                 Ok(parts) if parts.props.is_empty() => match parts.additional {
                     Some(Some((ap, ap_at))) => {
                         let value = self.resolve(&ap, &format!("{hint}Value"), &ap_at);
+                        constraints.values = Some(Box::new(value.constraints));
                         TypeRef::Map(Box::new(value.ty))
                     }
                     _ => TypeRef::JsonObject,
