@@ -135,6 +135,8 @@ pub(crate) struct RequestParts {
     cookies: Vec<(String, String)>,
     body: Option<Body>,
     authenticate: bool,
+    /// The `Accept` header: JSON unless the operation returns another type.
+    accept: &'static str,
     pub(crate) paging: Option<Paging>,
     /// The first argument problem found; reported when the request is sent.
     invalid: Option<String>,
@@ -150,6 +152,7 @@ impl RequestParts {
             cookies: Vec::new(),
             body: None,
             authenticate: false,
+            accept: "application/json",
             paging: None,
             invalid: None,
         }
@@ -243,6 +246,10 @@ impl RequestParts {
         }
     }
 
+    pub(crate) fn accept(&mut self, media: &'static str) {
+        self.accept = media;
+    }
+
     pub(crate) fn authenticate(&mut self) {
         self.authenticate = true;
     }
@@ -275,7 +282,7 @@ impl RequestParts {
     fn base_headers(&self, client: &Client, extra: &HeaderMap) -> Result<(HeaderMap, Vec<(String, String)>), Error> {
         let mut headers = HeaderMap::new();
         headers.insert(reqwest::header::USER_AGENT, client.user_agent().clone());
-        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(self.accept));
         if let Some(body) = &self.body {
             headers.insert(reqwest::header::CONTENT_TYPE, body.content_type.clone());
         }

@@ -2,7 +2,7 @@
 //! `fixtures/build/openapi.yaml`) works against a local server.
 
 use tests::petstore::{Client, Error, models};
-use wiremock::matchers::{method, path, query_param};
+use wiremock::matchers::{headers, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
@@ -47,4 +47,27 @@ async fn build_rs_client_reports_errors() {
         matches!(&err, Error::Api(api) if api.errors[0].message == "no such pet"),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn text_and_binary_responses_ask_for_their_media_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets/7/photo"))
+        .and(headers("accept", vec!["image/png", "application/json;q=0.5"]))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0x89, b'P', b'N', b'G'], "image/png"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .and(headers("accept", vec!["text/plain", "application/json;q=0.5"]))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("ok", "text/plain"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let photo = client.pets().photo().get("7").await.unwrap();
+    assert_eq!(photo, vec![0x89, b'P', b'N', b'G']);
+    assert_eq!(client.health().get().await.unwrap(), "ok");
 }

@@ -196,6 +196,10 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
             steps.push(quote!(if let ::std::option::Option::Some(body) = &body { #call }));
         }
     }
+    if op.response.accept != "application/json" {
+        let accept = &op.response.accept;
+        steps.push(quote!(parts.accept(#accept);));
+    }
     if op.security.is_some() {
         steps.push(quote!(parts.authenticate();));
     }

@@ -524,6 +524,9 @@ pub struct Response {
     pub nullable: bool,
     /// Type of the envelope's `result_info` (`Json` when unspecified).
     pub info: TypeRef,
+    /// The `Accept` header to send: the media type of the decoded response
+    /// (with JSON, at lower priority, for error bodies).
+    pub accept: String,
 }
 
 /// Response decoding modes.

@@ -534,7 +534,12 @@ struct Success {
     ty: TypeRef,
     nullable: bool,
     info: TypeRef,
+    accept: String,
 }
+
+/// Accepting JSON too (at lower priority) lets error bodies arrive as JSON
+/// for operations whose success response is text or bytes.
+const JSON_FALLBACK: &str = "application/json;q=0.5";
 
 fn response(space: &mut TypeSpace<'_>, config: &Config, f: &Found<'_>, stem: &str) -> Response {
     let raw = &space.doc().raw;
@@ -565,19 +570,22 @@ fn response(space: &mut TypeSpace<'_>, config: &Config, f: &Found<'_>, stem: &st
             let schema_at = child(&child(&child(&at, "content"), media), "schema");
             let schema = c.schema.clone().expect("filtered on schema presence");
             json_success(space, config, &schema, stem, &schema_at)
-        } else if text.is_some() {
+        } else if let Some(media) = text {
             Success {
                 kind: ResponseKind::Text,
                 ty: TypeRef::String,
                 nullable: false,
                 info: TypeRef::Json,
+                accept: format!("{media}, {JSON_FALLBACK}"),
             }
         } else if !resp.content.is_empty() {
+            let media: Vec<&str> = resp.content.keys().map(String::as_str).collect();
             Success {
                 kind: ResponseKind::Bytes,
                 ty: TypeRef::Bytes,
                 nullable: false,
                 info: TypeRef::Json,
+                accept: format!("{}, {JSON_FALLBACK}", media.join(", ")),
             }
         } else {
             saw_empty = true;
@@ -597,6 +605,7 @@ fn response(space: &mut TypeSpace<'_>, config: &Config, f: &Found<'_>, stem: &st
                 ty: TypeRef::Unit,
                 nullable: false,
                 info: TypeRef::Json,
+                accept: "application/json".into(),
             };
         }
         1 => successes.remove(0),
@@ -645,6 +654,7 @@ fn response(space: &mut TypeSpace<'_>, config: &Config, f: &Found<'_>, stem: &st
         ty: chosen.ty,
         nullable: chosen.nullable,
         info: chosen.info,
+        accept: chosen.accept,
     }
 }
 
@@ -667,6 +677,7 @@ fn json_success(
             .map(|(s, s_at)| space.resolve(&s, &format!("{stem}ResultInfo"), &s_at).ty)
             .unwrap_or(TypeRef::Json);
         return Success {
+            accept: "application/json".into(),
             kind: ResponseKind::Envelope,
             // An absent result decodes as an empty list or `None` where the
             // type allows it, and is a decode error otherwise; only an
@@ -678,6 +689,7 @@ fn json_success(
     }
     let resolved = space.resolve(schema, &format!("{stem}Response"), at);
     Success {
+        accept: "application/json".into(),
         kind: ResponseKind::Json,
         ty: resolved.ty,
         nullable: resolved.nullable,
