@@ -54,14 +54,22 @@ async fn text_and_binary_responses_ask_for_their_media_type() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/pets/7/photo"))
-        .and(headers("accept", vec!["image/png", "application/json;q=0.5"]))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0x89, b'P', b'N', b'G'], "image/png"))
+        .and(headers(
+            "accept",
+            vec!["image/png", "application/json;q=0.5"],
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(vec![0x89, b'P', b'N', b'G'], "image/png"),
+        )
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/health"))
-        .and(headers("accept", vec!["text/plain", "application/json;q=0.5"]))
+        .and(headers(
+            "accept",
+            vec!["text/plain", "application/json;q=0.5"],
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_raw("ok", "text/plain"))
         .expect(1)
         .mount(&server)
