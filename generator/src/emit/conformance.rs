@@ -360,31 +360,13 @@ fn case_body(
             None => args.push(quote!(::std::option::Option::None)),
         }
     }
-    let call = call_tokens(ctx, op);
+    let call = super::params::call_tokens(ctx, op);
     if synth.skipped_depth {
         synth.notes.push(format!(
             "optional fields nested deeper than {MAX_OPTIONAL_DEPTH} objects are left unset"
         ));
     }
     Ok((quote!(#call(#(#args),*)), synth.notes))
-}
-
-/// `client.accounts().members().list`.
-fn call_tokens(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
-    let mut chain = Vec::new();
-    let mut r = op.resource;
-    while r != 0 {
-        chain.push(ident(&ctx.api.resources[r].accessor));
-        r = ctx
-            .api
-            .resources
-            .iter()
-            .position(|p| p.children.contains(&r))
-            .unwrap_or(0);
-    }
-    chain.reverse();
-    let f = ident(&op.fn_name);
-    quote!(client #(.#chain())* .#f)
 }
 
 /// Builds values of the generated types from the IR's constraints.

@@ -25,22 +25,23 @@ pub fn render(ctx: &Ctx<'_>, unit: usize) -> TokenStream {
     }
 }
 
-/// A human readable call, e.g. `client.accounts().members().list(..)`.
+/// A human readable call, e.g. `client.accounts().members().list`.
 pub fn call_path(ctx: &Ctx<'_>, op: &Operation) -> String {
-    let mut chain = Vec::new();
-    let mut r = op.resource;
-    while r != 0 {
-        let res = &ctx.api.resources[r];
-        chain.push(format!("{}()", res.accessor));
-        r = ctx
-            .api
-            .resources
-            .iter()
-            .position(|p| p.children.contains(&r))
-            .unwrap_or(0);
+    let mut text = String::from("client");
+    for accessor in ctx.api.accessors(op.resource) {
+        text.push_str(&format!(".{accessor}()"));
     }
-    chain.reverse();
-    format!("client.{}.{}", chain.join("."), op.fn_name)
+    text.push('.');
+    text.push_str(&op.fn_name);
+    text
+}
+
+/// The same call as tokens (`client.accounts().members().list`), to
+/// which the caller appends the arguments.
+pub fn call_tokens(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
+    let chain = ctx.api.accessors(op.resource).into_iter().map(ident);
+    let f = ident(&op.fn_name);
+    quote!(client #(.#chain())* .#f)
 }
 
 fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream {

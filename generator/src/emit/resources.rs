@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::text_attrs;
 use super::params::{body_ty, style, write_body};
 use super::rust::{Ctx, ident};
-use crate::ir::{Api, Operation, Pagination, Resource, ResponseKind, Segment, TypeRef};
+use crate::ir::{Api, Operation, Pagination, ResponseKind, Segment, TypeRef};
 
 /// Accessors on the client for the top-level resources.
 pub fn client_accessors(ctx: &Ctx<'_>) -> TokenStream {
@@ -42,16 +42,17 @@ pub fn units(api: &Api, group: Option<usize>) -> Vec<usize> {
 
 /// One resource struct and its operations.
 pub fn render(ctx: &Ctx<'_>, unit: usize) -> TokenStream {
-    resource(ctx, &ctx.api.resources[unit])
+    resource(ctx, unit)
 }
 
-fn resource(ctx: &Ctx<'_>, r: &Resource) -> TokenStream {
+fn resource(ctx: &Ctx<'_>, index: usize) -> TokenStream {
     let root = &ctx.root;
+    let r = &ctx.api.resources[index];
     let name = ident(&r.name);
     let doc = text_attrs(&format!(
         "Operations under `/{}`. Obtained from `{}`.",
         r.path.join("/"),
-        accessor_chain(ctx, r)
+        accessor_chain(ctx, index)
     ));
     let children = r.children.iter().map(|&c| {
         let child = &ctx.api.resources[c];
@@ -83,14 +84,13 @@ fn resource(ctx: &Ctx<'_>, r: &Resource) -> TokenStream {
     }
 }
 
-fn accessor_chain(ctx: &Ctx<'_>, r: &Resource) -> String {
-    let mut chain = Vec::new();
-    for depth in 1..=r.path.len() {
-        let prefix = &r.path[..depth];
-        if let Some(res) = ctx.api.resources.iter().find(|x| x.path == prefix) {
-            chain.push(format!("{}()", res.accessor));
-        }
-    }
+fn accessor_chain(ctx: &Ctx<'_>, index: usize) -> String {
+    let chain: Vec<String> = ctx
+        .api
+        .accessors(index)
+        .iter()
+        .map(|a| format!("{a}()"))
+        .collect();
     format!("client.{}", chain.join("."))
 }
 

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::OutputFile;
 use super::auth::{env_list, env_vars};
 use super::docs::sanitize;
-use super::params::call_path;
+use super::params::{call_path, call_tokens};
 use super::rust::{Ctx, ident};
 use crate::diagnostics::Error;
 use crate::ir::{Operation, TypeRef};
@@ -216,26 +216,15 @@ fn rust_string(text: &str) -> String {
 fn example(ctx: &Ctx<'_>) -> Result<String, Error> {
     let lib = ident(&ctx.api.krate.lib);
     let call = ctx.api.operations.iter().find(|op| simple(op)).map(|op| {
-        let mut chain = quote!(client);
-        for step in call_path(ctx, op).trim_start_matches("client.").split('.') {
-            let name = ident(step.trim_end_matches("()"));
-            if step.ends_with("()") {
-                chain = quote!(#chain.#name());
-            } else {
-                let args = op.path_params.iter().map(|p| {
-                    let placeholder = format!("<{}>", p.wire);
-                    quote!(#placeholder)
-                });
-                let params = op
-                    .params
-                    .as_ref()
-                    .map(|_| quote!(::std::default::Default::default()));
-                let args: Vec<_> = args.chain(params).collect();
-                chain = quote!(#chain.#name(#(#args),*));
-            }
-        }
+        let call = call_tokens(ctx, op);
+        let args = op.path_params.iter().map(|p| {
+            let placeholder = format!("<{}>", p.wire);
+            quote!(#placeholder)
+        });
+        let params = op.params.as_ref().map(|_| quote!(Default::default()));
+        let args = args.chain(params);
         quote! {
-            let result = #chain.await?;
+            let result = #call(#(#args),*).await?;
             println!("{result:?}");
         }
     });

@@ -579,6 +579,8 @@ pub struct Resource {
     pub accessor: String,
     /// Path from the root (`["accounts", "members"]`).
     pub path: Vec<String>,
+    /// Parent resource (`None` for the root).
+    pub parent: Option<usize>,
     /// Children (indices).
     pub children: Vec<usize>,
     /// Operations (indices into [`Api::operations`]).
@@ -619,6 +621,19 @@ impl Api {
     /// The named type behind an id.
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+
+    /// Accessor names from the client down to a resource:
+    /// `["accounts", "members"]` for `client.accounts().members()`.
+    pub fn accessors(&self, resource: usize) -> Vec<&str> {
+        let mut chain = Vec::new();
+        let mut r = resource;
+        while let Some(parent) = self.resources[r].parent {
+            chain.push(self.resources[r].accessor.as_str());
+            r = parent;
+        }
+        chain.reverse();
+        chain
     }
 }
 

@@ -306,17 +306,13 @@ impl<'a> TypeSpace<'a> {
         if let Some(&id) = self.named.get(reference) {
             let name = self.take_name(&choice);
             let docs = std::mem::take(&mut resolved.docs);
-            self.complete(
+            self.define(
                 id,
-                TypeDef {
-                    name,
-                    pointer: at_def,
-                    docs,
-                    kind: TypeKind::Newtype(resolved.ty),
-                    in_request: false,
-                    example: schema.schema_data.example.clone(),
-                    feature: None,
-                },
+                name,
+                at_def,
+                docs,
+                TypeKind::Newtype(resolved.ty),
+                schema.schema_data.example.clone(),
             );
             resolved.ty = TypeRef::Named(id);
             return resolved;
@@ -364,6 +360,31 @@ impl<'a> TypeSpace<'a> {
         self.defs[id.0] = Some(def);
     }
 
+    /// Completes an allocated type from its parts.
+    fn define(
+        &mut self,
+        id: TypeId,
+        name: String,
+        pointer: impl Into<String>,
+        docs: Docs,
+        kind: TypeKind,
+        example: Option<serde_json::Value>,
+    ) {
+        let pointer = pointer.into();
+        self.complete(
+            id,
+            TypeDef {
+                name,
+                pointer,
+                docs,
+                kind,
+                in_request: false,
+                example,
+                feature: None,
+            },
+        );
+    }
+
     /// Creates the named type for a nominal schema; `None` when it turns
     /// out not to need one (e.g. a `oneOf` of one alternative).
     fn nominal(
@@ -381,17 +402,13 @@ impl<'a> TypeSpace<'a> {
                 let id = self.allocate(reference);
                 let name = self.take_name(choice);
                 let kind = self.string_enum(values, at);
-                self.complete(
+                self.define(
                     id,
-                    TypeDef {
-                        name,
-                        pointer: at.to_owned(),
-                        docs,
-                        kind,
-                        in_request: false,
-                        example: schema.schema_data.example.clone(),
-                        feature: None,
-                    },
+                    name,
+                    at.to_owned(),
+                    docs,
+                    kind,
+                    schema.schema_data.example.clone(),
                 );
                 TypeRef::Named(id)
             }
@@ -412,17 +429,13 @@ impl<'a> TypeSpace<'a> {
                 let id = self.allocate(reference);
                 let name = self.take_name(choice);
                 let kind = TypeKind::Struct(self.build_struct(&parts, &name));
-                self.complete(
+                self.define(
                     id,
-                    TypeDef {
-                        name,
-                        pointer: at.to_owned(),
-                        docs,
-                        kind,
-                        in_request: false,
-                        example: schema.schema_data.example.clone(),
-                        feature: None,
-                    },
+                    name,
+                    at.to_owned(),
+                    docs,
+                    kind,
+                    schema.schema_data.example.clone(),
                 );
                 TypeRef::Named(id)
             }
@@ -506,17 +519,13 @@ impl<'a> TypeSpace<'a> {
                 let id = self.allocate(reference);
                 let name = self.take_name(choice);
                 let kind = self.string_enum(strings.concat(), at);
-                self.complete(
+                self.define(
                     id,
-                    TypeDef {
-                        name,
-                        pointer: at.to_owned(),
-                        docs: docs_of(outer),
-                        kind,
-                        in_request: false,
-                        example: outer.schema_data.example.clone(),
-                        feature: None,
-                    },
+                    name,
+                    at.to_owned(),
+                    docs_of(outer),
+                    kind,
+                    outer.schema_data.example.clone(),
                 );
                 return Some(Resolved::typed(TypeRef::Named(id), nullable));
             }
@@ -564,21 +573,17 @@ impl<'a> TypeSpace<'a> {
             .map(|d| d.property_name.clone())
             .filter(|_| out.iter().all(|v| !v.tags.is_empty()));
         let other = ns.claim("Unknown");
-        self.complete(
+        self.define(
             id,
-            TypeDef {
-                name,
-                pointer: at.to_owned(),
-                docs: docs_of(outer),
-                kind: TypeKind::Union(Union {
-                    variants: out,
-                    discriminator,
-                    other,
-                }),
-                in_request: false,
-                example: outer.schema_data.example.clone(),
-                feature: None,
-            },
+            name,
+            at.to_owned(),
+            docs_of(outer),
+            TypeKind::Union(Union {
+                variants: out,
+                discriminator,
+                other,
+            }),
+            outer.schema_data.example.clone(),
         );
         Some(Resolved::typed(TypeRef::Named(id), nullable))
     }
@@ -775,21 +780,17 @@ impl<'a> TypeSpace<'a> {
             })
             .collect();
         let other = ns.claim("Unknown");
-        self.complete(
+        self.define(
             id,
-            TypeDef {
-                name,
-                pointer: at.to_owned(),
-                docs: Docs::default(),
-                kind: TypeKind::Union(Union {
-                    variants,
-                    discriminator: None,
-                    other,
-                }),
-                in_request: false,
-                example: None,
-                feature: None,
-            },
+            name,
+            at.to_owned(),
+            Docs::default(),
+            TypeKind::Union(Union {
+                variants,
+                discriminator: None,
+                other,
+            }),
+            None,
         );
         TypeRef::Named(id)
     }
