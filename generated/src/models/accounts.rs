@@ -294,45 +294,6 @@ impl AccountSettings {
         self
     }
 }
-/// `AccountsListDirection` (from `#/paths/~1accounts/get/parameters/3/schema`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccountsListDirection {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this version of the client does not know; kept verbatim.
-    Unknown(::std::string::String),
-}
-crate::macros::string_enum!(
-    AccountsListDirection, Unknown, { Asc => "asc", Desc => "desc" }
-);
-/// `AccountsLogsAuditHistoryListDirection` (from `#/paths/~1accounts~1{account_id}~1logs~1audit~1{id}~1history/get/parameters/5/schema`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccountsLogsAuditHistoryListDirection {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this version of the client does not know; kept verbatim.
-    Unknown(::std::string::String),
-}
-crate::macros::string_enum!(
-    AccountsLogsAuditHistoryListDirection, Unknown, { Desc => "desc", Asc => "asc" }
-);
-/// `AccountsLogsAuditListDirection` (from `#/paths/~1accounts~1{account_id}~1logs~1audit/get/parameters/48/schema`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccountsLogsAuditListDirection {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this version of the client does not know; kept verbatim.
-    Unknown(::std::string::String),
-}
-crate::macros::string_enum!(
-    AccountsLogsAuditListDirection, Unknown, { Desc => "desc", Asc => "asc" }
-);
 /// `AccountsMembersCreateBody` (from `#/paths/~1accounts~1{account_id}~1members/post/requestBody/content/application~1json/schema`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -345,19 +306,6 @@ pub enum AccountsMembersCreateBody {
     /// Any other value; kept verbatim so unexpected data never fails to decode.
     Unknown(::serde_json::Value),
 }
-/// `AccountsMembersListDirection` (from `#/paths/~1accounts~1{account_id}~1members/get/parameters/5/schema`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccountsMembersListDirection {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this version of the client does not know; kept verbatim.
-    Unknown(::std::string::String),
-}
-crate::macros::string_enum!(
-    AccountsMembersListDirection, Unknown, { Asc => "asc", Desc => "desc" }
-);
 /// `AccountsMembersListOrder` (from `#/paths/~1accounts~1{account_id}~1members/get/parameters/1/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountsMembersListOrder {
@@ -404,19 +352,6 @@ pub enum AccountsMembersUpdateBody {
     /// Any other value; kept verbatim so unexpected data never fails to decode.
     Unknown(::serde_json::Value),
 }
-/// `AccountsTokensListDirection` (from `#/paths/~1accounts~1{account_id}~1tokens/get/parameters/3/schema`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccountsTokensListDirection {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this version of the client does not know; kept verbatim.
-    Unknown(::std::string::String),
-}
-crate::macros::string_enum!(
-    AccountsTokensListDirection, Unknown, { Asc => "asc", Desc => "desc" }
-);
 /// An entry in an account's audit log.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLog {
@@ -739,6 +674,44 @@ pub struct DeletedSubscription {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_id: ::std::option::Option<::std::string::String>,
 }
+/// Key/value attributes of the permission group.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct GroupMeta {
+    /// The `key` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// The `value` field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+impl GroupMeta {
+    /// A `GroupMeta` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            key: ::std::option::Option::None,
+            value: ::std::option::Option::None,
+        }
+    }
+    /// Sets `key`.
+    #[must_use]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// The state to create the membership in; `pending` when omitted. Moving a membership from `accepted` back to `pending` replaces it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberInvitationStatus {
@@ -854,7 +827,7 @@ pub struct PermissionGroup {
     pub name: ::std::option::Option<::std::string::String>,
     /// The `meta` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub meta: ::std::option::Option<crate::models::PermissionGroupMeta>,
+    pub meta: ::std::option::Option<crate::models::GroupMeta>,
 }
 impl PermissionGroup {
     /// A `PermissionGroup` with the required fields set.
@@ -879,7 +852,7 @@ impl PermissionGroup {
     #[must_use]
     pub fn meta(
         mut self,
-        value: impl ::std::convert::Into<crate::models::PermissionGroupMeta>,
+        value: impl ::std::convert::Into<crate::models::GroupMeta>,
     ) -> Self {
         self.meta = ::std::option::Option::Some(value.into());
         self
@@ -927,44 +900,6 @@ crate::macros::string_enum!(
     "cache_and_performance", AccountAndBilling => "account_and_billing", Other => "other"
     }
 );
-/// Key/value attributes of the permission group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct PermissionGroupMeta {
-    /// The `key` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-    /// The `value` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
-}
-impl PermissionGroupMeta {
-    /// A `PermissionGroupMeta` with the required fields set.
-    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new() -> Self {
-        Self {
-            key: ::std::option::Option::None,
-            value: ::std::option::Option::None,
-        }
-    }
-    /// Sets `key`.
-    #[must_use]
-    pub fn key(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.key = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `value`.
-    #[must_use]
-    pub fn value(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.value = ::std::option::Option::Some(value.into());
-        self
-    }
-}
 /// A permission group named by its identifier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PermissionGroupReference {
@@ -1148,19 +1083,9 @@ pub struct ResourceGroup {
     pub name: ::std::option::Option<::std::string::String>,
     /// The `meta` field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub meta: ::std::option::Option<crate::models::ResourceGroupMeta>,
+    pub meta: ::std::option::Option<crate::models::GroupMeta>,
     /// The `scope` field.
     pub scope: crate::models::ResourceScope,
-}
-/// Key/value attributes of the resource group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ResourceGroupMeta {
-    /// The `key` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
-    /// The `value` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
 }
 /// A resource group named by its identifier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -22,6 +22,19 @@ pub enum AccountType {
 crate::macros::string_enum!(
     AccountType, Unknown, { Standard => "standard", Enterprise => "enterprise" }
 );
+/// `AccountsLogsAuditListDirection` (from `#/paths/~1accounts~1{account_id}~1logs~1audit/get/parameters/48/schema`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccountsLogsAuditListDirection {
+    /// `desc`
+    Desc,
+    /// `asc`
+    Asc,
+    /// A value this version of the client does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+crate::macros::string_enum!(
+    AccountsLogsAuditListDirection, Unknown, { Desc => "desc", Asc => "asc" }
+);
 /// What was done.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuditLogAction {
@@ -175,6 +188,17 @@ pub struct CursorResultInfo {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+/// `ListDirection` (from `#/paths/~1accounts/get/parameters/3/schema`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListDirection {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+    /// A value this version of the client does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+crate::macros::string_enum!(ListDirection, Unknown, { Asc => "asc", Desc => "desc" });
 /// An organization, which groups accounts, sub-organizations and members.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Organization {

@@ -427,19 +427,6 @@ pub struct OrganizationMemberUser {
     /// Whether the user has two-factor authentication enabled.
     pub two_factor_authentication_enabled: bool,
 }
-/// `OrganizationsAccountsListDirection` (from `#/paths/~1organizations~1{organization_id}~1accounts/get/parameters/10/schema`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrganizationsAccountsListDirection {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this version of the client does not know; kept verbatim.
-    Unknown(::std::string::String),
-}
-crate::macros::string_enum!(
-    OrganizationsAccountsListDirection, Unknown, { Asc => "asc", Desc => "desc" }
-);
 /// `OrganizationsAccountsListOrderBy` (from `#/paths/~1organizations~1{organization_id}~1accounts/get/parameters/9/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationsAccountsListOrderBy {
@@ -450,45 +437,6 @@ pub enum OrganizationsAccountsListOrderBy {
 }
 crate::macros::string_enum!(
     OrganizationsAccountsListOrderBy, Unknown, { AccountName => "account_name" }
-);
-/// `OrganizationsLogsAuditHistoryListDirection` (from `#/paths/~1organizations~1{organization_id}~1logs~1audit~1{id}~1history/get/parameters/5/schema`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrganizationsLogsAuditHistoryListDirection {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this version of the client does not know; kept verbatim.
-    Unknown(::std::string::String),
-}
-crate::macros::string_enum!(
-    OrganizationsLogsAuditHistoryListDirection, Unknown, { Desc => "desc", Asc => "asc" }
-);
-/// `OrganizationsLogsAuditListDirection` (from `#/paths/~1organizations~1{organization_id}~1logs~1audit/get/parameters/39/schema`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrganizationsLogsAuditListDirection {
-    /// `desc`
-    Desc,
-    /// `asc`
-    Asc,
-    /// A value this version of the client does not know; kept verbatim.
-    Unknown(::std::string::String),
-}
-crate::macros::string_enum!(
-    OrganizationsLogsAuditListDirection, Unknown, { Desc => "desc", Asc => "asc" }
-);
-/// `OrganizationsSharesListDirection` (from `#/paths/~1organizations~1{organization_id}~1shares/get/parameters/6/schema`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrganizationsSharesListDirection {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this version of the client does not know; kept verbatim.
-    Unknown(::std::string::String),
-}
-crate::macros::string_enum!(
-    OrganizationsSharesListDirection, Unknown, { Asc => "asc", Desc => "desc" }
 );
 /// `OrganizationsSharesListOrder` (from `#/paths/~1organizations~1{organization_id}~1shares/get/parameters/5/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -11,7 +11,7 @@ pub struct AccountsListParams {
     /// How many items to return per page.
     pub per_page: ::std::option::Option<f64>,
     /// The sort direction.
-    pub direction: ::std::option::Option<crate::models::AccountsListDirection>,
+    pub direction: ::std::option::Option<crate::models::ListDirection>,
 }
 impl AccountsListParams {
     /// Parameters with the required values set.
@@ -49,7 +49,7 @@ impl AccountsListParams {
     #[must_use]
     pub fn direction(
         mut self,
-        value: impl ::std::convert::Into<crate::models::AccountsListDirection>,
+        value: impl ::std::convert::Into<crate::models::ListDirection>,
     ) -> Self {
         self.direction = ::std::option::Option::Some(value.into());
         self
@@ -892,9 +892,7 @@ pub struct AccountsLogsAuditHistoryListParams {
     /// Only return entries logged before this moment: a date (taken as UTC midnight) or an RFC 3339 timestamp.
     pub before: ::chrono::NaiveDate,
     /// The order of the entries by time; newest first by default.
-    pub direction: ::std::option::Option<
-        crate::models::AccountsLogsAuditHistoryListDirection,
-    >,
+    pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
     /// The largest number of entries to return in one response.
     pub limit: ::std::option::Option<f64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
@@ -921,9 +919,7 @@ impl AccountsLogsAuditHistoryListParams {
     #[must_use]
     pub fn direction(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::models::AccountsLogsAuditHistoryListDirection,
-        >,
+        value: impl ::std::convert::Into<crate::models::AccountsLogsAuditListDirection>,
     ) -> Self {
         self.direction = ::std::option::Option::Some(value.into());
         self
@@ -973,7 +969,7 @@ pub struct AccountsMembersListParams {
     /// How many items to return per page.
     pub per_page: ::std::option::Option<f64>,
     /// The sort direction.
-    pub direction: ::std::option::Option<crate::models::AccountsMembersListDirection>,
+    pub direction: ::std::option::Option<crate::models::ListDirection>,
 }
 impl AccountsMembersListParams {
     /// Parameters with the required values set.
@@ -1021,7 +1017,7 @@ impl AccountsMembersListParams {
     #[must_use]
     pub fn direction(
         mut self,
-        value: impl ::std::convert::Into<crate::models::AccountsMembersListDirection>,
+        value: impl ::std::convert::Into<crate::models::ListDirection>,
     ) -> Self {
         self.direction = ::std::option::Option::Some(value.into());
         self
@@ -1094,7 +1090,7 @@ pub struct AccountsTokensListParams {
     /// How many items to return per page.
     pub per_page: ::std::option::Option<f64>,
     /// The sort direction.
-    pub direction: ::std::option::Option<crate::models::AccountsTokensListDirection>,
+    pub direction: ::std::option::Option<crate::models::ListDirection>,
     /// Also return tokens that expired recently.
     pub include_expired: ::std::option::Option<bool>,
 }
@@ -1125,7 +1121,7 @@ impl AccountsTokensListParams {
     #[must_use]
     pub fn direction(
         mut self,
-        value: impl ::std::convert::Into<crate::models::AccountsTokensListDirection>,
+        value: impl ::std::convert::Into<crate::models::ListDirection>,
     ) -> Self {
         self.direction = ::std::option::Option::Some(value.into());
         self

@@ -208,9 +208,7 @@ pub struct OrganizationsAccountsListParams {
     /// The field to sort by; only `account_name` is supported. Without it, accounts come in the order of their internal IDs.
     pub order_by: ::std::option::Option<crate::models::OrganizationsAccountsListOrderBy>,
     /// The sort direction for `order_by`; ascending when omitted.
-    pub direction: ::std::option::Option<
-        crate::models::OrganizationsAccountsListDirection,
-    >,
+    pub direction: ::std::option::Option<crate::models::ListDirection>,
     /// The `result_info.next_page_token` of the previous response, to fetch the page after it. Send the same filters as in the first request.
     pub page_token: ::std::option::Option<::std::string::String>,
     /// How many items to return; 10 when omitted.
@@ -320,9 +318,7 @@ impl OrganizationsAccountsListParams {
     #[must_use]
     pub fn direction(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::models::OrganizationsAccountsListDirection,
-        >,
+        value: impl ::std::convert::Into<crate::models::ListDirection>,
     ) -> Self {
         self.direction = ::std::option::Option::Some(value.into());
         self
@@ -552,9 +548,7 @@ pub struct OrganizationsLogsAuditListParams {
     /// Only return entries logged before this moment: a date (taken as UTC midnight) or an RFC 3339 timestamp.
     pub before: ::chrono::NaiveDate,
     /// The order of the entries by time; newest first by default.
-    pub direction: ::std::option::Option<
-        crate::models::OrganizationsLogsAuditListDirection,
-    >,
+    pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
     /// The largest number of entries to return in one response.
     pub limit: ::std::option::Option<f64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
@@ -959,9 +953,7 @@ impl OrganizationsLogsAuditListParams {
     #[must_use]
     pub fn direction(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::models::OrganizationsLogsAuditListDirection,
-        >,
+        value: impl ::std::convert::Into<crate::models::AccountsLogsAuditListDirection>,
     ) -> Self {
         self.direction = ::std::option::Option::Some(value.into());
         self
@@ -1134,9 +1126,7 @@ pub struct OrganizationsLogsAuditHistoryListParams {
     /// Only return entries logged before this moment: a date (taken as UTC midnight) or an RFC 3339 timestamp.
     pub before: ::chrono::NaiveDate,
     /// The order of the entries by time; newest first by default.
-    pub direction: ::std::option::Option<
-        crate::models::OrganizationsLogsAuditHistoryListDirection,
-    >,
+    pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
     /// The largest number of entries to return in one response.
     pub limit: ::std::option::Option<f64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
@@ -1163,9 +1153,7 @@ impl OrganizationsLogsAuditHistoryListParams {
     #[must_use]
     pub fn direction(
         mut self,
-        value: impl ::std::convert::Into<
-            crate::models::OrganizationsLogsAuditHistoryListDirection,
-        >,
+        value: impl ::std::convert::Into<crate::models::AccountsLogsAuditListDirection>,
     ) -> Self {
         self.direction = ::std::option::Option::Some(value.into());
         self
@@ -1359,9 +1347,7 @@ pub struct OrganizationsSharesListParams {
     /// The field to sort shares by.
     pub order: ::std::option::Option<crate::models::OrganizationsSharesListOrder>,
     /// The sort direction.
-    pub direction: ::std::option::Option<
-        crate::models::OrganizationsSharesListDirection,
-    >,
+    pub direction: ::std::option::Option<crate::models::ListDirection>,
     /// The page to return, counting from 1. Defaults to 1 when only `per_page` is given.
     pub page: ::std::option::Option<i64>,
     /// How many shares each page holds; 20 when only `page` is sent.
@@ -1433,7 +1419,7 @@ impl OrganizationsSharesListParams {
     #[must_use]
     pub fn direction(
         mut self,
-        value: impl ::std::convert::Into<crate::models::OrganizationsSharesListDirection>,
+        value: impl ::std::convert::Into<crate::models::ListDirection>,
     ) -> Self {
         self.direction = ::std::option::Option::Some(value.into());
         self

@@ -126,6 +126,10 @@ pub struct TypeSpace<'a> {
     names: Namespace,
     /// Reserved names already given to a type.
     used_reserved: HashSet<String>,
+    /// Inline types by structure, so identical inline shapes share a type.
+    shapes: HashMap<String, TypeId>,
+    /// The naming hints of every use of a shared inline type.
+    shape_hints: HashMap<TypeId, Vec<String>>,
     parsed: HashMap<String, Rc<Schema>>,
 }
 
@@ -160,12 +164,15 @@ impl<'a> TypeSpace<'a> {
             component_names,
             names,
             used_reserved: HashSet::new(),
+            shapes: HashMap::new(),
+            shape_hints: HashMap::new(),
             parsed: HashMap::new(),
         }
     }
 
     /// The finished types, in creation order, and the warnings collected.
-    pub fn finish(self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+    pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+        self.name_shared_types();
         let types = self
             .defs
             .into_iter()
@@ -399,17 +406,10 @@ impl<'a> TypeSpace<'a> {
         let shape = Shape::of(schema);
         let result = match shape {
             Shape::Str { values, .. } if !values.is_empty() => {
-                let id = self.allocate(reference);
-                let name = self.take_name(choice);
-                let kind = self.string_enum(values, at);
-                self.define(
-                    id,
-                    name,
-                    at.to_owned(),
-                    docs,
-                    kind,
-                    schema.schema_data.example.clone(),
-                );
+                let example = schema.schema_data.example.clone();
+                let id = self.register(reference, choice, at, docs, example, |space, _| {
+                    space.string_enum(values)
+                });
                 TypeRef::Named(id)
             }
             Shape::OneOf(variants) | Shape::AnyOf(variants) => {
@@ -426,17 +426,10 @@ impl<'a> TypeSpace<'a> {
                     Ok(parts) if !parts.props.is_empty() => parts,
                     _ => return None,
                 };
-                let id = self.allocate(reference);
-                let name = self.take_name(choice);
-                let kind = TypeKind::Struct(self.build_struct(&parts, &name));
-                self.define(
-                    id,
-                    name,
-                    at.to_owned(),
-                    docs,
-                    kind,
-                    schema.schema_data.example.clone(),
-                );
+                let example = schema.schema_data.example.clone();
+                let id = self.register(reference, choice, at, docs, example, |space, name| {
+                    TypeKind::Struct(space.build_struct(&parts, name))
+                });
                 TypeRef::Named(id)
             }
         };
@@ -445,7 +438,7 @@ impl<'a> TypeSpace<'a> {
         Some(resolved)
     }
 
-    fn string_enum(&mut self, values: Vec<String>, _at: &str) -> TypeKind {
+    fn string_enum(&mut self, values: Vec<String>) -> TypeKind {
         let mut ns = Namespace::pascal();
         let mut seen = HashSet::new();
         let variants = values
@@ -516,33 +509,49 @@ impl<'a> TypeSpace<'a> {
             .collect();
         if let Some(strings) = strings {
             if strings.iter().all(|v| !v.is_empty()) {
-                let id = self.allocate(reference);
-                let name = self.take_name(choice);
-                let kind = self.string_enum(strings.concat(), at);
-                self.define(
-                    id,
-                    name,
-                    at.to_owned(),
+                let example = outer.schema_data.example.clone();
+                let id = self.register(
+                    reference,
+                    choice,
+                    at,
                     docs_of(outer),
-                    kind,
-                    outer.schema_data.example.clone(),
+                    example,
+                    |space, _| space.string_enum(strings.concat()),
                 );
                 return Some(Resolved::typed(TypeRef::Named(id), nullable));
             }
             return Some(Resolved::typed(TypeRef::String, nullable));
         }
-        let id = self.allocate(reference);
-        let name = self.take_name(choice);
+        let mapping = outer.schema_data.discriminator.clone();
+        let example = outer.schema_data.example.clone();
+        let id = self.register(
+            reference,
+            choice,
+            at,
+            docs_of(outer),
+            example,
+            |space, name| space.union_kind(&kept, mapping.as_ref(), name, &variants_at),
+        );
+        Some(Resolved::typed(TypeRef::Named(id), nullable))
+    }
+
+    /// The alternatives of a union named `name`.
+    fn union_kind(
+        &mut self,
+        kept: &[(usize, ReferenceOr<Schema>, Option<SchemaRef<'a>>)],
+        mapping: Option<&openapiv3::Discriminator>,
+        name: &str,
+        variants_at: &str,
+    ) -> TypeKind {
         let mut ns = Namespace::pascal();
         let mut out: Vec<UnionVariant> = Vec::new();
-        let mapping = outer.schema_data.discriminator.as_ref();
-        for (i, v, target) in &kept {
+        for (i, v, target) in kept {
             let label = variant_label(v, target.as_deref(), *i);
             let variant_name = ns.claim(&label);
             let resolved = self.resolve(
                 v,
                 &format!("{name}{variant_name}"),
-                &child(&variants_at, i.to_string()),
+                &child(variants_at, i.to_string()),
             );
             if out.iter().any(|o| o.ty == resolved.ty) {
                 continue; // the same type twice adds nothing
@@ -573,19 +582,88 @@ impl<'a> TypeSpace<'a> {
             .map(|d| d.property_name.clone())
             .filter(|_| out.iter().all(|v| !v.tags.is_empty()));
         let other = ns.claim("Unknown");
-        self.define(
-            id,
-            name,
-            at.to_owned(),
-            docs_of(outer),
-            TypeKind::Union(Union {
-                variants: out,
-                discriminator,
-                other,
-            }),
-            outer.schema_data.example.clone(),
-        );
-        Some(Resolved::typed(TypeRef::Named(id), nullable))
+        TypeKind::Union(Union {
+            variants: out,
+            discriminator,
+            other,
+        })
+    }
+
+    /// Registers a named type built by `build` (which receives the name to
+    /// derive inner names from).
+    ///
+    /// A component, or a schema that takes a component's reserved name, is
+    /// registered before it is built, so recursive references find it.
+    /// An inline schema cannot refer to itself, so it is built first and
+    /// shared by structure: when an identical inline shape already exists
+    /// (same fields with the same types, same values, same alternatives),
+    /// that type is reused instead of emitting a copy. Named components
+    /// are never merged.
+    fn register(
+        &mut self,
+        reference: Option<&str>,
+        choice: &NameChoice,
+        at: &str,
+        docs: Docs,
+        example: Option<serde_json::Value>,
+        build: impl FnOnce(&mut Self, &str) -> TypeKind,
+    ) -> TypeId {
+        let inline = reference.is_none() && matches!(choice, NameChoice::Hint(_));
+        if !inline {
+            let id = self.allocate(reference);
+            let name = self.take_name(choice);
+            let kind = build(self, &name);
+            self.define(id, name, at.to_owned(), docs, kind, example);
+            return id;
+        }
+        let hint = names::type_name(choice.hint(), "Type");
+        let kind = build(self, &hint);
+        let key = shape_key(&kind);
+        if let Some(&id) = self.shapes.get(&key) {
+            self.shape_hints.entry(id).or_default().push(hint);
+            return id;
+        }
+        let id = self.allocate(None);
+        let name = self.take_name(choice);
+        self.define(id, name, at.to_owned(), docs, kind, example);
+        self.shapes.insert(key, id);
+        self.shape_hints.insert(id, vec![hint]);
+        id
+    }
+
+    /// Renames each inline type shared by several uses after what the
+    /// uses' names have in common (`AccountsListDirection` and
+    /// `OrganizationsListDirection` share `ListDirection`), when that name
+    /// is free; otherwise it keeps the name of its first use.
+    fn name_shared_types(&mut self) {
+        let mut shared: Vec<(TypeId, Vec<String>)> = self
+            .shape_hints
+            .drain()
+            .filter(|(_, hints)| hints.len() > 1)
+            .collect();
+        shared.sort_by_key(|(id, _)| *id);
+        for (id, hints) in shared {
+            let words: Vec<Vec<String>> = hints
+                .iter()
+                .map(|h| {
+                    heck::ToSnakeCase::to_snake_case(h.as_str())
+                        .split('_')
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .collect();
+            let common = common_suffix(&words);
+            if common.is_empty() {
+                continue;
+            }
+            let name = names::type_name(&common.join(" "), "Type");
+            if !self.names.contains(&name)
+                && let Some(Some(def)) = self.defs.get_mut(id.0)
+            {
+                self.names.reserve(&name);
+                def.name = name;
+            }
+        }
     }
 
     fn build_struct(&mut self, parts: &ObjectParts, name: &str) -> Struct {
@@ -1196,4 +1274,61 @@ fn constraints_of(schema: &Schema) -> Constraints {
         _ => {}
     }
     c
+}
+
+/// A key that is equal for two types exactly when they would emit the same
+/// Rust definition (names of fields and variants, wire names, types,
+/// optionality), ignoring documentation.
+fn shape_key(kind: &TypeKind) -> String {
+    use std::fmt::Write as _;
+    let mut key = String::new();
+    match kind {
+        TypeKind::Struct(s) => {
+            key.push_str("struct");
+            for f in &s.fields {
+                let _ = write!(
+                    key,
+                    "|{}={}:{:?}:{}{}",
+                    f.name, f.wire, f.ty, f.required, f.nullable
+                );
+            }
+            if let Some((name, ty)) = &s.additional {
+                let _ = write!(key, "|+{name}:{ty:?}");
+            }
+        }
+        TypeKind::Enum(e) => {
+            key.push_str("enum");
+            for v in &e.variants {
+                let _ = write!(key, "|{}={:?}", v.name, v.value);
+            }
+            let _ = write!(key, "|{}", e.other);
+        }
+        TypeKind::Union(u) => {
+            let _ = write!(key, "union|{:?}", u.discriminator);
+            for v in &u.variants {
+                let _ = write!(key, "|{}:{:?}:{:?}", v.name, v.ty, v.tags);
+            }
+            let _ = write!(key, "|{}", u.other);
+        }
+        TypeKind::Newtype(ty) => {
+            let _ = write!(key, "newtype|{ty:?}");
+        }
+    }
+    key
+}
+
+/// The longest run of words every list ends with.
+fn common_suffix(lists: &[Vec<String>]) -> Vec<String> {
+    let Some(first) = lists.first() else {
+        return Vec::new();
+    };
+    let mut len = 0;
+    while len < first.len()
+        && lists
+            .iter()
+            .all(|l| l.len() > len && l[l.len() - 1 - len] == first[first.len() - 1 - len])
+    {
+        len += 1;
+    }
+    first[first.len() - len..].to_vec()
 }
