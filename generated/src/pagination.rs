@@ -170,7 +170,7 @@ impl<T, I> State<T, I> {
                     ))));
                 }
                 self.last_body = Some(hash);
-                parts.set_query(param, (current + 1).to_string());
+                parts.set_query(param, current.saturating_add(1).to_string());
             }
             Paging::Cursor { param, next } | Paging::PageToken { param, next } => {
                 let Some(token) = probe(body, next).and_then(|v| text(&v)) else {
