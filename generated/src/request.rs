@@ -484,17 +484,19 @@ pub(crate) async fn execute(
     };
     let mut attempt: u32 = 0;
     loop {
-        let mut request = client
-            .http()
-            .request(parts.method.clone(), url.clone())
-            .headers(headers.clone())
-            .header(RETRY_COUNT_HEADER, attempt)
-            .timeout(timeout);
+        // The request is assembled directly rather than through a
+        // builder, which would copy the prepared headers in one by one.
+        let mut request = reqwest::Request::new(parts.method.clone(), url.clone());
+        *request.headers_mut() = headers.clone();
+        request
+            .headers_mut()
+            .append(HeaderName::from_static(RETRY_COUNT_HEADER), HeaderValue::from(attempt));
+        *request.timeout_mut() = Some(timeout);
         if let Some(body) = &parts.body {
-            request = request.body(body.data.clone());
+            *request.body_mut() = Some(body.data.clone().into());
         }
         let retries_left = attempt < max_retries;
-        match request.send().await {
+        match client.http().execute(request).await {
             Err(e) => {
                 // A failed connection never reached the server; anything
                 // later may have been acted on, so only idempotent requests
