@@ -65,8 +65,14 @@ pub struct Stats {
 
 /// Runs the whole pipeline on the spec at `path`, in memory.
 pub fn generate(path: &Path, config: &Config) -> Result<Generated, Error> {
-    let doc = load::load(path)?;
-    generate_document(&doc, config)
+    let mut doc = load::load(path)?;
+    let built = build_for_emit(&doc, config)?;
+    // Emission reads only the model. The document's JSON tree and typed
+    // model are several times the size of its text: freeing them first
+    // lowers the peak memory, which emission sets.
+    let text = std::mem::take(&mut doc.text);
+    drop(doc);
+    emit_built(built, text)
 }
 
 /// Generates the client as one Rust source file to `include!` from a
@@ -127,18 +133,44 @@ fn build_api(doc: &load::Document, config: &Config) -> Result<(ir::Api, Vec<Diag
 
 /// Runs validation, IR and emission on an already loaded document.
 pub fn generate_document(doc: &load::Document, config: &Config) -> Result<Generated, Error> {
+    let built = build_for_emit(doc, config)?;
+    emit_built(built, doc.text.clone())
+}
+
+/// What emission needs: the model, the warnings and the spec's operation
+/// count.
+struct Built {
+    api: ir::Api,
+    diagnostics: Vec<Diagnostic>,
+    operations_in_spec: usize,
+}
+
+fn build_for_emit(doc: &load::Document, config: &Config) -> Result<Built, Error> {
     let (api, diagnostics) = build_api(doc, config)?;
+    Ok(Built {
+        api,
+        diagnostics,
+        operations_in_spec: validate::operations(&doc.api).count(),
+    })
+}
+
+fn emit_built(built: Built, source: String) -> Result<Generated, Error> {
+    let Built {
+        api,
+        diagnostics,
+        operations_in_spec,
+    } = built;
     let files = emit::emit(&api)?;
     let stats = Stats {
         operations: api.operations.len(),
-        operations_in_spec: validate::operations(&doc.api).count(),
+        operations_in_spec,
         types: api.types.len(),
         params: api.operations.iter().filter(|o| o.params.is_some()).count(),
     };
     Ok(Generated {
         files,
         warnings: diagnostics,
-        source: doc.text.clone(),
+        source,
         stats,
     })
 }

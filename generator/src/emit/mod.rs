@@ -262,9 +262,12 @@ fn emit_with_root(api: &Api, root: TokenStream) -> Result<Vec<OutputFile>, Error
     Ok(files)
 }
 
-/// Runs the jobs on all available cores. Token streams cannot cross
-/// threads, so each worker parses the root path itself. The first failing
-/// job (in job order) decides the error, keeping failures deterministic.
+/// Runs the jobs on all available cores, the calling thread being one of
+/// the workers (so its allocator cache, which holds the memory the
+/// document was freed into, serves emission too). Token streams cannot
+/// cross threads, so each worker parses the root path itself. The first
+/// failing job (in job order) decides the error, keeping failures
+/// deterministic.
 fn run_parallel(api: &Api, root: &str, jobs: &[Job]) -> Result<Vec<OutputFile>, Error> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<JobResult>> = Mutex::new(Vec::new());
@@ -272,29 +275,31 @@ fn run_parallel(api: &Api, root: &str, jobs: &[Job]) -> Result<Vec<OutputFile>, 
         .map(usize::from)
         .unwrap_or(1)
         .clamp(1, jobs.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                let root: TokenStream = match root.parse() {
-                    Ok(r) => r,
-                    Err(e) => {
-                        let err = Error::InvalidOutput {
-                            file: "module path".into(),
-                            message: e.to_string(),
-                        };
-                        lock(&results).push((0, Err(err)));
-                        return;
-                    }
+    let work = || {
+        let root: TokenStream = match root.parse() {
+            Ok(r) => r,
+            Err(e) => {
+                let err = Error::InvalidOutput {
+                    file: "module path".into(),
+                    message: e.to_string(),
                 };
-                let ctx = Ctx { api, root };
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let outcome = run_job(&ctx, *job);
-                    lock(&results).push((i, outcome));
-                }
-            });
+                lock(&results).push((0, Err(err)));
+                return;
+            }
+        };
+        let ctx = Ctx { api, root };
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { break };
+            let outcome = run_job(&ctx, *job);
+            lock(&results).push((i, outcome));
         }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(work);
+        }
+        work();
     });
     let mut results = results
         .into_inner()
