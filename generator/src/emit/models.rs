@@ -200,17 +200,24 @@ fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
     });
     let other_doc =
         text_attrs("Any other value; kept verbatim so unexpected data never fails to decode.");
+    // Without a discriminator serde's untagged decoding tries the variants
+    // in order; with one, the tag picks the variant (below).
+    let derive_deserialize = u
+        .discriminator
+        .is_none()
+        .then(|| quote!(, ::serde::Deserialize));
+    let definition = quote! {
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize #derive_deserialize)]
+        #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+            #other_doc
+            #other(::serde_json::Value),
+        }
+    };
     let Some(tag) = &u.discriminator else {
-        return quote! {
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(untagged)]
-            #[allow(clippy::large_enum_variant)]
-            pub enum #name {
-                #(#variants)*
-                #other_doc
-                #other(::serde_json::Value),
-            }
-        };
+        return definition;
     };
     let arms = u.variants.iter().map(|v| {
         let n = ident(&v.name);
@@ -221,14 +228,7 @@ fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
         }
     });
     quote! {
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #name {
-            #(#variants)*
-            #other_doc
-            #other(::serde_json::Value),
-        }
+        #definition
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
