@@ -69,12 +69,12 @@ async fn raw<T: DeserializeOwned>(http: &reqwest::Client, url: &str) -> T {
 fn timed<F, Fut>(rt: &tokio::runtime::Runtime, iters: u64, call: F) -> Duration
 where
     F: Fn() -> Fut,
-    Fut: std::future::Future<Output = ()>,
+    Fut: std::future::Future,
 {
     rt.block_on(async {
         let start = Instant::now();
         for _ in 0..iters {
-            call().await;
+            std::hint::black_box(call().await);
         }
         start.elapsed()
     })
@@ -95,116 +95,71 @@ fn client_overhead(c: &mut Criterion) {
     let before = NaiveDate::from_ymd_opt(2024, 11, 1).unwrap();
     let page_url = format!("{base}/accounts/{ACCOUNT_ID}/logs/audit?since={since}&before={before}");
 
-    // Both clients must get what the server sent.
-    rt.block_on(async {
-        let ours = client.accounts().get(ACCOUNT_ID).await.unwrap();
-        let theirs: Account = raw(&http, &account_url).await;
-        assert_eq!(ours, theirs);
-        let ours = client
+    // Each variant once, shared by criterion and the alternating rounds.
+    let (client, http) = (&client, &http);
+    let (account_url, page_url) = (account_url.as_str(), page_url.as_str());
+    let account_client = || async move { client.accounts().get(ACCOUNT_ID).await.unwrap() };
+    let account_raw = || async move { raw::<Account>(http, account_url).await };
+    let page_client = || async move {
+        let params = AccountsLogsAuditListParams::new(since, before);
+        client
             .accounts()
             .logs()
             .audit()
-            .list(ACCOUNT_ID, AccountsLogsAuditListParams::new(since, before))
+            .list(ACCOUNT_ID, params)
             .await
-            .unwrap();
-        let theirs: Vec<AuditLog> = raw(&http, &page_url).await;
+            .unwrap()
+    };
+    let page_raw = || async move { raw::<Vec<AuditLog>>(http, page_url).await };
+    let page_value = || async move { raw::<serde_json::Value>(http, page_url).await };
+
+    // Both clients must get what the server sent.
+    rt.block_on(async {
+        assert_eq!(account_client().await, account_raw().await);
+        let (ours, theirs) = (page_client().await, page_raw().await);
         assert_eq!(ours.len(), PAGE_ENTRIES);
         assert_eq!(ours, theirs);
     });
 
     let mut g = c.benchmark_group("get_account");
     g.bench_function("client", |b| {
-        b.iter_custom(|iters| {
-            timed(&rt, iters, || async {
-                let account = client.accounts().get(ACCOUNT_ID).await.unwrap();
-                std::hint::black_box(account);
-            })
-        })
+        b.iter_custom(|iters| timed(&rt, iters, account_client))
     });
     g.bench_function("raw_typed", |b| {
-        b.iter_custom(|iters| {
-            timed(&rt, iters, || async {
-                let account: Account = raw(&http, &account_url).await;
-                std::hint::black_box(account);
-            })
-        })
+        b.iter_custom(|iters| timed(&rt, iters, account_raw))
     });
     g.finish();
 
     let mut g = c.benchmark_group("audit_page");
     g.bench_function("client", |b| {
-        b.iter_custom(|iters| {
-            timed(&rt, iters, || async {
-                let params = AccountsLogsAuditListParams::new(since, before);
-                let page = client
-                    .accounts()
-                    .logs()
-                    .audit()
-                    .list(ACCOUNT_ID, params)
-                    .await
-                    .unwrap();
-                std::hint::black_box(page);
-            })
-        })
+        b.iter_custom(|iters| timed(&rt, iters, page_client))
     });
     g.bench_function("raw_typed", |b| {
-        b.iter_custom(|iters| {
-            timed(&rt, iters, || async {
-                let page: Vec<AuditLog> = raw(&http, &page_url).await;
-                std::hint::black_box(page);
-            })
-        })
+        b.iter_custom(|iters| timed(&rt, iters, page_raw))
     });
     g.bench_function("raw_value", |b| {
-        b.iter_custom(|iters| {
-            timed(&rt, iters, || async {
-                let page: serde_json::Value = raw(&http, &page_url).await;
-                std::hint::black_box(page);
-            })
-        })
+        b.iter_custom(|iters| timed(&rt, iters, page_value))
     });
     g.finish();
 
     // The ratios: the same calls, alternating, so load drift hits all alike.
-    common::paired("get_account", &["raw_typed", "client"], ROUNDS, |v, n| {
-        timed(&rt, n, || async {
-            if v == 0 {
-                let account: Account = raw(&http, &account_url).await;
-                std::hint::black_box(account);
-            } else {
-                let account = client.accounts().get(ACCOUNT_ID).await.unwrap();
-                std::hint::black_box(account);
-            }
-        })
-    });
+    common::paired(
+        "get_account",
+        &["raw_typed", "client"],
+        ROUNDS,
+        |v, n| match v {
+            0 => timed(&rt, n, account_raw),
+            _ => timed(&rt, n, account_client),
+        },
+    );
     common::paired(
         "audit_page",
         &["raw_typed", "client", "raw_value"],
         ROUNDS,
-        |v, n| {
-            timed(&rt, n, || async {
-                match v {
-                    0 => {
-                        let page: Vec<AuditLog> = raw(&http, &page_url).await;
-                        std::hint::black_box(page);
-                    }
-                    1 => {
-                        let params = AccountsLogsAuditListParams::new(since, before);
-                        let page = client
-                            .accounts()
-                            .logs()
-                            .audit()
-                            .list(ACCOUNT_ID, params)
-                            .await
-                            .unwrap();
-                        std::hint::black_box(page);
-                    }
-                    _ => {
-                        let page: serde_json::Value = raw(&http, &page_url).await;
-                        std::hint::black_box(page);
-                    }
-                }
-            })
+        |v, n| match v {
+            0 => timed(&rt, n, page_raw),
+            1 => timed(&rt, n, page_client),
+            _ => timed(&rt, n, page_value),
         },
     );
     drop(server);
