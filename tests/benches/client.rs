@@ -89,6 +89,9 @@ fn client_overhead(c: &mut Criterion) {
         .api_token(TOKEN)
         .build()
         .unwrap();
+    // The raw client needs a crypto provider (see Cargo.toml): the same
+    // `ring` the generated client uses.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let account_url = format!("{base}/accounts/{ACCOUNT_ID}");
     let since = NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();

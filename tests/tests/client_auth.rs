@@ -519,6 +519,9 @@ async fn a_custom_reqwest_client_is_used() {
         .await;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-from-custom-client", "yes".parse().unwrap());
+    // A client built by the application uses the application's crypto
+    // provider: with reqwest's `rustls-no-provider`, a process default.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder()
         .default_headers(headers)
         .build()

@@ -252,3 +252,64 @@ async fn per_request_headers_are_sent() {
         [Some("trace-1".to_owned()), None]
     );
 }
+
+/// The ClientHello the default client sends to an `https` base URL: read
+/// by a plain TCP listener on 127.0.0.1, which then hangs up.
+async fn client_hello(client_for: impl FnOnce(String) -> cloudflare_orgs::Client) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!(
+        "https://127.0.0.1:{}",
+        listener.local_addr().unwrap().port()
+    );
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut hello = Vec::new();
+        let mut chunk = [0u8; 4096];
+        // One TLS record: a 5-byte header, then as many bytes as it says.
+        while hello.len() < 5
+            || hello.len() < 5 + usize::from(u16::from_be_bytes([hello[3], hello[4]]))
+        {
+            let read =
+                tokio::time::timeout(std::time::Duration::from_secs(10), socket.read(&mut chunk));
+            let n = read.await.expect("the ClientHello arrives").unwrap();
+            assert!(
+                n > 0 && hello.len() < 65_536,
+                "connection closed mid-record"
+            );
+            hello.extend_from_slice(&chunk[..n]);
+        }
+        hello
+    });
+    let client = client_for(base);
+    let result = client.accounts().get(ACCOUNT_ID).await;
+    assert!(
+        matches!(result, Err(cloudflare_orgs::Error::Connection(_))),
+        "a server that hangs up is a connection error, got {result:?}"
+    );
+    server.await.unwrap()
+}
+
+#[tokio::test]
+async fn https_uses_tls_offering_http2_then_http1_without_a_global_crypto_provider() {
+    let hello = client_hello(|base| {
+        cloudflare_orgs::Client::builder()
+            .base_url(base)
+            .api_token("token")
+            .max_retries(0)
+            .build()
+            .unwrap()
+    })
+    .await;
+    assert_eq!(hello[0], 0x16, "a TLS handshake record");
+    assert_eq!(hello[5], 0x01, "a ClientHello");
+    // ALPN protocol list: "h2" (2 bytes), then "http/1.1" (8 bytes).
+    let alpn = b"\x02h2\x08http/1.1";
+    assert!(
+        hello.windows(alpn.len()).any(|w| w == alpn),
+        "ALPN offers h2 then http/1.1"
+    );
+    // The client carries its own TLS configuration; the application's
+    // choice of process-wide provider stays open.
+    assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+}
