@@ -222,6 +222,12 @@ impl ClientBuilder {
     /// Its own timeout, if any, also applies, and so does its redirect
     /// policy: the default client follows redirects only within the same
     /// origin, so that credential headers never reach another host.
+    ///
+    /// This crate enables `reqwest`'s `rustls-no-provider` feature and gives
+    /// its own client a `ring` TLS configuration. A `reqwest` client built
+    /// elsewhere needs a crypto provider of its own: enable `reqwest`'s
+    /// `rustls` feature in your crate, or install a process-wide one, e.g.
+    /// `rustls::crypto::ring::default_provider().install_default()`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
