@@ -12,6 +12,8 @@ mod auth;
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+mod de;
+#[rustfmt::skip]
 mod encoding;
 #[rustfmt::skip]
 mod error;

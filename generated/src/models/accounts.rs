@@ -2,7 +2,7 @@
 
 //! Part of `models` for the `accounts` resource.
 /// A Cloudflare account.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Account {
     /// The account's identifier.
     pub id: ::std::string::String,
@@ -12,14 +12,82 @@ pub struct Account {
     #[serde(rename = "type")]
     pub type_: crate::models::AccountType,
     /// When the account was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `managed_by` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<crate::models::AccountManagedBy>,
     /// The `settings` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<crate::models::AccountSettings>,
+}
+impl<'de> ::serde::Deserialize<'de> for Account {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "type",
+            "created_on",
+            "managed_by",
+            "settings",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::Account;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Account")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::Account, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::Account {
+                    id: crate::de::required(v0, "id")?,
+                    name: crate::de::required(v1, "name")?,
+                    type_: crate::de::required(v2, "type")?,
+                    created_on: v3,
+                    managed_by: v4,
+                    settings: v5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Account", FIELDS, Visit)
+    }
 }
 impl Account {
     /// A `Account` with the required fields set.
@@ -85,14 +153,57 @@ crate::macros::string_enum!(
     => "zones", Memberships => "memberships" }
 );
 /// The organization that manages the account, if any.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AccountManagedBy {
     /// The identifier of the parent organization.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_org_id: ::std::option::Option<::std::string::String>,
     /// The name of the parent organization.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_org_name: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for AccountManagedBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["parent_org_id", "parent_org_name"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AccountManagedBy;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountManagedBy")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AccountManagedBy, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AccountManagedBy {
+                    parent_org_id: v0,
+                    parent_org_name: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccountManagedBy", FIELDS, Visit)
+    }
 }
 impl AccountManagedBy {
     /// A `AccountManagedBy` with the required fields set.
@@ -123,48 +234,157 @@ impl AccountManagedBy {
     }
 }
 /// A user's membership of an account, with the roles or policies that grant access.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AccountMember {
     /// The membership's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The member's e-mail address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::AccountMemberStatus>,
     /// The `user` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::models::AccountMemberUser>,
     /// The roles granted to the member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<crate::models::Role>>,
     /// The policies granted to the member.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<
         ::std::vec::Vec<crate::models::AccountMemberPolicy>,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AccountMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "email", "status", "user", "roles", "policies"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AccountMember;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountMember")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AccountMember, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AccountMember {
+                    id: v0,
+                    email: v1,
+                    status: v2,
+                    user: v3,
+                    roles: v4,
+                    policies: v5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccountMember", FIELDS, Visit)
+    }
+}
 /// A policy granted to an account member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AccountMemberPolicy {
     /// The policy's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `access` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<crate::models::PolicyEffect>,
     /// The permission groups the policy grants or denies.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_groups: ::std::option::Option<
         ::std::vec::Vec<crate::models::PermissionGroup>,
     >,
     /// The resource groups the policy applies to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_groups: ::std::option::Option<
         ::std::vec::Vec<crate::models::ResourceGroup>,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AccountMemberPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "access",
+            "permission_groups",
+            "resource_groups",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AccountMemberPolicy;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountMemberPolicy")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AccountMemberPolicy, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AccountMemberPolicy {
+                    id: v0,
+                    access: v1,
+                    permission_groups: v2,
+                    resource_groups: v3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccountMemberPolicy", FIELDS, Visit)
+    }
 }
 /// Whether the user has accepted the membership or the invitation is still pending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -180,22 +400,82 @@ crate::macros::string_enum!(
     AccountMemberStatus, Unknown, { Accepted => "accepted", Pending => "pending" }
 );
 /// The user behind an account membership.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AccountMemberUser {
     /// The user's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The user's e-mail address.
     pub email: ::std::string::String,
     /// The user's first name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The user's last name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Whether the user signs in to the dashboard with two-factor authentication (API authentication is unaffected).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for AccountMemberUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "two_factor_authentication_enabled",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AccountMemberUser;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountMemberUser")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AccountMemberUser, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AccountMemberUser {
+                    id: v0,
+                    email: crate::de::required(v1, "email")?,
+                    first_name: v2,
+                    last_name: v3,
+                    two_factor_authentication_enabled: v4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccountMemberUser", FIELDS, Visit)
+    }
 }
 impl AccountMemberUser {
     /// A `AccountMemberUser` with the required fields set.
@@ -249,25 +529,118 @@ impl AccountMemberUser {
     }
 }
 /// Whether an account was moved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AccountMoveStatus {
     /// The identifier of the account.
     pub tag: ::std::string::String,
     /// Whether the account was moved.
     pub moved: bool,
     /// Why the account was or was not moved.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for AccountMoveStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["tag", "moved", "message"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AccountMoveStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountMoveStatus")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AccountMoveStatus, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AccountMoveStatus {
+                    tag: crate::de::required(v0, "tag")?,
+                    moved: crate::de::required(v1, "moved")?,
+                    message: v2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccountMoveStatus", FIELDS, Visit)
+    }
+}
 /// Account-wide settings.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AccountSettings {
     /// The address that abuse reports about the account are sent to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
     /// Whether members must have two-factor authentication enabled.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enforce_twofactor: ::std::option::Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for AccountSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["abuse_contact_email", "enforce_twofactor"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AccountSettings;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountSettings")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AccountSettings, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AccountSettings {
+                    abuse_contact_email: v0,
+                    enforce_twofactor: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccountSettings", FIELDS, Visit)
+    }
 }
 impl AccountSettings {
     /// A `AccountSettings` with the required fields set.
@@ -353,65 +726,240 @@ pub enum AccountsMembersUpdateBody {
     Unknown(::serde_json::Value),
 }
 /// An entry in an account's audit log.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLog {
     /// The entry's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `account` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<crate::models::AuditLogAccount>,
     /// The `action` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<crate::models::AuditLogAction>,
     /// The `actor` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<crate::models::AuditLogActor>,
     /// The `raw` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<crate::models::AuditLogRaw>,
     /// The `resource` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<crate::models::AuditLogResource>,
     /// The `zone` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<crate::models::AuditLogZone>,
 }
+impl<'de> ::serde::Deserialize<'de> for AuditLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "account",
+            "action",
+            "actor",
+            "raw",
+            "resource",
+            "zone",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AuditLog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuditLog")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AuditLog, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        crate::de::Key::Field(6) => v6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLog {
+                    id: v0,
+                    account: v1,
+                    action: v2,
+                    actor: v3,
+                    raw: v4,
+                    resource: v5,
+                    zone: v6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditLog", FIELDS, Visit)
+    }
+}
 /// The account the logged action concerned.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLogAccount {
     /// The account's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The account's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for AuditLogAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AuditLogAccount;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuditLogAccount")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AuditLogAccount, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLogAccount {
+                    id: v0,
+                    name: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditLogAccount", FIELDS, Visit)
+    }
+}
 /// Who performed an action recorded in an account audit log.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLogActor {
     /// The actor's identifier; for a user, the user ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::AuditLogActorType>,
     /// The `context` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<crate::models::AuditLogActorContext>,
     /// The actor's e-mail address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The IP address the request came from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// The identifier of the API token used, when the context is `api_token` or `oauth`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_id: ::std::option::Option<::std::string::String>,
     /// The name of the API token used, when the context is `api_token` or `oauth`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_name: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogActor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "type",
+            "context",
+            "email",
+            "ip_address",
+            "token_id",
+            "token_name",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AuditLogActor;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuditLogActor")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AuditLogActor, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        crate::de::Key::Field(6) => v6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLogActor {
+                    id: v0,
+                    type_: v1,
+                    context: v2,
+                    email: v3,
+                    ip_address: v4,
+                    token_id: v5,
+                    token_name: v6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditLogActor", FIELDS, Visit)
+    }
 }
 /// The kind of actor in an account audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -432,48 +980,236 @@ crate::macros::string_enum!(
     "cloudflare_admin", System => "system", User => "user" }
 );
 /// One product that a product category covers.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLogProduct {
     /// The `resource_product` value of the product.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// The product's display name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogProduct {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value", "label"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AuditLogProduct;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuditLogProduct")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AuditLogProduct, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLogProduct {
+                    value: v0,
+                    label: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditLogProduct", FIELDS, Visit)
+    }
 }
 /// A product category accepted by the `product_category` filter.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLogProductCategory {
     /// The value to pass to the `product_category` filter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// The category's display name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// The resource products the category stands for.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub products: ::std::option::Option<::std::vec::Vec<crate::models::AuditLogProduct>>,
 }
+impl<'de> ::serde::Deserialize<'de> for AuditLogProductCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value", "label", "products"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AuditLogProductCategory;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuditLogProductCategory")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::AuditLogProductCategory,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLogProductCategory {
+                    value: v0,
+                    label: v1,
+                    products: v2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditLogProductCategory", FIELDS, Visit)
+    }
+}
 /// The zone the logged action concerned.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLogZone {
     /// The zone's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The zone's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for AuditLogZone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AuditLogZone;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuditLogZone")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AuditLogZone, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLogZone {
+                    id: v0,
+                    name: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditLogZone", FIELDS, Visit)
+    }
+}
 /// Invite a user and grant access through policies.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateAccountMemberWithPolicies {
     /// The e-mail address of the user to invite.
     pub email: ::std::string::String,
     /// The policies to grant.
     pub policies: ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::MemberInvitationStatus>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithPolicies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "policies", "status"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::CreateAccountMemberWithPolicies;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateAccountMemberWithPolicies")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::CreateAccountMemberWithPolicies,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::CreateAccountMemberWithPolicies {
+                    email: crate::de::required(v0, "email")?,
+                    policies: crate::de::required(v1, "policies")?,
+                    status: v2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAccountMemberWithPolicies", FIELDS, Visit)
+    }
 }
 impl CreateAccountMemberWithPolicies {
     /// A `CreateAccountMemberWithPolicies` with the required fields set.
@@ -501,15 +1237,68 @@ impl CreateAccountMemberWithPolicies {
     }
 }
 /// Invite a user and grant access through account roles.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateAccountMemberWithRoles {
     /// The e-mail address of the user to invite.
     pub email: ::std::string::String,
     /// The identifiers of the roles to grant.
     pub roles: ::std::vec::Vec<::std::string::String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::MemberInvitationStatus>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithRoles {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "roles", "status"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::CreateAccountMemberWithRoles;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateAccountMemberWithRoles")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::CreateAccountMemberWithRoles,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::CreateAccountMemberWithRoles {
+                    email: crate::de::required(v0, "email")?,
+                    roles: crate::de::required(v1, "roles")?,
+                    status: v2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAccountMemberWithRoles", FIELDS, Visit)
+    }
 }
 impl CreateAccountMemberWithRoles {
     /// A `CreateAccountMemberWithRoles` with the required fields set.
@@ -535,17 +1324,65 @@ impl CreateAccountMemberWithRoles {
     }
 }
 /// The details of an account to create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateAccountRequest {
     /// The new account's name.
     pub name: ::std::string::String,
     /// The `type` field.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::AccountType>,
     /// The `unit` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<crate::models::CreateAccountRequestUnit>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAccountRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "type", "unit"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::CreateAccountRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateAccountRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::CreateAccountRequest, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::CreateAccountRequest {
+                    name: crate::de::required(v0, "name")?,
+                    type_: v1,
+                    unit: v2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAccountRequest", FIELDS, Visit)
+    }
 }
 impl CreateAccountRequest {
     /// A `CreateAccountRequest` with the required fields set.
@@ -577,11 +1414,54 @@ impl CreateAccountRequest {
     }
 }
 /// The tenant unit to place the account in, as documented at <https://developers.cloudflare.com/tenant/how-to/manage-accounts/>
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CreateAccountRequestUnit {
     /// The identifier of the tenant unit.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateAccountRequestUnit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::CreateAccountRequestUnit;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateAccountRequestUnit")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::CreateAccountRequestUnit,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::CreateAccountRequestUnit {
+                    id: v0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAccountRequestUnit", FIELDS, Visit)
+    }
 }
 impl CreateAccountRequestUnit {
     /// A `CreateAccountRequestUnit` with the required fields set.
@@ -602,21 +1482,83 @@ impl CreateAccountRequestUnit {
     }
 }
 /// The details of an API token to create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateTokenRequest {
     /// The token's name.
     pub name: ::std::string::String,
     /// The access policies of the token.
     pub policies: ::std::vec::Vec<crate::models::TokenPolicy>,
     /// The token is rejected before this time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected from this time on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `condition` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "policies",
+            "not_before",
+            "expires_on",
+            "condition",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::CreateTokenRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateTokenRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::CreateTokenRequest, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::CreateTokenRequest {
+                    name: crate::de::required(v0, "name")?,
+                    policies: crate::de::required(v1, "policies")?,
+                    not_before: v2,
+                    expires_on: v3,
+                    condition: v4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateTokenRequest", FIELDS, Visit)
+    }
 }
 impl CreateTokenRequest {
     /// A `CreateTokenRequest` with the required fields set.
@@ -662,27 +1604,152 @@ impl CreateTokenRequest {
     }
 }
 /// The identifier of a resource that was deleted.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DeletedResource {
     /// The deleted resource's identifier.
     pub id: ::std::string::String,
 }
+impl<'de> ::serde::Deserialize<'de> for DeletedResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::DeletedResource;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeletedResource")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::DeletedResource, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::DeletedResource {
+                    id: crate::de::required(v0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeletedResource", FIELDS, Visit)
+    }
+}
 /// The identifier of a subscription that was deleted.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct DeletedSubscription {
     /// The deleted subscription's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_id: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for DeletedSubscription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["subscription_id"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::DeletedSubscription;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeletedSubscription")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::DeletedSubscription, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::DeletedSubscription {
+                    subscription_id: v0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeletedSubscription", FIELDS, Visit)
+    }
+}
 /// Key/value attributes of the permission group.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GroupMeta {
     /// The `key` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GroupMeta {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["key", "value"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::GroupMeta;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupMeta")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::GroupMeta, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::GroupMeta {
+                    key: v0,
+                    value: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupMeta", FIELDS, Visit)
+    }
 }
 impl GroupMeta {
     /// A `GroupMeta` with the required fields set.
@@ -726,18 +1793,110 @@ crate::macros::string_enum!(
     MemberInvitationStatus, Unknown, { Accepted => "accepted", Pending => "pending" }
 );
 /// The outcome of moving accounts to another organization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MoveAccountsOutcome {
     /// The `statuses` field.
     pub statuses: crate::models::AccountMoveStatus,
 }
+impl<'de> ::serde::Deserialize<'de> for MoveAccountsOutcome {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["statuses"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::MoveAccountsOutcome;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MoveAccountsOutcome")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::MoveAccountsOutcome, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::MoveAccountsOutcome {
+                    statuses: crate::de::required(v0, "statuses")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MoveAccountsOutcome", FIELDS, Visit)
+    }
+}
 /// Accounts to move and the organization to move them to.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MoveAccountsRequest {
     /// The identifiers of the accounts to move.
     pub account_ids: ::std::vec::Vec<::std::string::String>,
     /// The identifier of the organization that will hold the accounts.
     pub destination_organization_id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for MoveAccountsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["account_ids", "destination_organization_id"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::MoveAccountsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MoveAccountsRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::MoveAccountsRequest, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::MoveAccountsRequest {
+                    account_ids: crate::de::required(v0, "account_ids")?,
+                    destination_organization_id: crate::de::required(
+                        v1,
+                        "destination_organization_id",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MoveAccountsRequest", FIELDS, Visit)
+    }
 }
 impl MoveAccountsRequest {
     /// A `MoveAccountsRequest` with the required fields set.
@@ -753,7 +1912,7 @@ impl MoveAccountsRequest {
     }
 }
 /// A policy to grant to an account member, naming groups by identifier.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NewAccountMemberPolicy {
     /// The policy's identifier.
     pub id: ::std::string::String,
@@ -763,6 +1922,68 @@ pub struct NewAccountMemberPolicy {
     pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroupReference>,
     /// The resource groups the policy applies to.
     pub resource_groups: ::std::vec::Vec<crate::models::ResourceGroupReference>,
+}
+impl<'de> ::serde::Deserialize<'de> for NewAccountMemberPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "access",
+            "permission_groups",
+            "resource_groups",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::NewAccountMemberPolicy;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NewAccountMemberPolicy")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::NewAccountMemberPolicy, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::NewAccountMemberPolicy {
+                    id: crate::de::required(v0, "id")?,
+                    access: crate::de::required(v1, "access")?,
+                    permission_groups: crate::de::required(v2, "permission_groups")?,
+                    resource_groups: crate::de::required(v3, "resource_groups")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NewAccountMemberPolicy", FIELDS, Visit)
+    }
 }
 impl NewAccountMemberPolicy {
     /// A `NewAccountMemberPolicy` with the required fields set.
@@ -786,14 +2007,57 @@ impl NewAccountMemberPolicy {
     }
 }
 /// Read and write access to one area.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PermissionGrant {
     /// Whether reading is allowed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub read: ::std::option::Option<bool>,
     /// Whether changing is allowed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub write: ::std::option::Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for PermissionGrant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["read", "write"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::PermissionGrant;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PermissionGrant")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::PermissionGrant, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::PermissionGrant {
+                    read: v0,
+                    write: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PermissionGrant", FIELDS, Visit)
+    }
 }
 impl PermissionGrant {
     /// A `PermissionGrant` with the required fields set.
@@ -818,16 +2082,64 @@ impl PermissionGrant {
     }
 }
 /// A named set of permissions covering a group of operations.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PermissionGroup {
     /// The permission group's identifier.
     pub id: ::std::string::String,
     /// The permission group's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `meta` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::models::GroupMeta>,
+}
+impl<'de> ::serde::Deserialize<'de> for PermissionGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "meta"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::PermissionGroup;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PermissionGroup")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::PermissionGroup, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::PermissionGroup {
+                    id: crate::de::required(v0, "id")?,
+                    name: v1,
+                    meta: v2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PermissionGroup", FIELDS, Visit)
+    }
 }
 impl PermissionGroup {
     /// A `PermissionGroup` with the required fields set.
@@ -901,10 +2213,55 @@ crate::macros::string_enum!(
     }
 );
 /// A permission group named by its identifier.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PermissionGroupReference {
     /// The permission group's identifier.
     pub id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for PermissionGroupReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::PermissionGroupReference;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PermissionGroupReference")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::PermissionGroupReference,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::PermissionGroupReference {
+                    id: crate::de::required(v0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PermissionGroupReference", FIELDS, Visit)
+    }
 }
 impl PermissionGroupReference {
     /// A `PermissionGroupReference` with the required fields set.
@@ -945,29 +2302,95 @@ pub enum PolicyEffect {
 }
 crate::macros::string_enum!(PolicyEffect, Unknown, { Allow => "allow", Deny => "deny" });
 /// The rate plan a subscription is for.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RatePlan {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<crate::models::RatePlanId>,
     /// The plan's display name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_name: ::std::option::Option<::std::string::String>,
     /// The currency of the plan.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
     /// What the plan applies to, such as a zone.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
     /// Whether the plan is managed outside Cloudflare.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub externally_managed: ::std::option::Option<bool>,
     /// Whether the plan is an enterprise or term contract.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_contract: ::std::option::Option<bool>,
     /// The sets the plan applies to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for RatePlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "public_name",
+            "currency",
+            "scope",
+            "externally_managed",
+            "is_contract",
+            "sets",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::RatePlan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RatePlan")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::RatePlan, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        crate::de::Key::Field(6) => v6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::RatePlan {
+                    id: v0,
+                    public_name: v1,
+                    currency: v2,
+                    scope: v3,
+                    externally_managed: v4,
+                    is_contract: v5,
+                    sets: v6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RatePlan", FIELDS, Visit)
+    }
 }
 impl RatePlan {
     /// A `RatePlan` with the required fields set.
@@ -1074,24 +2497,119 @@ crate::macros::string_enum!(
     "partners_business", PartnersEnterprise => "partners_enterprise" }
 );
 /// A named set of resources, defined by a scope.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ResourceGroup {
     /// The resource group's identifier.
     pub id: ::std::string::String,
     /// The resource group's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `meta` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::models::GroupMeta>,
     /// The `scope` field.
     pub scope: crate::models::ResourceScope,
 }
+impl<'de> ::serde::Deserialize<'de> for ResourceGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "meta", "scope"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::ResourceGroup;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ResourceGroup")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::ResourceGroup, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::ResourceGroup {
+                    id: crate::de::required(v0, "id")?,
+                    name: v1,
+                    meta: v2,
+                    scope: crate::de::required(v3, "scope")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ResourceGroup", FIELDS, Visit)
+    }
+}
 /// A resource group named by its identifier.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ResourceGroupReference {
     /// The resource group's identifier.
     pub id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceGroupReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::ResourceGroupReference;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ResourceGroupReference")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::ResourceGroupReference, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::ResourceGroupReference {
+                    id: crate::de::required(v0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ResourceGroupReference", FIELDS, Visit)
+    }
 }
 impl ResourceGroupReference {
     /// A `ResourceGroupReference` with the required fields set.
@@ -1101,21 +2619,110 @@ impl ResourceGroupReference {
     }
 }
 /// The resources a resource group covers.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ResourceScope {
     /// The resource kind and identifier the scope is rooted at, for example an account.
     pub key: ::std::string::String,
     /// The objects within that root the scope covers.
     pub objects: ::std::vec::Vec<crate::models::ResourceScopeObject>,
 }
+impl<'de> ::serde::Deserialize<'de> for ResourceScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["key", "objects"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::ResourceScope;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ResourceScope")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::ResourceScope, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::ResourceScope {
+                    key: crate::de::required(v0, "key")?,
+                    objects: crate::de::required(v1, "objects")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ResourceScope", FIELDS, Visit)
+    }
+}
 /// One object covered by a scope.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ResourceScopeObject {
     /// The resource kind and identifier of the object, for example a zone.
     pub key: ::std::string::String,
 }
+impl<'de> ::serde::Deserialize<'de> for ResourceScopeObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["key"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::ResourceScopeObject;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ResourceScopeObject")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::ResourceScopeObject, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::ResourceScopeObject {
+                    key: crate::de::required(v0, "key")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ResourceScopeObject", FIELDS, Visit)
+    }
+}
 /// A predefined set of permissions that can be granted to account members.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Role {
     /// The role's identifier.
     pub id: ::std::string::String,
@@ -1125,6 +2732,63 @@ pub struct Role {
     pub description: ::std::string::String,
     /// The `permissions` field.
     pub permissions: crate::models::RolePermissions,
+}
+impl<'de> ::serde::Deserialize<'de> for Role {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "description", "permissions"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::Role;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Role")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::Role, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::Role {
+                    id: crate::de::required(v0, "id")?,
+                    name: crate::de::required(v1, "name")?,
+                    description: crate::de::required(v2, "description")?,
+                    permissions: crate::de::required(v3, "permissions")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Role", FIELDS, Visit)
+    }
 }
 impl Role {
     /// A `Role` with the required fields set.
@@ -1144,44 +2808,130 @@ impl Role {
     }
 }
 /// The read and write access a role grants, by area.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RolePermissions {
     /// The `analytics` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub analytics: ::std::option::Option<crate::models::PermissionGrant>,
     /// The `billing` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing: ::std::option::Option<crate::models::PermissionGrant>,
     /// The `cache_purge` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_purge: ::std::option::Option<crate::models::PermissionGrant>,
     /// The `dns` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dns: ::std::option::Option<crate::models::PermissionGrant>,
     /// The `dns_records` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_records: ::std::option::Option<crate::models::PermissionGrant>,
     /// The `lb` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lb: ::std::option::Option<crate::models::PermissionGrant>,
     /// The `logs` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<crate::models::PermissionGrant>,
     /// The `organization` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<crate::models::PermissionGrant>,
     /// The `ssl` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ssl: ::std::option::Option<crate::models::PermissionGrant>,
     /// The `waf` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub waf: ::std::option::Option<crate::models::PermissionGrant>,
     /// The `zone_settings` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_settings: ::std::option::Option<crate::models::PermissionGrant>,
     /// The `zones` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zones: ::std::option::Option<crate::models::PermissionGrant>,
+}
+impl<'de> ::serde::Deserialize<'de> for RolePermissions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "analytics",
+            "billing",
+            "cache_purge",
+            "dns",
+            "dns_records",
+            "lb",
+            "logs",
+            "organization",
+            "ssl",
+            "waf",
+            "zone_settings",
+            "zones",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::RolePermissions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RolePermissions")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::RolePermissions, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                let mut v7 = ::std::option::Option::None;
+                let mut v8 = ::std::option::Option::None;
+                let mut v9 = ::std::option::Option::None;
+                let mut v10 = ::std::option::Option::None;
+                let mut v11 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        crate::de::Key::Field(6) => v6 = map.next_value()?,
+                        crate::de::Key::Field(7) => v7 = map.next_value()?,
+                        crate::de::Key::Field(8) => v8 = map.next_value()?,
+                        crate::de::Key::Field(9) => v9 = map.next_value()?,
+                        crate::de::Key::Field(10) => v10 = map.next_value()?,
+                        crate::de::Key::Field(11) => v11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::RolePermissions {
+                    analytics: v0,
+                    billing: v1,
+                    cache_purge: v2,
+                    dns: v3,
+                    dns_records: v4,
+                    lb: v5,
+                    logs: v6,
+                    organization: v7,
+                    ssl: v8,
+                    waf: v9,
+                    zone_settings: v10,
+                    zones: v11,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RolePermissions", FIELDS, Visit)
+    }
 }
 impl RolePermissions {
     /// A `RolePermissions` with the required fields set.
@@ -1312,32 +3062,102 @@ impl RolePermissions {
     }
 }
 /// A subscription of an account to a rate plan.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Subscription {
     /// The subscription's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `rate_plan` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_plan: ::std::option::Option<crate::models::RatePlan>,
     /// The `frequency` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<crate::models::SubscriptionFrequency>,
     /// The `state` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::models::SubscriptionState>,
     /// The price billed per period, in US dollars.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
     /// The currency prices are shown in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
     /// When the current billing period began.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the current billing period ends and the next charge is due.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl<'de> ::serde::Deserialize<'de> for Subscription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "rate_plan",
+            "frequency",
+            "state",
+            "price",
+            "currency",
+            "current_period_start",
+            "current_period_end",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::Subscription;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Subscription")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::Subscription, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                let mut v7 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        crate::de::Key::Field(6) => v6 = map.next_value()?,
+                        crate::de::Key::Field(7) => v7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::Subscription {
+                    id: v0,
+                    rate_plan: v1,
+                    frequency: v2,
+                    state: v3,
+                    price: v4,
+                    currency: v5,
+                    current_period_start: v6,
+                    current_period_end: v7,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Subscription", FIELDS, Visit)
+    }
 }
 impl Subscription {
     /// A `Subscription` with the required fields set.
@@ -1468,45 +3288,163 @@ crate::macros::string_enum!(
     "Failed", Expired => "Expired" }
 );
 /// An API token, without its secret value.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Token {
     /// The token's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The token's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
     /// When the token was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the token was last changed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the token was last used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected before this time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected from this time on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `condition` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
 }
+impl<'de> ::serde::Deserialize<'de> for Token {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "status",
+            "issued_on",
+            "modified_on",
+            "last_used_on",
+            "not_before",
+            "expires_on",
+            "condition",
+            "policies",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::Token;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Token")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::Token, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                let mut v7 = ::std::option::Option::None;
+                let mut v8 = ::std::option::Option::None;
+                let mut v9 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        crate::de::Key::Field(6) => v6 = map.next_value()?,
+                        crate::de::Key::Field(7) => v7 = map.next_value()?,
+                        crate::de::Key::Field(8) => v8 = map.next_value()?,
+                        crate::de::Key::Field(9) => v9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::Token {
+                    id: v0,
+                    name: v1,
+                    status: v2,
+                    issued_on: v3,
+                    modified_on: v4,
+                    last_used_on: v5,
+                    not_before: v6,
+                    expires_on: v7,
+                    condition: v8,
+                    policies: v9,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Token", FIELDS, Visit)
+    }
+}
 /// Conditions a request must meet for the token to be accepted.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TokenCondition {
     /// The `request_ip` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_ip: ::std::option::Option<crate::models::TokenRequestIp>,
+}
+impl<'de> ::serde::Deserialize<'de> for TokenCondition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["request_ip"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::TokenCondition;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenCondition")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::TokenCondition, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::TokenCondition {
+                    request_ip: v0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TokenCondition", FIELDS, Visit)
+    }
 }
 impl TokenCondition {
     /// A `TokenCondition` with the required fields set.
@@ -1527,25 +3465,74 @@ impl TokenCondition {
     }
 }
 /// A permission group that can be granted to an account-owned API token.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TokenPermissionGroup {
     /// The permission group's public identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The permission group's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `category` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<crate::models::PermissionGroupCategory>,
     /// The kinds of resource the permission group can be scoped to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<
         ::std::vec::Vec<crate::models::PermissionGroupScope>,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for TokenPermissionGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "category", "scopes"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::TokenPermissionGroup;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenPermissionGroup")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::TokenPermissionGroup, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::TokenPermissionGroup {
+                    id: v0,
+                    name: v1,
+                    category: v2,
+                    scopes: v3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TokenPermissionGroup", FIELDS, Visit)
+    }
+}
 /// An access policy of an API token.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TokenPolicy {
     /// The policy's identifier.
     pub id: ::std::string::String,
@@ -1555,6 +3542,63 @@ pub struct TokenPolicy {
     pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroup>,
     /// The `resources` field.
     pub resources: crate::models::TokenPolicyResources,
+}
+impl<'de> ::serde::Deserialize<'de> for TokenPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "effect", "permission_groups", "resources"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::TokenPolicy;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenPolicy")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::TokenPolicy, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::TokenPolicy {
+                    id: crate::de::required(v0, "id")?,
+                    effect: crate::de::required(v1, "effect")?,
+                    permission_groups: crate::de::required(v2, "permission_groups")?,
+                    resources: crate::de::required(v3, "resources")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TokenPolicy", FIELDS, Visit)
+    }
 }
 impl TokenPolicy {
     /// A `TokenPolicy` with the required fields set.
@@ -1595,15 +3639,58 @@ pub enum TokenPolicyResources {
     Unknown(::serde_json::Value),
 }
 /// The client IP ranges the token may or may not be used from.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TokenRequestIp {
     /// IPv4 or IPv6 CIDR ranges the token may be used from.
     #[serde(rename = "in")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub in_: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// IPv4 or IPv6 CIDR ranges the token may not be used from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_in: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for TokenRequestIp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["in", "not_in"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::TokenRequestIp;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenRequestIp")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::TokenRequestIp, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::TokenRequestIp {
+                    in_: v0,
+                    not_in: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TokenRequestIp", FIELDS, Visit)
+    }
 }
 impl TokenRequestIp {
     /// A `TokenRequestIp` with the required fields set.
@@ -1650,61 +3737,241 @@ crate::macros::string_enum!(
     "expired" }
 );
 /// The status of the token that authenticated the request.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TokenVerification {
     /// The token's identifier.
     pub id: ::std::string::String,
     /// The `status` field.
     pub status: crate::models::TokenStatus,
     /// The token is rejected before this time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected from this time on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl<'de> ::serde::Deserialize<'de> for TokenVerification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "status", "not_before", "expires_on"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::TokenVerification;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenVerification")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::TokenVerification, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::TokenVerification {
+                    id: crate::de::required(v0, "id")?,
+                    status: crate::de::required(v1, "status")?,
+                    not_before: v2,
+                    expires_on: v3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TokenVerification", FIELDS, Visit)
+    }
 }
 /// A newly created API token, including its secret value.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TokenWithValue {
     /// The token's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The token's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
     /// When the token was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the token was last changed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the token was last used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected before this time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected from this time on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `condition` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
     /// The token's secret. It is only ever returned once.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "status",
+            "issued_on",
+            "modified_on",
+            "last_used_on",
+            "not_before",
+            "expires_on",
+            "condition",
+            "policies",
+            "value",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::TokenWithValue;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenWithValue")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::TokenWithValue, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                let mut v7 = ::std::option::Option::None;
+                let mut v8 = ::std::option::Option::None;
+                let mut v9 = ::std::option::Option::None;
+                let mut v10 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        crate::de::Key::Field(6) => v6 = map.next_value()?,
+                        crate::de::Key::Field(7) => v7 = map.next_value()?,
+                        crate::de::Key::Field(8) => v8 = map.next_value()?,
+                        crate::de::Key::Field(9) => v9 = map.next_value()?,
+                        crate::de::Key::Field(10) => v10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::TokenWithValue {
+                    id: v0,
+                    name: v1,
+                    status: v2,
+                    issued_on: v3,
+                    modified_on: v4,
+                    last_used_on: v5,
+                    not_before: v6,
+                    expires_on: v7,
+                    condition: v8,
+                    policies: v9,
+                    value: v10,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TokenWithValue", FIELDS, Visit)
+    }
+}
 /// Replace a member's policies.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateAccountMemberWithPolicies {
     /// The policies the member should have.
     pub policies: ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithPolicies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["policies"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::UpdateAccountMemberWithPolicies;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateAccountMemberWithPolicies")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::UpdateAccountMemberWithPolicies,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::UpdateAccountMemberWithPolicies {
+                    policies: crate::de::required(v0, "policies")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateAccountMemberWithPolicies", FIELDS, Visit)
+    }
 }
 impl UpdateAccountMemberWithPolicies {
     /// A `UpdateAccountMemberWithPolicies` with the required fields set.
@@ -1718,20 +3985,72 @@ impl UpdateAccountMemberWithPolicies {
     }
 }
 /// Replace a member's account roles.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateAccountMemberWithRoles {
     /// The membership's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The roles the member should have.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<crate::models::Role>>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::AccountMemberStatus>,
     /// The `user` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::models::AccountMemberUser>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithRoles {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "roles", "status", "user"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::UpdateAccountMemberWithRoles;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateAccountMemberWithRoles")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::UpdateAccountMemberWithRoles,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::UpdateAccountMemberWithRoles {
+                    id: v0,
+                    roles: v1,
+                    status: v2,
+                    user: v3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateAccountMemberWithRoles", FIELDS, Visit)
+    }
 }
 impl UpdateAccountMemberWithRoles {
     /// A `UpdateAccountMemberWithRoles` with the required fields set.
@@ -1782,36 +4101,118 @@ impl UpdateAccountMemberWithRoles {
     }
 }
 /// The new details of an API token.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateTokenRequest {
     /// The token's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The token's name.
     pub name: ::std::string::String,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
     /// When the token was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the token was last changed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the token was last used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected before this time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected from this time on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `condition` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.
     pub policies: ::std::vec::Vec<crate::models::TokenPolicy>,
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "status",
+            "issued_on",
+            "modified_on",
+            "last_used_on",
+            "not_before",
+            "expires_on",
+            "condition",
+            "policies",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::UpdateTokenRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateTokenRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::UpdateTokenRequest, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                let mut v7 = ::std::option::Option::None;
+                let mut v8 = ::std::option::Option::None;
+                let mut v9 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        crate::de::Key::Field(6) => v6 = map.next_value()?,
+                        crate::de::Key::Field(7) => v7 = map.next_value()?,
+                        crate::de::Key::Field(8) => v8 = map.next_value()?,
+                        crate::de::Key::Field(9) => {
+                            v9 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::UpdateTokenRequest {
+                    id: v0,
+                    name: crate::de::required(v1, "name")?,
+                    status: v2,
+                    issued_on: v3,
+                    modified_on: v4,
+                    last_used_on: v5,
+                    not_before: v6,
+                    expires_on: v7,
+                    condition: v8,
+                    policies: crate::de::required(v9, "policies")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateTokenRequest", FIELDS, Visit)
+    }
 }
 impl UpdateTokenRequest {
     /// A `UpdateTokenRequest` with the required fields set.

@@ -36,21 +36,70 @@ crate::macros::string_enum!(
     AccountsLogsAuditListDirection, Unknown, { Desc => "desc", Asc => "asc" }
 );
 /// What was done.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLogAction {
     /// A short description of the action.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Whether the action succeeded, such as `success` or `failure`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
     /// When the action was logged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The kind of action, such as `create`.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["description", "result", "time", "type"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AuditLogAction;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuditLogAction")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AuditLogAction, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLogAction {
+                    description: v0,
+                    result: v1,
+                    time: v2,
+                    type_: v3,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditLogAction", FIELDS, Visit)
+    }
 }
 /// The outcome of a logged action, as accepted by the `action_result` filters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -104,15 +153,68 @@ crate::macros::string_enum!(
     => "dash", Oauth => "oauth", OriginCaKey => "origin_ca_key" }
 );
 /// Paging details of a resource history, and how precisely the resource was identified.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AuditLogHistoryResultInfo {
     /// How many entries this response holds.
     pub count: i64,
     /// Send this as `cursor` to fetch the next batch; absent when there is none.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// The `history_status` field.
     pub history_status: crate::models::AuditLogHistoryStatus,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogHistoryResultInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["count", "cursor", "history_status"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AuditLogHistoryResultInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuditLogHistoryResultInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::AuditLogHistoryResultInfo,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLogHistoryResultInfo {
+                    count: crate::de::required(v0, "count")?,
+                    cursor: v1,
+                    history_status: crate::de::required(v2, "history_status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditLogHistoryResultInfo", FIELDS, Visit)
+    }
 }
 /// How the resource was identified: `exact` by its URI, `approximate` without it, `unavailable` when the source entry did not say enough (the result is then empty).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -131,62 +233,225 @@ crate::macros::string_enum!(
     Unavailable => "unavailable" }
 );
 /// Details of the HTTP request behind the action.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLogRaw {
     /// The Cloudflare Ray ID of the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cf_ray_id: ::std::option::Option<::std::string::String>,
     /// The request's HTTP method.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
     /// The HTTP status code of the response.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
     /// The request's URI.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uri: ::std::option::Option<::std::string::String>,
     /// The User-Agent header of the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for AuditLogRaw {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "cf_ray_id",
+            "method",
+            "status_code",
+            "uri",
+            "user_agent",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AuditLogRaw;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuditLogRaw")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AuditLogRaw, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLogRaw {
+                    cf_ray_id: v0,
+                    method: v1,
+                    status_code: v2,
+                    uri: v3,
+                    user_agent: v4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditLogRaw", FIELDS, Visit)
+    }
+}
 /// The resource the action affected.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLogResource {
     /// The resource's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The Cloudflare product the resource belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product: ::std::option::Option<::std::string::String>,
     /// The kind of resource.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     /// What the resource belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The request body of the action, when recorded.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The response body of the action, when recorded.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AuditLogResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "product",
+            "type",
+            "scope",
+            "request",
+            "response",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AuditLogResource;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuditLogResource")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AuditLogResource, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLogResource {
+                    id: v0,
+                    product: v1,
+                    type_: v2,
+                    scope: v3,
+                    request: v4,
+                    response: v5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditLogResource", FIELDS, Visit)
+    }
+}
 /// Paging details of a list fetched with a cursor.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CursorResultInfo {
     /// How many items this response holds, as a decimal string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<::std::string::String>,
     /// Send this as `cursor` to fetch the next batch; absent when there is none.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CursorResultInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["count", "cursor"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::CursorResultInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CursorResultInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::CursorResultInfo, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::CursorResultInfo {
+                    count: v0,
+                    cursor: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CursorResultInfo", FIELDS, Visit)
+    }
 }
 /// `ListDirection` (from `#/paths/~1accounts/get/parameters/3/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -200,7 +465,7 @@ pub enum ListDirection {
 }
 crate::macros::string_enum!(ListDirection, Unknown, { Asc => "asc", Desc => "desc" });
 /// An organization, which groups accounts, sub-organizations and members.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Organization {
     /// The organization's identifier.
     pub id: ::std::string::String,
@@ -211,11 +476,81 @@ pub struct Organization {
     /// The `meta` field.
     pub meta: crate::models::OrganizationMeta,
     /// The `parent` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<crate::models::OrganizationParent>,
     /// The `profile` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<crate::models::Profile>,
+}
+impl<'de> ::serde::Deserialize<'de> for Organization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "create_time",
+            "meta",
+            "parent",
+            "profile",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::Organization;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Organization")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::Organization, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::Organization {
+                    id: crate::de::required(v0, "id")?,
+                    name: crate::de::required(v1, "name")?,
+                    create_time: crate::de::required(v2, "create_time")?,
+                    meta: crate::de::required(v3, "meta")?,
+                    parent: v4,
+                    profile: v5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Organization", FIELDS, Visit)
+    }
 }
 impl Organization {
     /// A `Organization` with the required fields set.
@@ -255,7 +590,7 @@ impl Organization {
     }
 }
 /// The organization features that are enabled.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OrganizationFlags {
     /// The `account_creation` field.
     pub account_creation: ::std::string::String,
@@ -271,6 +606,89 @@ pub struct OrganizationFlags {
     pub member_management: ::std::string::String,
     /// The `sub_org_creation` field.
     pub sub_org_creation: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationFlags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "account_creation",
+            "account_deletion",
+            "account_migration",
+            "account_mobility",
+            "enterprise_capability",
+            "member_management",
+            "sub_org_creation",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::OrganizationFlags;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationFlags")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::OrganizationFlags, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(4) => {
+                            v4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(5) => {
+                            v5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(6) => {
+                            v6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::OrganizationFlags {
+                    account_creation: crate::de::required(v0, "account_creation")?,
+                    account_deletion: crate::de::required(v1, "account_deletion")?,
+                    account_migration: crate::de::required(v2, "account_migration")?,
+                    account_mobility: crate::de::required(v3, "account_mobility")?,
+                    enterprise_capability: crate::de::required(
+                        v4,
+                        "enterprise_capability",
+                    )?,
+                    member_management: crate::de::required(v5, "member_management")?,
+                    sub_org_creation: crate::de::required(v6, "sub_org_creation")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationFlags", FIELDS, Visit)
+    }
 }
 impl OrganizationFlags {
     /// A `OrganizationFlags` with the required fields set.
@@ -296,16 +714,16 @@ impl OrganizationFlags {
     }
 }
 /// System-maintained details of an organization.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct OrganizationMeta {
     /// The identifiers of the organization's ancestors, from the root down, ending with the organization itself (a root organization lists only itself). Useful for building authorization scopes that cover every ancestor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hierarchy_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What manages the organization.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<::std::string::String>,
     /// The `tenant_flags` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_flags: ::std::option::Option<crate::models::OrganizationFlags>,
     /// Properties not listed in the schema.
     #[serde(flatten)]
@@ -313,6 +731,57 @@ pub struct OrganizationMeta {
         ::std::string::String,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationMeta {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["hierarchy_tags", "managed_by", "tenant_flags"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::OrganizationMeta;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationMeta")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::OrganizationMeta, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut others = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: true,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Other(key) => {
+                            others.insert(key, map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::OrganizationMeta {
+                    hierarchy_tags: v0,
+                    managed_by: v1,
+                    tenant_flags: v2,
+                    additional_properties: others,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationMeta", FIELDS, Visit)
+    }
 }
 impl OrganizationMeta {
     /// A `OrganizationMeta` with the required fields set.
@@ -354,12 +823,59 @@ impl OrganizationMeta {
     }
 }
 /// The organization directly above this one.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OrganizationParent {
     /// The parent organization's identifier.
     pub id: ::std::string::String,
     /// The parent organization's name.
     pub name: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationParent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::OrganizationParent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationParent")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::OrganizationParent, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::OrganizationParent {
+                    id: crate::de::required(v0, "id")?,
+                    name: crate::de::required(v1, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationParent", FIELDS, Visit)
+    }
 }
 impl OrganizationParent {
     /// A `OrganizationParent` with the required fields set.
@@ -375,26 +891,84 @@ impl OrganizationParent {
     }
 }
 /// Paging details of a list fetched by page number.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PageResultInfo {
     /// The page returned, counting from 1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
     /// The page size used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<i64>,
     /// How many items this page holds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
     /// How many items the whole list holds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     /// How many pages the whole list spans at this page size.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_pages: ::std::option::Option<i64>,
 }
+impl<'de> ::serde::Deserialize<'de> for PageResultInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "page",
+            "per_page",
+            "count",
+            "total_count",
+            "total_pages",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::PageResultInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageResultInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::PageResultInfo, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::PageResultInfo {
+                    page: v0,
+                    per_page: v1,
+                    count: v2,
+                    total_count: v3,
+                    total_pages: v4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PageResultInfo", FIELDS, Visit)
+    }
+}
 /// The business contact details of an account or organization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Profile {
     /// The legal name of the business.
     pub business_name: ::std::string::String,
@@ -406,6 +980,74 @@ pub struct Profile {
     pub business_address: ::std::string::String,
     /// Free-form data kept for the caller's own systems.
     pub external_metadata: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for Profile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "business_name",
+            "business_email",
+            "business_phone",
+            "business_address",
+            "external_metadata",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::Profile;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Profile")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::Profile, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(4) => {
+                            v4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::Profile {
+                    business_name: crate::de::required(v0, "business_name")?,
+                    business_email: crate::de::required(v1, "business_email")?,
+                    business_phone: crate::de::required(v2, "business_phone")?,
+                    business_address: crate::de::required(v3, "business_address")?,
+                    external_metadata: crate::de::required(v4, "external_metadata")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Profile", FIELDS, Visit)
+    }
 }
 impl Profile {
     /// A `Profile` with the required fields set.

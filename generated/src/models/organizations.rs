@@ -2,17 +2,103 @@
 
 //! Part of `models` for the `organizations` resource.
 /// The organization the logged action concerned.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLogOrganization {
     /// The organization's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for AuditLogOrganization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AuditLogOrganization;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AuditLogOrganization")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AuditLogOrganization, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AuditLogOrganization {
+                    id: v0,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuditLogOrganization", FIELDS, Visit)
+    }
+}
 /// Up to ten memberships to create at once.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BatchCreateOrganizationMembersRequest {
     /// The memberships to create.
     pub members: ::std::vec::Vec<crate::models::NewOrganizationMember>,
+}
+impl<'de> ::serde::Deserialize<'de> for BatchCreateOrganizationMembersRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["members"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::BatchCreateOrganizationMembersRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BatchCreateOrganizationMembersRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::BatchCreateOrganizationMembersRequest,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::BatchCreateOrganizationMembersRequest {
+                    members: crate::de::required(v0, "members")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("BatchCreateOrganizationMembersRequest", FIELDS, Visit)
+    }
 }
 impl BatchCreateOrganizationMembersRequest {
     /// A `BatchCreateOrganizationMembersRequest` with the required fields set.
@@ -26,11 +112,11 @@ impl BatchCreateOrganizationMembersRequest {
     }
 }
 /// One day of usage of one billable metric by one account, following the FinOps FOCUS 1.3 cost and usage columns. Columns prefixed `x_` are Cloudflare extensions. Cost and price columns are not filled in yet.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BillableUsage {
     /// The amount invoiced, after reduced rates and discounts, excluding amortised prepayments.
     #[serde(rename = "BilledCost")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billed_cost: ::std::option::Option<f64>,
     /// The identifier (account tag) of the Cloudflare account.
     #[serde(rename = "BillingAccountId")]
@@ -40,22 +126,22 @@ pub struct BillableUsage {
     pub billing_account_name: ::std::string::String,
     /// The ISO 4217 currency the charge is billed in.
     #[serde(rename = "BillingCurrency")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_currency: ::std::option::Option<::std::string::String>,
     /// The start (inclusive) of the billing cycle containing this record.
     #[serde(rename = "BillingPeriodStart")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The end (exclusive) of the billing cycle containing this record.
     #[serde(rename = "BillingPeriodEnd")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `ChargeCategory` field.
     #[serde(rename = "ChargeCategory")]
     pub charge_category: crate::models::BillableUsageChargeCategory,
     /// The `ChargeClass` field.
     #[serde(rename = "ChargeClass")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_class: ::std::option::Option<crate::models::BillableUsageChargeClass>,
     /// A readable summary of what is charged for.
     #[serde(rename = "ChargeDescription")]
@@ -77,15 +163,15 @@ pub struct BillableUsage {
     pub consumed_unit: ::std::string::String,
     /// The contracted unit price times the pricing quantity.
     #[serde(rename = "ContractedCost")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contracted_cost: ::std::option::Option<f64>,
     /// The negotiated price of one pricing unit.
     #[serde(rename = "ContractedUnitPrice")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contracted_unit_price: ::std::option::Option<f64>,
     /// The amortised cost after all discounts and the applicable share of prepayments.
     #[serde(rename = "EffectiveCost")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub effective_cost: ::std::option::Option<f64>,
     /// Who provides the underlying infrastructure.
     #[serde(rename = "HostProviderName")]
@@ -95,38 +181,38 @@ pub struct BillableUsage {
     pub invoice_issuer_name: ::std::string::String,
     /// The list unit price times the pricing quantity.
     #[serde(rename = "ListCost")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub list_cost: ::std::option::Option<f64>,
     /// The published price of one pricing unit, before discounts.
     #[serde(rename = "ListUnitPrice")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub list_unit_price: ::std::option::Option<f64>,
     /// The amount used, in pricing units.
     #[serde(rename = "PricingQuantity")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pricing_quantity: ::std::option::Option<f64>,
     /// The unit prices are quoted in.
     #[serde(rename = "PricingUnit")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pricing_unit: ::std::option::Option<::std::string::String>,
     /// The identifier of the region the service ran in.
     #[serde(rename = "RegionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The name of the region the service ran in.
     #[serde(rename = "RegionName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_name: ::std::option::Option<::std::string::String>,
     /// Who sells the service.
     #[serde(rename = "ServiceProviderName")]
     pub service_provider_name: ::std::string::String,
     /// The identifier of the subscription or contract the usage falls under.
     #[serde(rename = "SubAccountId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_account_id: ::std::option::Option<::std::string::String>,
     /// The name of the subscription or contract the usage falls under.
     #[serde(rename = "SubAccountName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_account_name: ::std::option::Option<::std::string::String>,
     /// The identifier of the billable metric in Cloudflare's catalogue (used instead of FOCUS SkuId).
     #[serde(rename = "x_BillableMetricId")]
@@ -136,24 +222,239 @@ pub struct BillableUsage {
     pub x_billable_metric_name: ::std::string::String,
     /// The product category, such as `Developer` (used instead of FOCUS ServiceCategory).
     #[serde(rename = "x_ProductCategoryName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x_product_category_name: ::std::option::Option<::std::string::String>,
     /// The identifier of the product family (used instead of FOCUS ServiceId).
     #[serde(rename = "x_ProductFamilyId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x_product_family_id: ::std::option::Option<::std::string::String>,
     /// The name of the product family, such as `Workers` (used instead of FOCUS ServiceName).
     #[serde(rename = "x_ProductFamilyName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x_product_family_name: ::std::option::Option<::std::string::String>,
     /// The identifier (zone tag) of the zone, when the usage belongs to one.
     #[serde(rename = "x_ZoneId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x_zone_id: ::std::option::Option<::std::string::String>,
     /// The name of the zone, when the usage belongs to one.
     #[serde(rename = "x_ZoneName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x_zone_name: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for BillableUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "BilledCost",
+            "BillingAccountId",
+            "BillingAccountName",
+            "BillingCurrency",
+            "BillingPeriodStart",
+            "BillingPeriodEnd",
+            "ChargeCategory",
+            "ChargeClass",
+            "ChargeDescription",
+            "ChargeFrequency",
+            "ChargePeriodStart",
+            "ChargePeriodEnd",
+            "ConsumedQuantity",
+            "ConsumedUnit",
+            "ContractedCost",
+            "ContractedUnitPrice",
+            "EffectiveCost",
+            "HostProviderName",
+            "InvoiceIssuerName",
+            "ListCost",
+            "ListUnitPrice",
+            "PricingQuantity",
+            "PricingUnit",
+            "RegionId",
+            "RegionName",
+            "ServiceProviderName",
+            "SubAccountId",
+            "SubAccountName",
+            "x_BillableMetricId",
+            "x_BillableMetricName",
+            "x_ProductCategoryName",
+            "x_ProductFamilyId",
+            "x_ProductFamilyName",
+            "x_ZoneId",
+            "x_ZoneName",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::BillableUsage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct BillableUsage")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::BillableUsage, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                let mut v7 = ::std::option::Option::None;
+                let mut v8 = ::std::option::Option::None;
+                let mut v9 = ::std::option::Option::None;
+                let mut v10 = ::std::option::Option::None;
+                let mut v11 = ::std::option::Option::None;
+                let mut v12 = ::std::option::Option::None;
+                let mut v13 = ::std::option::Option::None;
+                let mut v14 = ::std::option::Option::None;
+                let mut v15 = ::std::option::Option::None;
+                let mut v16 = ::std::option::Option::None;
+                let mut v17 = ::std::option::Option::None;
+                let mut v18 = ::std::option::Option::None;
+                let mut v19 = ::std::option::Option::None;
+                let mut v20 = ::std::option::Option::None;
+                let mut v21 = ::std::option::Option::None;
+                let mut v22 = ::std::option::Option::None;
+                let mut v23 = ::std::option::Option::None;
+                let mut v24 = ::std::option::Option::None;
+                let mut v25 = ::std::option::Option::None;
+                let mut v26 = ::std::option::Option::None;
+                let mut v27 = ::std::option::Option::None;
+                let mut v28 = ::std::option::Option::None;
+                let mut v29 = ::std::option::Option::None;
+                let mut v30 = ::std::option::Option::None;
+                let mut v31 = ::std::option::Option::None;
+                let mut v32 = ::std::option::Option::None;
+                let mut v33 = ::std::option::Option::None;
+                let mut v34 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        crate::de::Key::Field(6) => {
+                            v6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(7) => v7 = map.next_value()?,
+                        crate::de::Key::Field(8) => {
+                            v8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(9) => {
+                            v9 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(10) => {
+                            v10 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(11) => {
+                            v11 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(12) => {
+                            v12 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(13) => {
+                            v13 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(14) => v14 = map.next_value()?,
+                        crate::de::Key::Field(15) => v15 = map.next_value()?,
+                        crate::de::Key::Field(16) => v16 = map.next_value()?,
+                        crate::de::Key::Field(17) => {
+                            v17 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(18) => {
+                            v18 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(19) => v19 = map.next_value()?,
+                        crate::de::Key::Field(20) => v20 = map.next_value()?,
+                        crate::de::Key::Field(21) => v21 = map.next_value()?,
+                        crate::de::Key::Field(22) => v22 = map.next_value()?,
+                        crate::de::Key::Field(23) => v23 = map.next_value()?,
+                        crate::de::Key::Field(24) => v24 = map.next_value()?,
+                        crate::de::Key::Field(25) => {
+                            v25 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(26) => v26 = map.next_value()?,
+                        crate::de::Key::Field(27) => v27 = map.next_value()?,
+                        crate::de::Key::Field(28) => {
+                            v28 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(29) => {
+                            v29 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(30) => v30 = map.next_value()?,
+                        crate::de::Key::Field(31) => v31 = map.next_value()?,
+                        crate::de::Key::Field(32) => v32 = map.next_value()?,
+                        crate::de::Key::Field(33) => v33 = map.next_value()?,
+                        crate::de::Key::Field(34) => v34 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::BillableUsage {
+                    billed_cost: v0,
+                    billing_account_id: crate::de::required(v1, "BillingAccountId")?,
+                    billing_account_name: crate::de::required(v2, "BillingAccountName")?,
+                    billing_currency: v3,
+                    billing_period_start: v4,
+                    billing_period_end: v5,
+                    charge_category: crate::de::required(v6, "ChargeCategory")?,
+                    charge_class: v7,
+                    charge_description: crate::de::required(v8, "ChargeDescription")?,
+                    charge_frequency: crate::de::required(v9, "ChargeFrequency")?,
+                    charge_period_start: crate::de::required(v10, "ChargePeriodStart")?,
+                    charge_period_end: crate::de::required(v11, "ChargePeriodEnd")?,
+                    consumed_quantity: crate::de::required(v12, "ConsumedQuantity")?,
+                    consumed_unit: crate::de::required(v13, "ConsumedUnit")?,
+                    contracted_cost: v14,
+                    contracted_unit_price: v15,
+                    effective_cost: v16,
+                    host_provider_name: crate::de::required(v17, "HostProviderName")?,
+                    invoice_issuer_name: crate::de::required(v18, "InvoiceIssuerName")?,
+                    list_cost: v19,
+                    list_unit_price: v20,
+                    pricing_quantity: v21,
+                    pricing_unit: v22,
+                    region_id: v23,
+                    region_name: v24,
+                    service_provider_name: crate::de::required(
+                        v25,
+                        "ServiceProviderName",
+                    )?,
+                    sub_account_id: v26,
+                    sub_account_name: v27,
+                    x_billable_metric_id: crate::de::required(
+                        v28,
+                        "x_BillableMetricId",
+                    )?,
+                    x_billable_metric_name: crate::de::required(
+                        v29,
+                        "x_BillableMetricName",
+                    )?,
+                    x_product_category_name: v30,
+                    x_product_family_id: v31,
+                    x_product_family_name: v32,
+                    x_zone_id: v33,
+                    x_zone_name: v34,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BillableUsage", FIELDS, Visit)
+    }
 }
 /// How the charge arises; only `Usage` occurs today.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -187,10 +488,55 @@ crate::macros::string_enum!(
     BillableUsageChargeFrequency, Unknown, { UsageBased => "Usage-Based" }
 );
 /// A membership to create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationMemberRequest {
     /// The `member` field.
     pub member: crate::models::NewOrganizationMember,
+}
+impl<'de> ::serde::Deserialize<'de> for CreateOrganizationMemberRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["member"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::CreateOrganizationMemberRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateOrganizationMemberRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::CreateOrganizationMemberRequest,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::CreateOrganizationMemberRequest {
+                    member: crate::de::required(v0, "member")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateOrganizationMemberRequest", FIELDS, Visit)
+    }
 }
 impl CreateOrganizationMemberRequest {
     /// A `CreateOrganizationMemberRequest` with the required fields set.
@@ -202,19 +548,106 @@ impl CreateOrganizationMemberRequest {
     }
 }
 /// The identifier of an organization that was deleted.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DeletedOrganization {
     /// The deleted organization's identifier.
     pub id: ::std::string::String,
 }
+impl<'de> ::serde::Deserialize<'de> for DeletedOrganization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::DeletedOrganization;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeletedOrganization")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::DeletedOrganization, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::DeletedOrganization {
+                    id: crate::de::required(v0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeletedOrganization", FIELDS, Visit)
+    }
+}
 /// A membership to create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NewOrganizationMember {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::NewOrganizationMemberStatus>,
     /// The `user` field.
     pub user: crate::models::NewOrganizationMemberUser,
+}
+impl<'de> ::serde::Deserialize<'de> for NewOrganizationMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["status", "user"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::NewOrganizationMember;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NewOrganizationMember")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::NewOrganizationMember, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::NewOrganizationMember {
+                    status: v0,
+                    user: crate::de::required(v1, "user")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NewOrganizationMember", FIELDS, Visit)
+    }
 }
 impl NewOrganizationMember {
     /// A `NewOrganizationMember` with the required fields set.
@@ -251,10 +684,55 @@ crate::macros::string_enum!(
     NewOrganizationMemberStatus, Unknown, { Active => "active", Canceled => "canceled" }
 );
 /// The user to make a member.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NewOrganizationMemberUser {
     /// The user's e-mail address.
     pub email: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for NewOrganizationMemberUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::NewOrganizationMemberUser;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NewOrganizationMemberUser")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::NewOrganizationMemberUser,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::NewOrganizationMemberUser {
+                    email: crate::de::required(v0, "email")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NewOrganizationMemberUser", FIELDS, Visit)
+    }
 }
 impl NewOrganizationMemberUser {
     /// A `NewOrganizationMemberUser` with the required fields set.
@@ -264,12 +742,11 @@ impl NewOrganizationMemberUser {
     }
 }
 /// An account as listed within an organization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OrganizationAccount {
     /// The account's identifier.
     pub id: ::std::string::String,
     /// The account's name.
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type")]
@@ -279,77 +756,327 @@ pub struct OrganizationAccount {
     /// The `settings` field.
     pub settings: crate::models::OrganizationAccountSettings,
 }
+impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "type", "created_on", "settings"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::OrganizationAccount;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationAccount")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::OrganizationAccount, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(4) => {
+                            v4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::OrganizationAccount {
+                    id: crate::de::required(v0, "id")?,
+                    name: v1,
+                    type_: crate::de::required(v2, "type")?,
+                    created_on: crate::de::required(v3, "created_on")?,
+                    settings: crate::de::required(v4, "settings")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationAccount", FIELDS, Visit)
+    }
+}
 /// Account-wide settings; each is null when unset.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct OrganizationAccountSettings {
     /// The address that abuse reports about the account are sent to.
-    #[serde(default)]
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
     /// When the current access approval expires.
-    #[serde(default)]
     pub access_approval_expiry: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the account may be used through the API.
-    #[serde(default)]
     pub api_access_enabled: ::std::option::Option<bool>,
     /// Deprecated; use the account's DNS settings instead.
     #[deprecated]
-    #[serde(default)]
     pub default_nameservers: ::std::option::Option<::std::string::String>,
     /// Whether members must have two-factor authentication enabled.
-    #[serde(default)]
     pub enforce_twofactor: ::std::option::Option<bool>,
     /// Deprecated; use the account's DNS settings instead.
     #[deprecated]
-    #[serde(default)]
     pub use_account_custom_ns_by_default: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for OrganizationAccountSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "abuse_contact_email",
+            "access_approval_expiry",
+            "api_access_enabled",
+            "default_nameservers",
+            "enforce_twofactor",
+            "use_account_custom_ns_by_default",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::OrganizationAccountSettings;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationAccountSettings")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::OrganizationAccountSettings,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::OrganizationAccountSettings {
+                    abuse_contact_email: v0,
+                    access_approval_expiry: v1,
+                    api_access_enabled: v2,
+                    default_nameservers: v3,
+                    enforce_twofactor: v4,
+                    use_account_custom_ns_by_default: v5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationAccountSettings", FIELDS, Visit)
+    }
+}
 /// An entry in an organization's audit log.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct OrganizationAuditLog {
     /// The entry's identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `organization` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<crate::models::AuditLogOrganization>,
     /// The `action` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<crate::models::AuditLogAction>,
     /// The `actor` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<crate::models::OrganizationAuditLogActor>,
     /// The `raw` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<crate::models::AuditLogRaw>,
     /// The `resource` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<crate::models::AuditLogResource>,
 }
+impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "organization",
+            "action",
+            "actor",
+            "raw",
+            "resource",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::OrganizationAuditLog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationAuditLog")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::OrganizationAuditLog, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::OrganizationAuditLog {
+                    id: v0,
+                    organization: v1,
+                    action: v2,
+                    actor: v3,
+                    raw: v4,
+                    resource: v5,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationAuditLog", FIELDS, Visit)
+    }
+}
 /// Who performed an action recorded in an organization audit log.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct OrganizationAuditLogActor {
     /// The actor's identifier; for a user, the user ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `type` field.
     #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::OrganizationAuditLogActorType>,
     /// The `context` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<crate::models::AuditLogActorContext>,
     /// The actor's e-mail address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The IP address the request came from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// The identifier of the API token used, when the context is `api_token` or `oauth`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_id: ::std::option::Option<::std::string::String>,
     /// The name of the API token used, when the context is `api_token` or `oauth`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_name: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLogActor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "type",
+            "context",
+            "email",
+            "ip_address",
+            "token_id",
+            "token_name",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::OrganizationAuditLogActor;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationAuditLogActor")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::OrganizationAuditLogActor,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        crate::de::Key::Field(6) => v6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::OrganizationAuditLogActor {
+                    id: v0,
+                    type_: v1,
+                    context: v2,
+                    email: v3,
+                    ip_address: v4,
+                    token_id: v5,
+                    token_name: v6,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationAuditLogActor", FIELDS, Visit)
+    }
 }
 /// The kind of actor in an organization audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -379,7 +1106,7 @@ crate::macros::string_enum!(
     OrganizationAuditResourceScope, Unknown, { Organizations => "organizations" }
 );
 /// A user's membership of an organization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OrganizationMember {
     /// The membership's identifier.
     pub id: ::std::string::String,
@@ -396,6 +1123,80 @@ pub struct OrganizationMember {
     pub create_time: ::chrono::DateTime<::chrono::Utc>,
     /// When the membership last changed.
     pub update_time: ::chrono::DateTime<::chrono::Utc>,
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "status",
+            "user",
+            "meta",
+            "create_time",
+            "update_time",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::OrganizationMember;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationMember")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::OrganizationMember, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(4) => {
+                            v4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(5) => {
+                            v5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::OrganizationMember {
+                    id: crate::de::required(v0, "id")?,
+                    status: crate::de::required(v1, "status")?,
+                    user: crate::de::required(v2, "user")?,
+                    meta: crate::de::required(v3, "meta")?,
+                    create_time: crate::de::required(v4, "create_time")?,
+                    update_time: crate::de::required(v5, "update_time")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationMember", FIELDS, Visit)
+    }
 }
 /// The state of an organization membership.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -416,7 +1217,7 @@ crate::macros::string_enum!(
     Rejected => "rejected", Canceled => "canceled" }
 );
 /// The user behind an organization membership.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OrganizationMemberUser {
     /// The user's identifier.
     pub id: ::std::string::String,
@@ -426,6 +1227,71 @@ pub struct OrganizationMemberUser {
     pub name: ::std::string::String,
     /// Whether the user has two-factor authentication enabled.
     pub two_factor_authentication_enabled: bool,
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationMemberUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "email",
+            "name",
+            "two_factor_authentication_enabled",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::OrganizationMemberUser;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationMemberUser")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::OrganizationMemberUser, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::OrganizationMemberUser {
+                    id: crate::de::required(v0, "id")?,
+                    email: crate::de::required(v1, "email")?,
+                    name: crate::de::required(v2, "name")?,
+                    two_factor_authentication_enabled: crate::de::required(
+                        v3,
+                        "two_factor_authentication_enabled",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationMemberUser", FIELDS, Visit)
+    }
 }
 /// `OrganizationsAccountsListOrderBy` (from `#/paths/~1organizations~1{organization_id}~1accounts/get/parameters/9/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -452,17 +1318,60 @@ crate::macros::string_enum!(
     OrganizationsSharesListOrder, Unknown, { Name => "name", Created => "created" }
 );
 /// Paging details of a list fetched with page tokens.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PageTokenResultInfo {
     /// Send this as `page_token`, with the same filters, to fetch the next page; absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page_token: ::std::option::Option<::std::string::String>,
     /// How many items match the filters in total.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_size: ::std::option::Option<i64>,
 }
+impl<'de> ::serde::Deserialize<'de> for PageTokenResultInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["next_page_token", "total_size"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::PageTokenResultInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PageTokenResultInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::PageTokenResultInfo, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::PageTokenResultInfo {
+                    next_page_token: v0,
+                    total_size: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PageTokenResultInfo", FIELDS, Visit)
+    }
+}
 /// A set of resources one account or organization shares with others.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Share {
     /// The share's identifier.
     pub id: ::std::string::String,
@@ -475,7 +1384,7 @@ pub struct Share {
     /// The identifier of the organization the share belongs to.
     pub organization_id: ::std::string::String,
     /// The `kind` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<crate::models::ShareKind>,
     /// The `status` field.
     pub status: crate::models::ShareStatus,
@@ -486,20 +1395,136 @@ pub struct Share {
     /// When the share last changed.
     pub modified: ::chrono::DateTime<::chrono::Utc>,
     /// How many recipients are associated; only present when recipient counts were requested.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub associated_recipient_count: ::std::option::Option<i64>,
     /// How many recipients are being associated; only present when recipient counts were requested.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub associating_recipient_count: ::std::option::Option<i64>,
     /// How many recipients are disassociated; only present when recipient counts were requested.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disassociated_recipient_count: ::std::option::Option<i64>,
     /// How many recipients are being disassociated; only present when recipient counts were requested.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disassociating_recipient_count: ::std::option::Option<i64>,
     /// The shared resources; only present when resources were requested.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<::std::vec::Vec<crate::models::ShareResource>>,
+}
+impl<'de> ::serde::Deserialize<'de> for Share {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "account_id",
+            "account_name",
+            "organization_id",
+            "kind",
+            "status",
+            "target_type",
+            "created",
+            "modified",
+            "associated_recipient_count",
+            "associating_recipient_count",
+            "disassociated_recipient_count",
+            "disassociating_recipient_count",
+            "resources",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::Share;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Share")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::Share, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                let mut v7 = ::std::option::Option::None;
+                let mut v8 = ::std::option::Option::None;
+                let mut v9 = ::std::option::Option::None;
+                let mut v10 = ::std::option::Option::None;
+                let mut v11 = ::std::option::Option::None;
+                let mut v12 = ::std::option::Option::None;
+                let mut v13 = ::std::option::Option::None;
+                let mut v14 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(4) => {
+                            v4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(5) => v5 = map.next_value()?,
+                        crate::de::Key::Field(6) => {
+                            v6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(7) => {
+                            v7 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(8) => {
+                            v8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(9) => {
+                            v9 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(10) => v10 = map.next_value()?,
+                        crate::de::Key::Field(11) => v11 = map.next_value()?,
+                        crate::de::Key::Field(12) => v12 = map.next_value()?,
+                        crate::de::Key::Field(13) => v13 = map.next_value()?,
+                        crate::de::Key::Field(14) => v14 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::Share {
+                    id: crate::de::required(v0, "id")?,
+                    name: crate::de::required(v1, "name")?,
+                    account_id: crate::de::required(v2, "account_id")?,
+                    account_name: crate::de::required(v3, "account_name")?,
+                    organization_id: crate::de::required(v4, "organization_id")?,
+                    kind: v5,
+                    status: crate::de::required(v6, "status")?,
+                    target_type: crate::de::required(v7, "target_type")?,
+                    created: crate::de::required(v8, "created")?,
+                    modified: crate::de::required(v9, "modified")?,
+                    associated_recipient_count: v10,
+                    associating_recipient_count: v11,
+                    disassociated_recipient_count: v12,
+                    disassociating_recipient_count: v13,
+                    resources: v14,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Share", FIELDS, Visit)
+    }
 }
 /// Whether the share was sent or received.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -515,7 +1540,7 @@ crate::macros::string_enum!(
     ShareKind, Unknown, { Sent => "sent", Received => "received" }
 );
 /// A resource included in a share.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ShareResource {
     /// The identifier of the share resource entry.
     pub id: ::std::string::String,
@@ -535,6 +1560,98 @@ pub struct ShareResource {
     pub created: ::chrono::DateTime<::chrono::Utc>,
     /// When the share resource entry last changed.
     pub modified: ::chrono::DateTime<::chrono::Utc>,
+}
+impl<'de> ::serde::Deserialize<'de> for ShareResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "resource_id",
+            "resource_type",
+            "resource_account_id",
+            "resource_version",
+            "status",
+            "meta",
+            "created",
+            "modified",
+        ];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::ShareResource;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ShareResource")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::ShareResource, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                let mut v5 = ::std::option::Option::None;
+                let mut v6 = ::std::option::Option::None;
+                let mut v7 = ::std::option::Option::None;
+                let mut v8 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        fields: FIELDS,
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => {
+                            v3 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(4) => {
+                            v4 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(5) => {
+                            v5 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(6) => {
+                            v6 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(7) => {
+                            v7 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(8) => {
+                            v8 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::ShareResource {
+                    id: crate::de::required(v0, "id")?,
+                    resource_id: crate::de::required(v1, "resource_id")?,
+                    resource_type: crate::de::required(v2, "resource_type")?,
+                    resource_account_id: crate::de::required(v3, "resource_account_id")?,
+                    resource_version: crate::de::required(v4, "resource_version")?,
+                    status: crate::de::required(v5, "status")?,
+                    meta: crate::de::required(v6, "meta")?,
+                    created: crate::de::required(v7, "created")?,
+                    modified: crate::de::required(v8, "modified")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ShareResource", FIELDS, Visit)
+    }
 }
 /// The lifecycle state of a shared resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -71,14 +71,110 @@ fn structure(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             pub #fname: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
+    let deserialize = deserialize(ctx, def, s);
     let constructor = def.in_request.then(|| constructor(ctx, def, s));
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize)]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #deserialize
         #constructor
+    }
+}
+
+/// `Deserialize` as one `visit_map` over the keys (see the runtime's `de`
+/// module for why not serde's derive). Same rules as the derive: unknown
+/// keys are skipped (or kept in the additional-properties map), a missing
+/// `Option` field is `None`, a missing required field is an error; a
+/// repeated key keeps its last value.
+fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+    let root = &ctx.root;
+    let name = ident(&def.name);
+    let path = quote!(#root::models::#name);
+    let type_name = &def.name;
+    let expecting = format!("struct {type_name}");
+    let wires = s.fields.iter().map(|f| f.wire.as_str());
+    // Locals are numbered so no field name can shadow `map` or `key`.
+    let locals: Vec<proc_macro2::Ident> = (0..s.fields.len())
+        .map(|i| quote::format_ident!("v{i}"))
+        .collect();
+    let arms = s
+        .fields
+        .iter()
+        .zip(&locals)
+        .enumerate()
+        .map(|(i, (f, local))| {
+            let value = if f.optional() {
+                quote!(map.next_value()?)
+            } else {
+                quote!(::std::option::Option::Some(map.next_value()?))
+            };
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote!(#root::de::Key::Field(#i) => #local = #value,)
+        });
+    let inits = s.fields.iter().zip(&locals).map(|(f, local)| {
+        let n = ident(&f.name);
+        if f.optional() {
+            quote!(#n: #local,)
+        } else {
+            let wire = &f.wire;
+            quote!(#n: #root::de::required(#local, #wire)?,)
+        }
+    });
+    let keep_others = s.additional.is_some();
+    let (others_local, others_arm, others_init) = match &s.additional {
+        Some((fname, _)) => {
+            let fname = ident(fname);
+            (
+                quote!(let mut others = ::std::collections::BTreeMap::new();),
+                quote!(#root::de::Key::Other(key) => { others.insert(key, map.next_value()?); }),
+                quote!(#fname: others,),
+            )
+        }
+        None => Default::default(),
+    };
+    let skip = quote!(map.next_value::<::serde::de::IgnoredAny>()?;);
+    let keys = if s.fields.is_empty() && !keep_others {
+        quote! {
+            while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                #skip
+            }
+        }
+    } else {
+        quote! {
+            while let ::std::option::Option::Some(key) = map.next_key_seed(#root::de::FieldKey { fields: FIELDS, keep_others: #keep_others })? {
+                match key {
+                    #(#arms)*
+                    #others_arm
+                    _ => {
+                        #skip
+                    }
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[#(#wires),*];
+                struct Visit;
+                impl<'de> ::serde::de::Visitor<'de> for Visit {
+                    type Value = #path;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#path, A::Error> {
+                        #(let mut #locals = ::std::option::Option::None;)*
+                        #others_local
+                        #keys
+                        ::std::result::Result::Ok(#path { #(#inits)* #others_init })
+                    }
+                }
+                deserializer.deserialize_struct(#type_name, FIELDS, Visit)
+            }
+        }
     }
 }
 
@@ -91,13 +187,9 @@ fn field(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
         let wire = &f.wire;
         quote!(#[serde(rename = #wire)])
     });
-    let serde = if !f.required {
-        quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])
-    } else if f.nullable {
-        quote!(#[serde(default)])
-    } else {
-        TokenStream::new()
-    };
+    // Only `Serialize` is derived; decoding is written out in `deserialize`.
+    let serde = (!f.required)
+        .then(|| quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")]));
     quote! {
         #docs
         #deprecated

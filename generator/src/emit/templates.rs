@@ -35,6 +35,11 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
         include_str!("../../../templates/runtime/client.rs.j2"),
     ),
     (
+        "de.rs",
+        "src/de.rs",
+        include_str!("../../../templates/runtime/de.rs.j2"),
+    ),
+    (
         "encoding.rs",
         "src/encoding.rs",
         include_str!("../../../templates/runtime/encoding.rs.j2"),
