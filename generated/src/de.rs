@@ -24,17 +24,19 @@ pub(crate) enum Key {
     Unknown,
 }
 
-/// Decodes a map key into a [`Key`] against a struct's wire field names.
-pub(crate) struct FieldKey {
-    /// Wire names of the declared fields, in declaration order.
-    pub fields: &'static [&'static str],
+/// Decodes a map key into a [`Key`] with the struct's own `match` on its
+/// wire field names (a `match` on constant strings compiles to faster
+/// comparisons than a search through a list of names).
+pub(crate) struct FieldKey<F> {
+    /// The index of the declared field a wire name denotes, if any.
+    pub index: F,
     /// Whether undeclared keys are kept (`Key::Other`) or skipped.
     pub keep_others: bool,
 }
 
-impl FieldKey {
+impl<F: Fn(&str) -> Option<usize>> FieldKey<F> {
     fn key(&self, name: &str) -> Key {
-        match self.fields.iter().position(|field| *field == name) {
+        match (self.index)(name) {
             Some(index) => Key::Field(index),
             None if self.keep_others => Key::Other(name.to_owned()),
             None => Key::Unknown,
@@ -42,7 +44,7 @@ impl FieldKey {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for FieldKey {
+impl<'de, F: Fn(&str) -> Option<usize>> DeserializeSeed<'de> for FieldKey<F> {
     type Value = Key;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
@@ -50,7 +52,7 @@ impl<'de> DeserializeSeed<'de> for FieldKey {
     }
 }
 
-impl Visitor<'_> for FieldKey {
+impl<F: Fn(&str) -> Option<usize>> Visitor<'_> for FieldKey<F> {
     type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -65,14 +67,6 @@ impl Visitor<'_> for FieldKey {
         match std::str::from_utf8(name) {
             Ok(name) => Ok(self.key(name)),
             Err(_) => Ok(Key::Unknown),
-        }
-    }
-
-    /// Formats that name fields by position.
-    fn visit_u64<E: de::Error>(self, index: u64) -> Result<Key, E> {
-        match usize::try_from(index) {
-            Ok(index) if index < self.fields.len() => Ok(Key::Field(index)),
-            _ => Ok(Key::Unknown),
         }
     }
 }

@@ -54,7 +54,15 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                 let mut v5 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "type" => ::std::option::Option::Some(2),
+                            "created_on" => ::std::option::Option::Some(3),
+                            "managed_by" => ::std::option::Option::Some(4),
+                            "settings" => ::std::option::Option::Some(5),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -184,7 +192,11 @@ impl<'de> ::serde::Deserialize<'de> for AccountManagedBy {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "parent_org_id" => ::std::option::Option::Some(0),
+                            "parent_org_name" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -283,7 +295,15 @@ impl<'de> ::serde::Deserialize<'de> for AccountMember {
                 let mut v5 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "email" => ::std::option::Option::Some(1),
+                            "status" => ::std::option::Option::Some(2),
+                            "user" => ::std::option::Option::Some(3),
+                            "roles" => ::std::option::Option::Some(4),
+                            "policies" => ::std::option::Option::Some(5),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -361,7 +381,13 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberPolicy {
                 let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "access" => ::std::option::Option::Some(1),
+                            "permission_groups" => ::std::option::Option::Some(2),
+                            "resource_groups" => ::std::option::Option::Some(3),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -448,7 +474,16 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberUser {
                 let mut v4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "email" => ::std::option::Option::Some(1),
+                            "first_name" => ::std::option::Option::Some(2),
+                            "last_name" => ::std::option::Option::Some(3),
+                            "two_factor_authentication_enabled" => {
+                                ::std::option::Option::Some(4)
+                            }
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -562,7 +597,12 @@ impl<'de> ::serde::Deserialize<'de> for AccountMoveStatus {
                 let mut v2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "tag" => ::std::option::Option::Some(0),
+                            "moved" => ::std::option::Option::Some(1),
+                            "message" => ::std::option::Option::Some(2),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -621,7 +661,11 @@ impl<'de> ::serde::Deserialize<'de> for AccountSettings {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "abuse_contact_email" => ::std::option::Option::Some(0),
+                            "enforce_twofactor" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -785,7 +829,16 @@ impl<'de> ::serde::Deserialize<'de> for AuditLog {
                 let mut v6 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "account" => ::std::option::Option::Some(1),
+                            "action" => ::std::option::Option::Some(2),
+                            "actor" => ::std::option::Option::Some(3),
+                            "raw" => ::std::option::Option::Some(4),
+                            "resource" => ::std::option::Option::Some(5),
+                            "zone" => ::std::option::Option::Some(6),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -848,7 +901,11 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAccount {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -930,7 +987,16 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogActor {
                 let mut v6 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "type" => ::std::option::Option::Some(1),
+                            "context" => ::std::option::Option::Some(2),
+                            "email" => ::std::option::Option::Some(3),
+                            "ip_address" => ::std::option::Option::Some(4),
+                            "token_id" => ::std::option::Option::Some(5),
+                            "token_name" => ::std::option::Option::Some(6),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1011,7 +1077,11 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProduct {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "value" => ::std::option::Option::Some(0),
+                            "label" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1071,7 +1141,12 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProductCategory {
                 let mut v2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "value" => ::std::option::Option::Some(0),
+                            "label" => ::std::option::Option::Some(1),
+                            "products" => ::std::option::Option::Some(2),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1126,7 +1201,11 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogZone {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1184,7 +1263,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithPolicies {
                 let mut v2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "email" => ::std::option::Option::Some(0),
+                            "policies" => ::std::option::Option::Some(1),
+                            "status" => ::std::option::Option::Some(2),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1273,7 +1357,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithRoles {
                 let mut v2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "email" => ::std::option::Option::Some(0),
+                            "roles" => ::std::option::Option::Some(1),
+                            "status" => ::std::option::Option::Some(2),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1359,7 +1448,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountRequest {
                 let mut v2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "name" => ::std::option::Option::Some(0),
+                            "type" => ::std::option::Option::Some(1),
+                            "unit" => ::std::option::Option::Some(2),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1444,7 +1538,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountRequestUnit {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1529,7 +1626,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
                 let mut v4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "name" => ::std::option::Option::Some(0),
+                            "policies" => ::std::option::Option::Some(1),
+                            "not_before" => ::std::option::Option::Some(2),
+                            "expires_on" => ::std::option::Option::Some(3),
+                            "condition" => ::std::option::Option::Some(4),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1630,7 +1734,10 @@ impl<'de> ::serde::Deserialize<'de> for DeletedResource {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1679,7 +1786,10 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSubscription {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "subscription_id" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1730,7 +1840,11 @@ impl<'de> ::serde::Deserialize<'de> for GroupMeta {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "key" => ::std::option::Option::Some(0),
+                            "value" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1819,7 +1933,10 @@ impl<'de> ::serde::Deserialize<'de> for MoveAccountsOutcome {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "statuses" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1870,7 +1987,13 @@ impl<'de> ::serde::Deserialize<'de> for MoveAccountsRequest {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "account_ids" => ::std::option::Option::Some(0),
+                            "destination_organization_id" => {
+                                ::std::option::Option::Some(1)
+                            }
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1952,7 +2075,13 @@ impl<'de> ::serde::Deserialize<'de> for NewAccountMemberPolicy {
                 let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "access" => ::std::option::Option::Some(1),
+                            "permission_groups" => ::std::option::Option::Some(2),
+                            "resource_groups" => ::std::option::Option::Some(3),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -2038,7 +2167,11 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGrant {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "read" => ::std::option::Option::Some(0),
+                            "write" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -2116,7 +2249,12 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroup {
                 let mut v2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "meta" => ::std::option::Option::Some(2),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -2242,7 +2380,10 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroupReference {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -2361,7 +2502,16 @@ impl<'de> ::serde::Deserialize<'de> for RatePlan {
                 let mut v6 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "public_name" => ::std::option::Option::Some(1),
+                            "currency" => ::std::option::Option::Some(2),
+                            "scope" => ::std::option::Option::Some(3),
+                            "externally_managed" => ::std::option::Option::Some(4),
+                            "is_contract" => ::std::option::Option::Some(5),
+                            "sets" => ::std::option::Option::Some(6),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -2534,7 +2684,13 @@ impl<'de> ::serde::Deserialize<'de> for ResourceGroup {
                 let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "meta" => ::std::option::Option::Some(2),
+                            "scope" => ::std::option::Option::Some(3),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -2590,7 +2746,10 @@ impl<'de> ::serde::Deserialize<'de> for ResourceGroupReference {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -2648,7 +2807,11 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScope {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "key" => ::std::option::Option::Some(0),
+                            "objects" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -2700,7 +2863,10 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScopeObject {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "key" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -2757,7 +2923,13 @@ impl<'de> ::serde::Deserialize<'de> for Role {
                 let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "description" => ::std::option::Option::Some(2),
+                            "permissions" => ::std::option::Option::Some(3),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -2892,7 +3064,21 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissions {
                 let mut v11 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "analytics" => ::std::option::Option::Some(0),
+                            "billing" => ::std::option::Option::Some(1),
+                            "cache_purge" => ::std::option::Option::Some(2),
+                            "dns" => ::std::option::Option::Some(3),
+                            "dns_records" => ::std::option::Option::Some(4),
+                            "lb" => ::std::option::Option::Some(5),
+                            "logs" => ::std::option::Option::Some(6),
+                            "organization" => ::std::option::Option::Some(7),
+                            "ssl" => ::std::option::Option::Some(8),
+                            "waf" => ::std::option::Option::Some(9),
+                            "zone_settings" => ::std::option::Option::Some(10),
+                            "zones" => ::std::option::Option::Some(11),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -3126,7 +3312,17 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
                 let mut v7 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "rate_plan" => ::std::option::Option::Some(1),
+                            "frequency" => ::std::option::Option::Some(2),
+                            "state" => ::std::option::Option::Some(3),
+                            "price" => ::std::option::Option::Some(4),
+                            "currency" => ::std::option::Option::Some(5),
+                            "current_period_start" => ::std::option::Option::Some(6),
+                            "current_period_end" => ::std::option::Option::Some(7),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -3362,7 +3558,19 @@ impl<'de> ::serde::Deserialize<'de> for Token {
                 let mut v9 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "status" => ::std::option::Option::Some(2),
+                            "issued_on" => ::std::option::Option::Some(3),
+                            "modified_on" => ::std::option::Option::Some(4),
+                            "last_used_on" => ::std::option::Option::Some(5),
+                            "not_before" => ::std::option::Option::Some(6),
+                            "expires_on" => ::std::option::Option::Some(7),
+                            "condition" => ::std::option::Option::Some(8),
+                            "policies" => ::std::option::Option::Some(9),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -3427,7 +3635,10 @@ impl<'de> ::serde::Deserialize<'de> for TokenCondition {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "request_ip" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -3506,7 +3717,13 @@ impl<'de> ::serde::Deserialize<'de> for TokenPermissionGroup {
                 let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "category" => ::std::option::Option::Some(2),
+                            "scopes" => ::std::option::Option::Some(3),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -3567,7 +3784,13 @@ impl<'de> ::serde::Deserialize<'de> for TokenPolicy {
                 let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "effect" => ::std::option::Option::Some(1),
+                            "permission_groups" => ::std::option::Option::Some(2),
+                            "resources" => ::std::option::Option::Some(3),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -3671,7 +3894,11 @@ impl<'de> ::serde::Deserialize<'de> for TokenRequestIp {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "in" => ::std::option::Option::Some(0),
+                            "not_in" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -3774,7 +4001,13 @@ impl<'de> ::serde::Deserialize<'de> for TokenVerification {
                 let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "status" => ::std::option::Option::Some(1),
+                            "not_before" => ::std::option::Option::Some(2),
+                            "expires_on" => ::std::option::Option::Some(3),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -3883,7 +4116,20 @@ impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
                 let mut v10 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "status" => ::std::option::Option::Some(2),
+                            "issued_on" => ::std::option::Option::Some(3),
+                            "modified_on" => ::std::option::Option::Some(4),
+                            "last_used_on" => ::std::option::Option::Some(5),
+                            "not_before" => ::std::option::Option::Some(6),
+                            "expires_on" => ::std::option::Option::Some(7),
+                            "condition" => ::std::option::Option::Some(8),
+                            "policies" => ::std::option::Option::Some(9),
+                            "value" => ::std::option::Option::Some(10),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -3952,7 +4198,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithPolicies {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "policies" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -4027,7 +4276,13 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithRoles {
                 let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "roles" => ::std::option::Option::Some(1),
+                            "status" => ::std::option::Option::Some(2),
+                            "user" => ::std::option::Option::Some(3),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -4173,7 +4428,19 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
                 let mut v9 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "status" => ::std::option::Option::Some(2),
+                            "issued_on" => ::std::option::Option::Some(3),
+                            "modified_on" => ::std::option::Option::Some(4),
+                            "last_used_on" => ::std::option::Option::Some(5),
+                            "not_before" => ::std::option::Option::Some(6),
+                            "expires_on" => ::std::option::Option::Some(7),
+                            "condition" => ::std::option::Option::Some(8),
+                            "policies" => ::std::option::Option::Some(9),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {

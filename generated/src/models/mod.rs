@@ -76,7 +76,13 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAction {
                 let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "description" => ::std::option::Option::Some(0),
+                            "result" => ::std::option::Option::Some(1),
+                            "time" => ::std::option::Option::Some(2),
+                            "type" => ::std::option::Option::Some(3),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -189,7 +195,12 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogHistoryResultInfo {
                 let mut v2 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "count" => ::std::option::Option::Some(0),
+                            "cursor" => ::std::option::Option::Some(1),
+                            "history_status" => ::std::option::Option::Some(2),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -282,7 +293,14 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogRaw {
                 let mut v4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "cf_ray_id" => ::std::option::Option::Some(0),
+                            "method" => ::std::option::Option::Some(1),
+                            "status_code" => ::std::option::Option::Some(2),
+                            "uri" => ::std::option::Option::Some(3),
+                            "user_agent" => ::std::option::Option::Some(4),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -371,7 +389,15 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogResource {
                 let mut v5 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "product" => ::std::option::Option::Some(1),
+                            "type" => ::std::option::Option::Some(2),
+                            "scope" => ::std::option::Option::Some(3),
+                            "request" => ::std::option::Option::Some(4),
+                            "response" => ::std::option::Option::Some(5),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -432,7 +458,11 @@ impl<'de> ::serde::Deserialize<'de> for CursorResultInfo {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "count" => ::std::option::Option::Some(0),
+                            "cursor" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -515,7 +545,15 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
                 let mut v5 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "create_time" => ::std::option::Option::Some(2),
+                            "meta" => ::std::option::Option::Some(3),
+                            "parent" => ::std::option::Option::Some(4),
+                            "profile" => ::std::option::Option::Some(5),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -642,7 +680,16 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFlags {
                 let mut v6 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "account_creation" => ::std::option::Option::Some(0),
+                            "account_deletion" => ::std::option::Option::Some(1),
+                            "account_migration" => ::std::option::Option::Some(2),
+                            "account_mobility" => ::std::option::Option::Some(3),
+                            "enterprise_capability" => ::std::option::Option::Some(4),
+                            "member_management" => ::std::option::Option::Some(5),
+                            "sub_org_creation" => ::std::option::Option::Some(6),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -756,7 +803,12 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMeta {
                 let mut others = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "hierarchy_tags" => ::std::option::Option::Some(0),
+                            "managed_by" => ::std::option::Option::Some(1),
+                            "tenant_flags" => ::std::option::Option::Some(2),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: true,
                     })?
                 {
@@ -852,7 +904,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationParent {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -940,7 +996,14 @@ impl<'de> ::serde::Deserialize<'de> for PageResultInfo {
                 let mut v4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "page" => ::std::option::Option::Some(0),
+                            "per_page" => ::std::option::Option::Some(1),
+                            "count" => ::std::option::Option::Some(2),
+                            "total_count" => ::std::option::Option::Some(3),
+                            "total_pages" => ::std::option::Option::Some(4),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1012,7 +1075,14 @@ impl<'de> ::serde::Deserialize<'de> for Profile {
                 let mut v4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "business_name" => ::std::option::Option::Some(0),
+                            "business_email" => ::std::option::Option::Some(1),
+                            "business_phone" => ::std::option::Option::Some(2),
+                            "business_address" => ::std::option::Option::Some(3),
+                            "external_metadata" => ::std::option::Option::Some(4),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {

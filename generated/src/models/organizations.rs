@@ -29,7 +29,10 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogOrganization {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -78,7 +81,10 @@ impl<'de> ::serde::Deserialize<'de> for BatchCreateOrganizationMembersRequest {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "members" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -332,7 +338,44 @@ impl<'de> ::serde::Deserialize<'de> for BillableUsage {
                 let mut v34 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "BilledCost" => ::std::option::Option::Some(0),
+                            "BillingAccountId" => ::std::option::Option::Some(1),
+                            "BillingAccountName" => ::std::option::Option::Some(2),
+                            "BillingCurrency" => ::std::option::Option::Some(3),
+                            "BillingPeriodStart" => ::std::option::Option::Some(4),
+                            "BillingPeriodEnd" => ::std::option::Option::Some(5),
+                            "ChargeCategory" => ::std::option::Option::Some(6),
+                            "ChargeClass" => ::std::option::Option::Some(7),
+                            "ChargeDescription" => ::std::option::Option::Some(8),
+                            "ChargeFrequency" => ::std::option::Option::Some(9),
+                            "ChargePeriodStart" => ::std::option::Option::Some(10),
+                            "ChargePeriodEnd" => ::std::option::Option::Some(11),
+                            "ConsumedQuantity" => ::std::option::Option::Some(12),
+                            "ConsumedUnit" => ::std::option::Option::Some(13),
+                            "ContractedCost" => ::std::option::Option::Some(14),
+                            "ContractedUnitPrice" => ::std::option::Option::Some(15),
+                            "EffectiveCost" => ::std::option::Option::Some(16),
+                            "HostProviderName" => ::std::option::Option::Some(17),
+                            "InvoiceIssuerName" => ::std::option::Option::Some(18),
+                            "ListCost" => ::std::option::Option::Some(19),
+                            "ListUnitPrice" => ::std::option::Option::Some(20),
+                            "PricingQuantity" => ::std::option::Option::Some(21),
+                            "PricingUnit" => ::std::option::Option::Some(22),
+                            "RegionId" => ::std::option::Option::Some(23),
+                            "RegionName" => ::std::option::Option::Some(24),
+                            "ServiceProviderName" => ::std::option::Option::Some(25),
+                            "SubAccountId" => ::std::option::Option::Some(26),
+                            "SubAccountName" => ::std::option::Option::Some(27),
+                            "x_BillableMetricId" => ::std::option::Option::Some(28),
+                            "x_BillableMetricName" => ::std::option::Option::Some(29),
+                            "x_ProductCategoryName" => ::std::option::Option::Some(30),
+                            "x_ProductFamilyId" => ::std::option::Option::Some(31),
+                            "x_ProductFamilyName" => ::std::option::Option::Some(32),
+                            "x_ZoneId" => ::std::option::Option::Some(33),
+                            "x_ZoneName" => ::std::option::Option::Some(34),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -517,7 +560,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrganizationMemberRequest {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "member" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -574,7 +620,10 @@ impl<'de> ::serde::Deserialize<'de> for DeletedOrganization {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -626,7 +675,11 @@ impl<'de> ::serde::Deserialize<'de> for NewOrganizationMember {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "status" => ::std::option::Option::Some(0),
+                            "user" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -713,7 +766,10 @@ impl<'de> ::serde::Deserialize<'de> for NewOrganizationMemberUser {
                 let mut v0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "email" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -781,7 +837,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
                 let mut v4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "type" => ::std::option::Option::Some(2),
+                            "created_on" => ::std::option::Option::Some(3),
+                            "settings" => ::std::option::Option::Some(4),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -870,7 +933,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccountSettings {
                 let mut v5 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "abuse_contact_email" => ::std::option::Option::Some(0),
+                            "access_approval_expiry" => ::std::option::Option::Some(1),
+                            "api_access_enabled" => ::std::option::Option::Some(2),
+                            "default_nameservers" => ::std::option::Option::Some(3),
+                            "enforce_twofactor" => ::std::option::Option::Some(4),
+                            "use_account_custom_ns_by_default" => {
+                                ::std::option::Option::Some(5)
+                            }
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -954,7 +1027,15 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLog {
                 let mut v5 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "organization" => ::std::option::Option::Some(1),
+                            "action" => ::std::option::Option::Some(2),
+                            "actor" => ::std::option::Option::Some(3),
+                            "raw" => ::std::option::Option::Some(4),
+                            "resource" => ::std::option::Option::Some(5),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1047,7 +1128,16 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLogActor {
                 let mut v6 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "type" => ::std::option::Option::Some(1),
+                            "context" => ::std::option::Option::Some(2),
+                            "email" => ::std::option::Option::Some(3),
+                            "ip_address" => ::std::option::Option::Some(4),
+                            "token_id" => ::std::option::Option::Some(5),
+                            "token_name" => ::std::option::Option::Some(6),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1157,7 +1247,15 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
                 let mut v5 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "status" => ::std::option::Option::Some(1),
+                            "user" => ::std::option::Option::Some(2),
+                            "meta" => ::std::option::Option::Some(3),
+                            "create_time" => ::std::option::Option::Some(4),
+                            "update_time" => ::std::option::Option::Some(5),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1257,7 +1355,15 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberUser {
                 let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "email" => ::std::option::Option::Some(1),
+                            "name" => ::std::option::Option::Some(2),
+                            "two_factor_authentication_enabled" => {
+                                ::std::option::Option::Some(3)
+                            }
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1349,7 +1455,11 @@ impl<'de> ::serde::Deserialize<'de> for PageTokenResultInfo {
                 let mut v1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "next_page_token" => ::std::option::Option::Some(0),
+                            "total_size" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1461,7 +1571,32 @@ impl<'de> ::serde::Deserialize<'de> for Share {
                 let mut v14 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "account_id" => ::std::option::Option::Some(2),
+                            "account_name" => ::std::option::Option::Some(3),
+                            "organization_id" => ::std::option::Option::Some(4),
+                            "kind" => ::std::option::Option::Some(5),
+                            "status" => ::std::option::Option::Some(6),
+                            "target_type" => ::std::option::Option::Some(7),
+                            "created" => ::std::option::Option::Some(8),
+                            "modified" => ::std::option::Option::Some(9),
+                            "associated_recipient_count" => {
+                                ::std::option::Option::Some(10)
+                            }
+                            "associating_recipient_count" => {
+                                ::std::option::Option::Some(11)
+                            }
+                            "disassociated_recipient_count" => {
+                                ::std::option::Option::Some(12)
+                            }
+                            "disassociating_recipient_count" => {
+                                ::std::option::Option::Some(13)
+                            }
+                            "resources" => ::std::option::Option::Some(14),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {
@@ -1600,7 +1735,18 @@ impl<'de> ::serde::Deserialize<'de> for ShareResource {
                 let mut v8 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
-                        fields: FIELDS,
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "resource_id" => ::std::option::Option::Some(1),
+                            "resource_type" => ::std::option::Option::Some(2),
+                            "resource_account_id" => ::std::option::Option::Some(3),
+                            "resource_version" => ::std::option::Option::Some(4),
+                            "status" => ::std::option::Option::Some(5),
+                            "meta" => ::std::option::Option::Some(6),
+                            "created" => ::std::option::Option::Some(7),
+                            "modified" => ::std::option::Option::Some(8),
+                            _ => ::std::option::Option::None,
+                        },
                         keep_others: false,
                     })?
                 {

@@ -135,6 +135,21 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         }
         None => Default::default(),
     };
+    let index = if s.fields.is_empty() {
+        quote!(|_: &str| ::std::option::Option::None)
+    } else {
+        let names = s.fields.iter().enumerate().map(|(i, f)| {
+            let wire = &f.wire;
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote!(#wire => ::std::option::Option::Some(#i),)
+        });
+        quote! {
+            |name: &str| match name {
+                #(#names)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    };
     let skip = quote!(map.next_value::<::serde::de::IgnoredAny>()?;);
     let keys = if s.fields.is_empty() && !keep_others {
         quote! {
@@ -144,7 +159,7 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         }
     } else {
         quote! {
-            while let ::std::option::Option::Some(key) = map.next_key_seed(#root::de::FieldKey { fields: FIELDS, keep_others: #keep_others })? {
+            while let ::std::option::Option::Some(key) = map.next_key_seed(#root::de::FieldKey { index: #index, keep_others: #keep_others })? {
                 match key {
                     #(#arms)*
                     #others_arm
