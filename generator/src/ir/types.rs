@@ -32,6 +32,10 @@ use crate::load::Document;
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
+/// How many aliases (a `$ref` to a `$ref`, or an `allOf`/`oneOf`/`anyOf` of
+/// one schema) are followed before giving up: a chain that long is a cycle.
+const MAX_ALIAS_DEPTH: usize = 64;
+
 /// A schema resolved at a use site.
 #[derive(Debug, Clone)]
 pub struct Resolved {
@@ -121,6 +125,9 @@ pub struct TypeSpace<'a> {
     structural: HashMap<String, Resolved>,
     /// Structural `$ref`s being resolved (cycle guard).
     active: HashSet<String>,
+    /// Nominal `$ref`s being resolved before they have a type of their own
+    /// (cycle guard for a union that collapses onto its one alternative).
+    collapsing: HashSet<String>,
     /// Reserved names of nominal components, by `$ref` string.
     component_names: HashMap<String, String>,
     names: Namespace,
@@ -161,6 +168,7 @@ impl<'a> TypeSpace<'a> {
             named: HashMap::new(),
             structural: HashMap::new(),
             active: HashSet::new(),
+            collapsing: HashSet::new(),
             component_names,
             names,
             used_reserved: HashSet::new(),
@@ -231,7 +239,7 @@ impl<'a> TypeSpace<'a> {
     /// The schema a reference points to, following alias chains.
     pub fn lookup(&mut self, reference: &str) -> Option<SchemaRef<'a>> {
         let mut current = reference.to_owned();
-        for _ in 0..64 {
+        for _ in 0..MAX_ALIAS_DEPTH {
             let target: ReferenceOr<SchemaRef<'a>> = if let Some(key) =
                 current.strip_prefix(COMPONENT_PREFIX)
                 && let Some(components) = &self.doc.api.components
@@ -293,14 +301,26 @@ impl<'a> TypeSpace<'a> {
             Some(name) => NameChoice::Reserved(name.clone()),
             None => NameChoice::Hint(Self::ref_hint(reference)),
         };
-        if is_nominal(&schema)
-            && let Some(r) = self.nominal(&schema, &choice, &at_def, Some(reference))
-        {
-            if !self.named.contains_key(reference) {
-                // Collapsed onto another type (e.g. a oneOf of one alternative).
-                self.structural.insert(reference.to_owned(), r.clone());
+        if is_nominal(&schema) {
+            if !self.collapsing.insert(reference.to_owned()) {
+                // Reached itself again before getting a type: a oneOf/anyOf
+                // whose only alternative leads back to it says nothing.
+                self.warn(
+                    "untyped-schema",
+                    at_def,
+                    format!("`{reference}` is defined only in terms of itself; using `serde_json::Value`"),
+                );
+                return Resolved::plain(TypeRef::Json);
             }
-            return r;
+            let nominal = self.nominal(&schema, &choice, &at_def, Some(reference));
+            self.collapsing.remove(reference);
+            if let Some(r) = nominal {
+                if !self.named.contains_key(reference) {
+                    // Collapsed onto another type (e.g. a oneOf of one alternative).
+                    self.structural.insert(reference.to_owned(), r.clone());
+                }
+                return r;
+            }
         }
         if !self.active.insert(reference.to_owned()) {
             // A structural schema that contains itself (an array of objects
@@ -311,6 +331,16 @@ impl<'a> TypeSpace<'a> {
         let mut resolved = self.structural_type(&schema, &choice, &at_def);
         self.active.remove(reference);
         if let Some(&id) = self.named.get(reference) {
+            if resolved.ty == TypeRef::Named(id) {
+                // Only itself again (an allOf of itself, or a chain of them
+                // back to it): no value is described beyond "any".
+                self.warn(
+                    "untyped-schema",
+                    at_def.clone(),
+                    format!("`{reference}` is defined only in terms of itself; using `serde_json::Value`"),
+                );
+                resolved.ty = TypeRef::Json;
+            }
             let name = self.take_name(&choice);
             let docs = std::mem::take(&mut resolved.docs);
             self.define(
@@ -790,13 +820,20 @@ impl<'a> TypeSpace<'a> {
 
     /// Whether a schema (after references) is an array.
     pub fn is_array(&mut self, schema: &ReferenceOr<Schema>) -> bool {
+        self.is_array_within(schema, MAX_ALIAS_DEPTH)
+    }
+
+    fn is_array_within(&mut self, schema: &ReferenceOr<Schema>, depth: usize) -> bool {
         let Some(s) = self.deref_schema(schema) else {
+            return false;
+        };
+        let Some(depth) = depth.checked_sub(1) else {
             return false;
         };
         match Shape::of(&s) {
             Shape::Array(_) => true,
             Shape::AllOf(_) => match self.object_parts(&s, "#") {
-                Err(AllOfProblem::SingleAlternative(part, _)) => self.is_array(&part),
+                Err(AllOfProblem::SingleAlternative(part, _)) => self.is_array_within(&part, depth),
                 _ => false,
             },
             Shape::OneOf(v) | Shape::AnyOf(v) => {
@@ -806,7 +843,7 @@ impl<'a> TypeSpace<'a> {
                     .filter(|x| !self.deref_schema(x).as_deref().is_some_and(is_null_only))
                     .cloned()
                     .collect();
-                non_null.len() == 1 && self.is_array(&non_null[0])
+                non_null.len() == 1 && self.is_array_within(&non_null[0], depth)
             }
             _ => false,
         }
@@ -815,6 +852,16 @@ impl<'a> TypeSpace<'a> {
     /// The merged properties of an object schema behind a reference, if it
     /// is an object.
     pub fn properties_of(&mut self, schema: &ReferenceOr<Schema>, at: &str) -> Option<ObjectParts> {
+        self.properties_within(schema, at, MAX_ALIAS_DEPTH)
+    }
+
+    fn properties_within(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        at: &str,
+        depth: usize,
+    ) -> Option<ObjectParts> {
+        let depth = depth.checked_sub(1)?;
         let (s, at) = match schema {
             ReferenceOr::Reference { reference } => (self.lookup(reference)?, reference.clone()),
             ReferenceOr::Item(s) => (SchemaRef::Shared(Rc::new(s.clone())), at.to_owned()),
@@ -822,7 +869,7 @@ impl<'a> TypeSpace<'a> {
         match self.object_parts(&s, &at) {
             Ok(p) => Some(p),
             Err(AllOfProblem::SingleAlternative(part, part_at)) => {
-                self.properties_of(&part, &part_at)
+                self.properties_within(&part, &part_at, depth)
             }
             Err(AllOfProblem::NotAnObject(_)) => None,
         }
