@@ -85,7 +85,7 @@ async fn send_with_meta_returns_status_headers_messages_and_result_info() {
     let info = response.result_info.as_ref().unwrap();
     assert_eq!(
         (info.page, info.total_pages, info.total_count),
-        (Some(1), Some(5), Some(9))
+        (Some(1.0), Some(5.0), Some(9.0))
     );
     assert_eq!(response.messages.len(), 1);
     assert_eq!(response.messages[0].code, Some(10001));

@@ -117,7 +117,7 @@ async fn page_numbers_run_until_total_pages() {
         [vec!["a1", "a2"], vec!["a3", "a4"], vec!["a5"]]
     );
     let info = pages[2].as_ref().unwrap().result_info.as_ref().unwrap();
-    assert_eq!((info.page, info.total_pages), (Some(3), Some(3)));
+    assert_eq!((info.page, info.total_pages), (Some(3.0), Some(3.0)));
     // Every page repeats the filters; page numbers are integers on the wire.
     assert_eq!(
         queries(&server).await,
@@ -126,6 +126,54 @@ async fn page_numbers_run_until_total_pages() {
             "name=prod&per_page=2&page=2",
             "name=prod&per_page=2&page=3"
         ]
+    );
+}
+
+/// The description types the counters as `number`: `2.0` and a fractional
+/// count must decode, and a whole float still ends the iteration.
+#[tokio::test]
+async fn page_counters_sent_as_floats_decode_and_end_the_iteration() {
+    let server = MockServer::start().await;
+    let list = || Mock::given(method("GET")).and(path("/accounts"));
+    let info =
+        |page: f64| json!({ "page": page, "per_page": 2.0, "count": 1.5, "total_pages": 2.0 });
+    reply(
+        list().and(query_param_is_missing("page")),
+        envelope_with_info(accounts(&["a1", "a2"]), info(1.0)),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "2")),
+        envelope_with_info(accounts(&["a3"]), info(2.0)),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "3")),
+        envelope_with_info(accounts(&["never"]), info(3.0)),
+        0,
+        &server,
+    )
+    .await;
+
+    let pages = drain(
+        client(&server)
+            .accounts()
+            .list(AccountsListParams::new())
+            .pages(),
+    )
+    .await;
+    assert_eq!(
+        ids(&pages, |a| a.id.clone()),
+        [vec!["a1", "a2"], vec!["a3"]]
+    );
+    let info = pages[1].as_ref().unwrap().result_info.as_ref().unwrap();
+    assert_eq!(
+        (info.page, info.count, info.total_pages),
+        (Some(2.0), Some(1.5), Some(2.0))
     );
 }
 

@@ -951,19 +951,19 @@ impl OrganizationParent {
 pub struct PageResultInfo {
     /// The page returned, counting from 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<f64>,
     /// The page size used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<f64>,
     /// How many items this page holds.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<i64>,
+    pub count: ::std::option::Option<f64>,
     /// How many items the whole list holds.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_count: ::std::option::Option<i64>,
+    pub total_count: ::std::option::Option<f64>,
     /// How many pages the whole list spans at this page size.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_pages: ::std::option::Option<i64>,
+    pub total_pages: ::std::option::Option<f64>,
 }
 impl<'de> ::serde::Deserialize<'de> for PageResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
