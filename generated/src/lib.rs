@@ -4,6 +4,9 @@
 #![forbid(unsafe_code)]
 // Deprecated operations and fields are still generated, and used internally.
 #![allow(deprecated)]
+// Inline schemas nest as deeply as the description does (arrays of maps of
+// objects, ...), and their Rust types nest with them.
+#![allow(clippy::type_complexity)]
 
 // Generated modules keep the generator's formatting whatever rustfmt
 // version is installed, so `cargo fmt --check` passes on any toolchain.

@@ -114,7 +114,8 @@ fn inline_modules(
                         .first()
                         .is_none_or(|s| s.ident != "rustfmt")
                 });
-                m.attrs.push(syn::parse_quote!(#[allow(deprecated)]));
+                m.attrs
+                    .push(syn::parse_quote!(#[allow(deprecated, clippy::type_complexity)]));
                 // The file's inner attributes (`//!` docs, lint levels) apply to
                 // the module; written before it, they do the same.
                 m.attrs.extend(file.attrs.into_iter().map(|mut a| {
