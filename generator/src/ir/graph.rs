@@ -63,10 +63,12 @@ fn all_edges(def: &TypeDef) -> Vec<TypeId> {
     out
 }
 
-/// Boxes every containment edge that closes a cycle, found by an iterative
-/// depth-first search (a back edge to a type on the stack is boxed), so no
-/// struct or enum has infinite size. Types are visited in creation order,
-/// which is document order, so the result is stable.
+/// Boxes one containment edge of every cycle, found by an iterative
+/// depth-first search, so no struct or enum has infinite size. The edge boxed
+/// is the back edge to a type on the stack, or, when that edge leaves a
+/// newtype (which holds its value unboxed), the nearest struct or union edge
+/// before it on the cycle. Types are visited in creation order, which is
+/// document order, so the result is stable.
 pub fn box_cycles(types: &mut [TypeDef]) {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
@@ -75,6 +77,8 @@ pub fn box_cycles(types: &mut [TypeDef]) {
         Done,
     }
     let edges: Vec<Vec<(usize, TypeId)>> = types.iter().map(inline_edges).collect();
+    let boxable =
+        |node: usize| matches!(types[node].kind, TypeKind::Struct(_) | TypeKind::Union(_));
     let mut state = vec![State::New; types.len()];
     let mut to_box: Vec<(usize, usize)> = Vec::new();
     for root in 0..types.len() {
@@ -82,22 +86,39 @@ pub fn box_cycles(types: &mut [TypeDef]) {
             continue;
         }
         state[root] = State::Active;
+        // (type, how many of its edges have been followed)
         let mut stack = vec![(root, 0usize)];
-        while let Some((node, next)) = stack.last_mut() {
-            let node = *node;
-            if let Some(&(slot, target)) = edges[node].get(*next) {
-                *next += 1;
-                match state[target.0] {
-                    State::Active => to_box.push((node, slot)),
-                    State::New => {
-                        state[target.0] = State::Active;
-                        stack.push((target.0, 0));
-                    }
-                    State::Done => {}
-                }
-            } else {
+        while let Some(&(node, next)) = stack.last() {
+            let Some(&(_, target)) = edges[node].get(next) else {
                 state[node] = State::Done;
                 stack.pop();
+                continue;
+            };
+            if let Some(top) = stack.last_mut() {
+                top.1 += 1;
+            }
+            match state[target.0] {
+                State::Active => {
+                    // The cycle is the stack from `target` up to `node`; each
+                    // frame's last followed edge is `edges[frame][next - 1]`.
+                    let cycle_start = stack.iter().rposition(|&(n, _)| n == target.0).unwrap_or(0);
+                    let edge = stack[cycle_start..]
+                        .iter()
+                        .rev()
+                        .find(|&&(n, _)| boxable(n))
+                        .and_then(|&(n, followed)| {
+                            let (slot, _) = edges[n].get(followed.checked_sub(1)?)?;
+                            Some((n, *slot))
+                        });
+                    // A cycle of newtypes alone cannot occur: types.rs turns
+                    // a schema defined only in terms of itself into Value.
+                    to_box.extend(edge);
+                }
+                State::New => {
+                    state[target.0] = State::Active;
+                    stack.push((target.0, 0));
+                }
+                State::Done => {}
             }
         }
     }
@@ -275,6 +296,25 @@ mod tests {
         )];
         box_cycles(&mut types);
         assert_eq!(boxed(&types[0]), vec![true, false]);
+    }
+
+    fn newtype(name: &str, inner: TypeRef) -> TypeDef {
+        TypeDef {
+            kind: TypeKind::Newtype(inner),
+            ..strukt(name, Vec::new())
+        }
+    }
+
+    #[test]
+    fn a_cycle_closed_by_a_newtype_boxes_the_struct_edge() {
+        // A struct holding, unboxed, a newtype of itself; the search reaches
+        // the struct first, so the back edge leaves the newtype.
+        let mut types = vec![
+            strukt("S", vec![TypeRef::String, TypeRef::Named(TypeId(1))]),
+            newtype("N", TypeRef::Named(TypeId(0))),
+        ];
+        box_cycles(&mut types);
+        assert_eq!(boxed(&types[0]), vec![false, true]);
     }
 
     #[test]
