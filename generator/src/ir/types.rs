@@ -341,7 +341,16 @@ impl<'a> TypeSpace<'a> {
                 );
                 resolved.ty = TypeRef::Json;
             }
-            let name = self.take_name(&choice);
+            let mut name = self.take_name(&choice);
+            // The wrapped type was resolved first and may have taken the
+            // component's own name; the component keeps it, since every
+            // reference to the component names the newtype.
+            if let (NameChoice::Reserved(own), TypeRef::Named(inner)) = (&choice, &resolved.ty)
+                && let Some(Some(def)) = self.defs.get_mut(inner.0)
+                && def.name == *own
+            {
+                std::mem::swap(&mut def.name, &mut name);
+            }
             let docs = std::mem::take(&mut resolved.docs);
             self.define(
                 id,
