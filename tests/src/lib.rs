@@ -36,6 +36,53 @@ pub fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
+/// Writes a workspace manifest over `members` (directories under `ws`, each
+/// a generated crate), pins it to the repository's `Cargo.lock`, and runs
+/// `cargo clippy -D warnings` over all of it with `target` as the target
+/// directory, so dependencies built once serve every such workspace.
+/// Returns the diagnostics if anything failed or warned.
+pub fn check_generated_workspace(
+    ws: &Path,
+    target: &Path,
+    members: &[String],
+) -> Result<(), String> {
+    let quoted: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+        quoted.join(", ")
+    );
+    std::fs::write(ws.join("Cargo.toml"), manifest).expect("workspace manifest is written");
+    std::fs::copy(workspace().join("Cargo.lock"), ws.join("Cargo.lock"))
+        .expect("lockfile is copied");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--keep-going",
+            "--message-format=short",
+        ])
+        .args(["--", "-D", "warnings"])
+        .current_dir(ws)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let problems: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("warning:") || l.contains("error:") || l.contains("error["))
+        .collect();
+    if output.status.success() && problems.is_empty() {
+        Ok(())
+    } else if problems.is_empty() {
+        Err(stderr.into_owned())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
 /// The repository README, whose Rust examples are compiled as doctests of
 /// this crate so they cannot rot.
 #[doc = include_str!("../../README.md")]

@@ -3,7 +3,6 @@
 //! without warnings (clippy included) in one temporary workspace.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use generator::{Config, Generated};
 
@@ -97,43 +96,9 @@ fn fixture_outputs_compile_without_warnings() {
         let generated = generate(&spec);
         generator::write::write(&ws.join(&name), &generated.files)
             .expect("fixture crate is written");
-        members.push(format!("\"{name}\""));
+        members.push(name);
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
-    std::fs::write(ws.join("Cargo.toml"), manifest).expect("workspace manifest is written");
-    // The repository's lockfile pins the same dependency versions.
-    std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock")).expect("lockfile is copied");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--message-format=short",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .current_dir(&ws)
-        .env("CARGO_TARGET_DIR", base.join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "fixture crates do not compile cleanly:\n{stderr}"
-    );
-    let problems: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains("warning:") || l.contains("error:") || l.contains("error["))
-        .collect();
-    assert!(
-        problems.is_empty(),
-        "fixture crates have diagnostics:\n{}",
-        problems.join("\n")
-    );
+    if let Err(problems) = tests::check_generated_workspace(&ws, &base.join("target"), &members) {
+        panic!("fixture crates do not compile cleanly:\n{problems}");
+    }
 }

@@ -216,10 +216,7 @@ fn random_specs_compile_without_warnings() {
         Some(_) => proptest::test_runner::TestRunner::default(),
         None => proptest::test_runner::TestRunner::deterministic(),
     };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root");
-    let base = root.join("target/fixture-check");
+    let base = tests::workspace().join("target/fixture-check");
     let ws = base.join("random-specs");
     let _ = std::fs::remove_dir_all(&ws);
     let config = generator::Config::default();
@@ -235,44 +232,17 @@ fn random_specs_compile_without_warnings() {
         let dir = ws.join(format!("c{i}"));
         generator::write::write(&dir, &generated.files).expect("crate is written");
         std::fs::write(dir.join("spec.json"), &text).expect("spec is written");
-        members.push(format!("\"c{i}\""));
+        members.push(format!("c{i}"));
     }
     assert!(
         members.len() * 4 >= count * 3,
         "only {} of {count} random specs generated",
         members.len()
     );
-    let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
-    std::fs::write(ws.join("Cargo.toml"), manifest).expect("workspace manifest is written");
-    std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock")).expect("lockfile is copied");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = std::process::Command::new(cargo)
-        .args([
-            "clippy",
-            "--workspace",
-            "--keep-going",
-            "--message-format=short",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .current_dir(&ws)
-        .env("CARGO_TARGET_DIR", base.join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let problems: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains("warning:") || l.contains("error:") || l.contains("error["))
-        .collect();
-    assert!(
-        output.status.success() && problems.is_empty(),
-        "random spec crates under {} do not compile cleanly (each has its spec.json):\n{}",
-        ws.display(),
-        problems.join("\n")
-    );
+    if let Err(problems) = tests::check_generated_workspace(&ws, &base.join("target"), &members) {
+        panic!(
+            "random spec crates under {} do not compile cleanly (each has its spec.json):\n{problems}",
+            ws.display()
+        );
+    }
 }
