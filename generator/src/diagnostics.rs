@@ -39,6 +39,9 @@ pub struct Diagnostic {
     pub message: String,
     /// Source position of `pointer`, filled in when the document is reported.
     pub position: Option<Position>,
+    /// The file `pointer` points into, when it is not the document's entry
+    /// file (a file reached through an external `$ref`).
+    pub file: Option<PathBuf>,
 }
 
 impl Diagnostic {
@@ -52,8 +55,9 @@ impl Diagnostic {
             severity: Severity::Error,
             kind,
             pointer: pointer.into(),
-            message: message.into(),
+            message: clip(&message.into()),
             position: None,
+            file: None,
         }
     }
 
@@ -69,9 +73,19 @@ impl Diagnostic {
         }
     }
 
-    /// Renders the diagnostic as `file:line:col: severity[kind]: message (at pointer)`.
+    /// The same diagnostic, in `file` (a file other than the entry file).
+    pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Renders the diagnostic as `file:line:col: severity[kind]: message (at pointer)`;
+    /// `file` is the entry file, used unless the diagnostic names its own.
     pub fn display_in<'a>(&'a self, file: &'a Path) -> impl fmt::Display + 'a {
-        DisplayIn { diag: self, file }
+        DisplayIn {
+            diag: self,
+            file: self.file.as_deref().unwrap_or(file),
+        }
     }
 }
 
@@ -111,7 +125,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The input is not a readable YAML/JSON OpenAPI document.
-    #[error("{}{}: error[{kind}]: {message}", file.display(), position.map(|p| format!(":{}:{}", p.line, p.column)).unwrap_or_default())]
+    #[error("{}{}: error[{kind}]: {}", file.display(), position.map(|p| format!(":{}:{}", p.line, p.column)).unwrap_or_default(), clip(message))]
     Parse {
         /// The input file.
         file: PathBuf,
@@ -164,6 +178,50 @@ fn render_all(file: &Path, diagnostics: &[Diagnostic]) -> String {
     lines.join("\n")
 }
 
+/// Longest quoted excerpt of the input a message keeps, in characters.
+const EXCERPT: usize = 60;
+/// Longest message kept, in characters.
+const MESSAGE: usize = 600;
+
+/// Shortens a message so it never quotes more than a short excerpt of the
+/// input: a quoted run (between `"`, `'` or backticks) longer than
+/// [`EXCERPT`] characters keeps its start and says how long it was, and the
+/// whole message is cut at [`MESSAGE`] characters. A 2 MiB scalar where a
+/// mapping should be is reported in one short line.
+pub fn clip(message: &str) -> String {
+    if message.len() <= EXCERPT {
+        return message.to_owned();
+    }
+    let mut out = String::with_capacity(message.len().min(MESSAGE + 64));
+    let mut rest = message;
+    while let Some(open) = rest.find(['"', '\'', '`']) {
+        let quote = rest[open..].chars().next().unwrap_or('"');
+        out.push_str(&rest[..=open]);
+        let inner = &rest[open + 1..];
+        let close = inner.find(quote).unwrap_or(inner.len());
+        let quoted = &inner[..close];
+        let count = quoted.chars().count();
+        if count > EXCERPT {
+            let keep: String = quoted.chars().take(EXCERPT / 2).collect();
+            out.push_str(&keep);
+            out.push_str(&format!("… ({count} characters)"));
+        } else {
+            out.push_str(quoted);
+        }
+        rest = &inner[close..];
+        if let Some(q) = rest.strip_prefix(quote) {
+            out.push(quote);
+            rest = q;
+        }
+    }
+    out.push_str(rest);
+    if out.chars().count() > MESSAGE {
+        out = out.chars().take(MESSAGE).collect();
+        out.push('…');
+    }
+    out
+}
+
 /// Escapes one reference token for use in a JSON pointer (RFC 6901).
 pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -202,6 +260,29 @@ mod tests {
         assert_eq!(pointer(["paths", "/a/{b}", "get"]), "#/paths/~1a~1{b}/get");
         assert_eq!(child("#/x", "a~b"), "#/x/a~0b");
         assert_eq!(unescape_token("~1a~0"), "/a~");
+    }
+
+    #[test]
+    fn long_quotes_are_clipped() {
+        let huge = format!(
+            "invalid type: string \"{}\", expected a map",
+            "A".repeat(2 << 20)
+        );
+        let clipped = clip(&huge);
+        assert!(clipped.len() < 200, "{clipped}");
+        assert!(
+            clipped.starts_with("invalid type: string \"AAAA"),
+            "{clipped}"
+        );
+        assert!(
+            clipped.contains("(2097152 characters)\", expected a map"),
+            "{clipped}"
+        );
+        assert_eq!(clip("`a` is short"), "`a` is short");
+        let long = "x".repeat(5000);
+        assert_eq!(clip(&long).chars().count(), MESSAGE + 1);
+        let d = Diagnostic::error("k", "#", format!("path `{}`", "/a".repeat(10_000)));
+        assert!(d.message.len() < 200);
     }
 
     #[test]

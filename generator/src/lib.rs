@@ -1,4 +1,4 @@
-//! An OpenAPI 3.0 to async Rust client generator.
+//! An OpenAPI 3.0 and 3.1 to async Rust client generator.
 //!
 //! The pipeline runs in one direction, one module per stage:
 //! [`load`] reads the document, [`validate`] checks what the typed model
@@ -39,14 +39,15 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
     /// Counts for the summary line.
     pub stats: Stats,
-    /// The spec's text, to locate diagnostics by line and column.
-    source: String,
+    /// The files of the spec, to locate diagnostics by file, line and
+    /// column.
+    sources: load::Sources,
 }
 
 impl Generated {
-    /// Fills in the line and column of diagnostics from this run.
+    /// Fills in the file, line and column of diagnostics from this run.
     pub fn locate(&self, diagnostics: &mut [Diagnostic]) {
-        locate_in(&self.source, diagnostics);
+        self.sources.locate(diagnostics);
     }
 }
 
@@ -61,18 +62,20 @@ pub struct Stats {
     pub types: usize,
     /// Params builders emitted.
     pub params: usize,
+    /// Webhooks in the document: requests the API makes, not the client.
+    pub webhooks: usize,
 }
 
 /// Runs the whole pipeline on the spec at `path`, in memory.
 pub fn generate(path: &Path, config: &Config) -> Result<Generated, Error> {
     let mut doc = load::load(path)?;
-    let built = build_for_emit(&doc, config)?;
+    let built = build_for_emit(&mut doc, config)?;
     // Emission reads only the model. The document's JSON tree and typed
     // model are several times the size of its text: freeing them first
     // lowers the peak memory, which emission sets.
-    let text = std::mem::take(&mut doc.text);
+    let sources = std::mem::take(&mut doc.sources);
     drop(doc);
-    emit_built(built, text)
+    emit_built(built, sources)
 }
 
 /// Generates the client as one Rust source file to `include!` from a
@@ -89,8 +92,8 @@ pub fn generate(path: &Path, config: &Config) -> Result<Generated, Error> {
 /// // src/lib.rs: pub mod api { include!(concat!(env!("OUT_DIR"), "/api.rs")); }
 /// ```
 pub fn generate_module(path: &Path, config: &Config, module_path: &str) -> Result<String, Error> {
-    let doc = load::load(path)?;
-    let (mut api, _) = build_api(&doc, config)?;
+    let mut doc = load::load(path)?;
+    let (mut api, _) = build_api(&mut doc, config)?;
     // Cargo features belong to the including crate, not to the module.
     api.gated = false;
     emit::emit_module(&api, module_path)
@@ -115,13 +118,17 @@ pub fn generate_conformance(
     config: &Config,
     crate_path: &str,
 ) -> Result<String, Error> {
-    let doc = load::load(path)?;
-    let (api, _) = build_api(&doc, config)?;
+    let mut doc = load::load(path)?;
+    let (api, _) = build_api(&mut doc, config)?;
     emit::emit_conformance(&api, crate_path)
 }
 
-fn build_api(doc: &load::Document, config: &Config) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
-    let mut diagnostics = validate::validate(doc);
+fn build_api(
+    doc: &mut load::Document,
+    config: &Config,
+) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
+    let mut diagnostics = std::mem::take(&mut doc.warnings);
+    diagnostics.extend(validate::validate(doc));
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         diagnostics.retain(|d| d.severity == Severity::Error);
         return Err(invalid(doc, diagnostics));
@@ -132,9 +139,9 @@ fn build_api(doc: &load::Document, config: &Config) -> Result<(ir::Api, Vec<Diag
 }
 
 /// Runs validation, IR and emission on an already loaded document.
-pub fn generate_document(doc: &load::Document, config: &Config) -> Result<Generated, Error> {
-    let built = build_for_emit(doc, config)?;
-    emit_built(built, doc.text.clone())
+pub fn generate_document(mut doc: load::Document, config: &Config) -> Result<Generated, Error> {
+    let built = build_for_emit(&mut doc, config)?;
+    emit_built(built, doc.sources)
 }
 
 /// What emission needs: the model, the warnings and the spec's operation
@@ -143,22 +150,25 @@ struct Built {
     api: ir::Api,
     diagnostics: Vec<Diagnostic>,
     operations_in_spec: usize,
+    webhooks: usize,
 }
 
-fn build_for_emit(doc: &load::Document, config: &Config) -> Result<Built, Error> {
+fn build_for_emit(doc: &mut load::Document, config: &Config) -> Result<Built, Error> {
     let (api, diagnostics) = build_api(doc, config)?;
     Ok(Built {
         api,
         diagnostics,
-        operations_in_spec: validate::operations(&doc.api).count(),
+        operations_in_spec: doc.operations().count(),
+        webhooks: doc.webhooks,
     })
 }
 
-fn emit_built(built: Built, source: String) -> Result<Generated, Error> {
+fn emit_built(built: Built, sources: load::Sources) -> Result<Generated, Error> {
     let Built {
         api,
         diagnostics,
         operations_in_spec,
+        webhooks,
     } = built;
     let files = emit::emit(&api)?;
     let stats = Stats {
@@ -166,11 +176,12 @@ fn emit_built(built: Built, source: String) -> Result<Generated, Error> {
         operations_in_spec,
         types: api.types.len(),
         params: api.operations.iter().filter(|o| o.params.is_some()).count(),
+        webhooks,
     };
     Ok(Generated {
         files,
         warnings: diagnostics,
-        source,
+        sources,
         stats,
     })
 }
@@ -182,18 +193,8 @@ fn invalid(doc: &load::Document, diagnostics: Vec<Diagnostic>) -> Error {
     }
 }
 
-/// Fills in line and column of each diagnostic.
+/// Fills in file, line and column of each diagnostic.
 pub fn locate_all(doc: &load::Document, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    locate_in(&doc.text, &mut diagnostics);
+    doc.sources.locate(&mut diagnostics);
     diagnostics
-}
-
-fn locate_in(text: &str, diagnostics: &mut [Diagnostic]) {
-    let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
-    let found = locate::positions(text, &pointers);
-    for (d, position) in diagnostics.iter_mut().zip(found) {
-        if d.position.is_none() {
-            d.position = position;
-        }
-    }
 }

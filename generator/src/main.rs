@@ -15,7 +15,8 @@ use generator::{Config, Diagnostic, Error, Severity, write};
 
 const USAGE: &str = "usage: generator [--spec FILE] [--out DIR] [--config FILE] [--check] [--deny-warnings] [--verbose]
 
-Generates an async Rust client crate from an OpenAPI 3.0 description.
+Generates an async Rust client crate from an OpenAPI 3.0 or 3.1 description
+(one file, or several joined by relative `$ref`s).
 
   --spec FILE       the description (default: spec/openapi.yaml)
   --out DIR         the crate directory to write (default: generated)
@@ -124,10 +125,18 @@ fn run(args: &Args) -> Result<ExitCode, Error> {
     }
     print_warnings(&args.spec, &generated, args.verbose);
     let s = generated.stats;
-    let counts = format!(
+    let mut counts = format!(
         "{}/{} operations, {} types, {} params builders",
         s.operations, s.operations_in_spec, s.types, s.params
     );
+    if s.webhooks > 0 {
+        // Webhooks are requests the API sends to its users: not a client's
+        // concern, but worth saying so nobody looks for them.
+        counts.push_str(&format!(
+            ", {} webhooks skipped (requests the API sends, not client calls)",
+            s.webhooks
+        ));
+    }
     if args.check {
         let differences = write::check(&args.out, &generated.files)?;
         let secs = started.elapsed().as_secs_f64();

@@ -185,12 +185,16 @@ fn swagger_2() {
 }
 
 #[test]
-fn openapi_3_1() {
+fn openapi_3_2() {
     rejects(
-        "v31",
-        "v31.yaml",
-        b"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
-        &["error[unsupported-version]", "3.1.0"],
+        "v32",
+        "v32.yaml",
+        b"openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        &[
+            "error[unsupported-version]",
+            "3.2.0",
+            "only 3.0.x and 3.1.x",
+        ],
     );
 }
 
@@ -219,7 +223,7 @@ fn external_ref_to_a_missing_file() {
         "external",
         "external.yaml",
         spec.as_bytes(),
-        &["error[external-ref]", "missing.yaml"],
+        &["error[missing-file]", "missing.yaml", "external.yaml:14:"],
     );
 }
 
@@ -236,19 +240,64 @@ fn pure_ref_cycle() {
     );
 }
 
+/// Generates `spec` (a defective document) into a fresh directory: it must
+/// succeed with the expected warnings, and fail with `--deny-warnings`
+/// without touching the output. Returns the lenient run's stdout and
+/// stderr.
+fn warns(name: &str, spec: &str, expected: &[&str]) -> String {
+    let dir = scratch(name);
+    let file = dir.join("spec.yaml");
+    let out = dir.join("out");
+    std::fs::write(&file, spec).unwrap();
+    let lenient = run(&[
+        "--spec",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&lenient.stderr).into_owned();
+    assert!(lenient.status.success(), "{name}: {stderr}");
+    for fragment in expected {
+        assert!(
+            stderr.contains(fragment),
+            "{name}: expected `{fragment}` in:\n{stderr}"
+        );
+    }
+    let before = snapshot(&out);
+    let strict = run(&[
+        "--spec",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--deny-warnings",
+    ]);
+    let strict_err = String::from_utf8_lossy(&strict.stderr);
+    assert_eq!(strict.status.code(), Some(2), "{name}: {strict_err}");
+    for fragment in expected {
+        let as_error = fragment.replace("warning[", "error[");
+        assert!(
+            strict_err.contains(&as_error),
+            "{name}: expected `{as_error}` in:\n{strict_err}"
+        );
+    }
+    assert_eq!(snapshot(&out), before, "{name}: the output changed");
+    format!("{}{stderr}", String::from_utf8_lossy(&lenient.stdout))
+}
+
 #[test]
 fn path_template_and_parameters_disagree() {
     let spec = GOOD.replace("{name: id, in: path", "{name: key, in: path");
-    rejects(
+    let stderr = warns(
         "template",
-        "template.yaml",
-        spec.as_bytes(),
+        &spec,
         &[
-            "error[path-param-missing]",
-            "error[path-param-unused]",
+            "spec.yaml:5:5: warning[path-param-missing]",
+            "it becomes a required string parameter",
+            "spec.yaml:8:11: warning[path-param-unused]",
             "#/paths/~1items~1{id}/get/parameters/0",
         ],
     );
+    assert!(stderr.contains("generated 1/1 operations"), "{stderr}");
 }
 
 #[test]

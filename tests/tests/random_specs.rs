@@ -158,7 +158,7 @@ proptest! {
         let path = Path::new("random.json");
         let config = generator::Config::default();
         let outcome = generator::load::load_bytes(path, text.as_bytes())
-            .and_then(|doc| generator::generate_document(&doc, &config));
+            .and_then(|doc| generator::generate_document(doc, &config));
         match outcome {
             Ok(generated) => {
                 for file in generated.files.iter().filter(|f| f.path.ends_with(".rs")) {
@@ -187,7 +187,7 @@ fn most_random_specs_generate() {
         let spec = spec().new_tree(&mut runner).expect("strategy").current();
         let text = serde_json::to_string(&spec).expect("serializable");
         if generator::load::load_bytes(Path::new("random.json"), text.as_bytes())
-            .and_then(|doc| generator::generate_document(&doc, &config))
+            .and_then(|doc| generator::generate_document(doc, &config))
             .is_ok()
         {
             ok += 1;
@@ -227,7 +227,7 @@ fn random_specs_compile_without_warnings() {
         spec["info"]["title"] = json!(format!("Random {i}"));
         let text = serde_json::to_string_pretty(&spec).expect("serializable");
         let generated = generator::load::load_bytes(Path::new("spec.json"), text.as_bytes())
-            .and_then(|doc| generator::generate_document(&doc, &config));
+            .and_then(|doc| generator::generate_document(doc, &config));
         let Ok(generated) = generated else { continue };
         let dir = ws.join(format!("c{i}"));
         generator::write::write(&dir, &generated.files).expect("crate is written");

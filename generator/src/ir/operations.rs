@@ -18,7 +18,7 @@ use super::{
 };
 use crate::config::{Config, PaginationRule};
 use crate::diagnostics::{Diagnostic, child, pointer};
-use crate::validate::{self, METHODS};
+use crate::load::{self, METHODS};
 
 /// One operation as found in the document.
 struct Found<'a> {
@@ -67,7 +67,7 @@ pub fn build(
 
 fn find(api: &openapiv3::OpenAPI) -> Vec<Found<'_>> {
     let mut ids = Namespace::snake();
-    for (_, _, op) in validate::operations(api) {
+    for (_, _, op) in load::operations(api) {
         if let Some(id) = &op.operation_id {
             ids.reserve(id);
         }
@@ -76,7 +76,7 @@ fn find(api: &openapiv3::OpenAPI) -> Vec<Found<'_>> {
     for (path, item) in &api.paths.paths {
         let Some(item) = item.as_item() else { continue };
         for method in METHODS {
-            let Some(op) = validate::method_of(item, method) else {
+            let Some(op) = load::method_of(item, method) else {
                 continue;
             };
             let id = match &op.operation_id {
@@ -105,10 +105,10 @@ fn deref<'r, T: DeserializeOwned + Clone>(
     match item {
         ReferenceOr::Item(t) => Some(Cow::Borrowed(t)),
         ReferenceOr::Reference { reference } => {
-            let mut target = validate::resolve(raw, reference)?;
+            let mut target = load::resolve(raw, reference)?;
             for _ in 0..64 {
                 match target.get("$ref").and_then(|r| r.as_str()) {
-                    Some(next) => target = validate::resolve(raw, next)?,
+                    Some(next) => target = load::resolve(raw, next)?,
                     None => break,
                 }
             }
@@ -191,7 +191,7 @@ fn operation(
 ) -> Result<Operation, Diagnostic> {
     let raw = &space.doc().raw;
     let params = effective_params(raw, f);
-    let mut vars = validate::template_variables(f.path)
+    let mut vars = load::template_variables(f.path)
         .map_err(|m| Diagnostic::error("invalid-path-template", f.pointer.clone(), m))?;
     let mut seen = std::collections::HashSet::new();
     vars.retain(|v| seen.insert(v.clone()));
@@ -401,9 +401,9 @@ fn param(
 /// `label`/`matrix` path styles are read from the raw tree (openapiv3 keeps
 /// them, but only behind the `Path` variant we already destructured).
 fn path_style(space: &TypeSpace<'_>, at: &str) -> Option<Style> {
-    let raw = validate::resolve(&space.doc().raw, at)?;
+    let raw = load::resolve(&space.doc().raw, at)?;
     let raw = match raw.get("$ref").and_then(|r| r.as_str()) {
-        Some(r) => validate::resolve(&space.doc().raw, r)?,
+        Some(r) => load::resolve(&space.doc().raw, r)?,
         None => raw,
     };
     match raw.get("style")?.as_str()? {

@@ -256,7 +256,7 @@ impl<'a> TypeSpace<'a> {
             } else if let Some(s) = self.parsed.get(&current) {
                 ReferenceOr::Item(SchemaRef::Shared(s.clone()))
             } else {
-                let raw = crate::validate::resolve(&self.doc.raw, &current)?;
+                let raw = crate::load::resolve(&self.doc.raw, &current)?;
                 if let Some(next) = raw.get("$ref").and_then(|r| r.as_str()) {
                     ReferenceOr::Reference {
                         reference: next.to_owned(),

@@ -1,30 +1,73 @@
-//! Stage 1: read a YAML or JSON file into an [`openapiv3::OpenAPI`].
+//! Stage 1: read a YAML or JSON description, with every file it refers
+//! to, into one [`openapiv3::OpenAPI`].
 //!
-//! The raw JSON tree is kept beside the typed document: validation needs
-//! facts the typed model drops (duplicate `required` entries, where a `$ref`
-//! sits), and every diagnostic points into that tree.
+//! Loading does four things, in order:
+//! 1. parses the entry file into a JSON tree (the raw tree is kept beside
+//!    the typed document: validation needs facts the typed model drops, and
+//!    every diagnostic points into it);
+//! 2. bundles the files reached through relative `$ref`s into that tree
+//!    ([`bundle`]), so every later stage sees one document with local refs;
+//! 3. brings an OpenAPI 3.1 document into the 3.0 model the pipeline works
+//!    on ([`openapi31`]), with a warning wherever that loses information;
+//! 4. drops constraints the typed model cannot hold (an integer `minimum`
+//!    beyond 64 bits), with a warning each ([`fit`]), and reads the typed
+//!    model.
+//!
+//! The document owns the one `$ref` resolver the later stages use
+//! ([`Document::resolve`], [`Document::deref`], [`resolve`]).
+
+mod bundle;
+mod document;
+mod fit;
+pub mod grammar;
+mod openapi31;
+mod sources;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::diagnostics::{Error, Position};
+pub use document::{
+    MAX_REF_HOPS, METHODS, method_of, operations, percent_decode, resolve, resolve_chain,
+    template_variables,
+};
+pub use sources::{SourceFile, Sources};
+
+use crate::diagnostics::{Diagnostic, Error, Position};
+
+/// The OpenAPI version line a document was written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// OpenAPI 3.0.x.
+    V3_0,
+    /// OpenAPI 3.1.x, normalised into the 3.0 model when loaded.
+    V3_1,
+}
 
 /// A loaded OpenAPI document.
 #[derive(Debug)]
 pub struct Document {
     /// Where it was read from (used in every diagnostic).
     pub path: PathBuf,
-    /// The source text, kept to locate diagnostics by line and column.
-    pub text: String,
-    /// The document as a plain JSON tree.
+    /// The files it was read from, to locate diagnostics by file, line and
+    /// column.
+    pub sources: Sources,
+    /// The document as a plain JSON tree: bundled, and in the 3.0 model.
     pub raw: Value,
     /// The typed document.
     pub api: openapiv3::OpenAPI,
+    /// The version the document was written for.
+    pub version: Version,
+    /// Warnings found while loading (3.1 constructs the 3.0 model cannot
+    /// hold, constraints that do not fit, `$ref`s in string places).
+    pub warnings: Vec<Diagnostic>,
+    /// Webhooks the document describes: requests the API sends, which a
+    /// client does not make.
+    pub webhooks: usize,
 }
 
-/// Reads and parses `path`.
+/// Reads and parses `path` and the files it refers to.
 pub fn load(path: &Path) -> Result<Document, Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -33,8 +76,62 @@ pub fn load(path: &Path) -> Result<Document, Error> {
     load_bytes(path, &bytes)
 }
 
-/// Parses `bytes` as if read from `path`.
+/// Parses `bytes` as if read from `path`; files it refers to are read
+/// relative to `path`.
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
+    let fail = |kind, position, message: String| Error::Parse {
+        file: path.to_path_buf(),
+        kind,
+        position,
+        message,
+    };
+    let (text, mut raw) = read_tree(path, bytes)?;
+    let version = check_version(&raw).map_err(|(kind, message)| fail(kind, None, message))?;
+    let mut sources = Sources::new(SourceFile {
+        path: path.to_path_buf(),
+        text,
+    });
+    let mut warnings = Vec::new();
+    let webhooks = match version {
+        Version::V3_1 => openapi31::take_webhooks(&mut raw),
+        Version::V3_0 => 0,
+    };
+    let mut raw =
+        bundle::bundle(path, raw, &mut sources, &mut warnings).map_err(|mut errors| {
+            sources.locate(&mut errors);
+            Error::Invalid {
+                file: path.to_path_buf(),
+                diagnostics: errors,
+            }
+        })?;
+    if version == Version::V3_1 {
+        openapi31::normalise(&mut raw, &mut warnings);
+    }
+    fit::fit(&mut raw, &mut warnings);
+    let api = typed(&raw).map_err(|(pointer, message)| {
+        let mut located = [Diagnostic::error("invalid-openapi", pointer, "")];
+        sources.locate(&mut located);
+        let [d] = located;
+        Error::Parse {
+            file: d.file.unwrap_or_else(|| path.to_path_buf()),
+            kind: "invalid-openapi",
+            position: d.position,
+            message: format!("{message} (at {})", d.pointer),
+        }
+    })?;
+    Ok(Document {
+        path: path.to_path_buf(),
+        sources,
+        raw,
+        api,
+        version,
+        warnings,
+        webhooks,
+    })
+}
+
+/// Decodes and parses one file of a description into a JSON tree.
+fn read_tree(path: &Path, bytes: &[u8]) -> Result<(String, Value), Error> {
     let fail = |kind, position, message: String| Error::Parse {
         file: path.to_path_buf(),
         kind,
@@ -66,7 +163,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
         return Err(fail(
             "empty-document",
             None,
-            "the file is empty; expected an OpenAPI 3.0 document".into(),
+            "the file is empty; expected an OpenAPI 3.0 or 3.1 document".into(),
         ));
     }
     let raw = parse_tree(&text).map_err(|(position, message)| {
@@ -77,20 +174,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
         };
         fail(kind, position, message)
     })?;
-    check_version(&raw).map_err(|(kind, message)| fail(kind, None, message))?;
-    let api = typed(&raw).map_err(|(pointer, message)| {
-        fail(
-            "invalid-openapi",
-            crate::locate::position(&text, &pointer),
-            format!("{message} (at {pointer})"),
-        )
-    })?;
-    Ok(Document {
-        path: path.to_path_buf(),
-        text,
-        raw,
-        api,
-    })
+    Ok((text, raw))
 }
 
 fn looks_like_json(text: &str) -> bool {
@@ -101,15 +185,21 @@ fn looks_like_json(text: &str) -> bool {
 /// (faster on multi-megabyte specs); everything else through `serde_yaml`.
 fn parse_tree(text: &str) -> Result<Value, (Option<Position>, String)> {
     if looks_like_json(text) {
-        return serde_json::from_str(text).map_err(|e| {
-            (
-                Some(Position {
-                    line: e.line(),
-                    column: e.column(),
-                }),
-                e.to_string(),
-            )
-        });
+        match serde_json::from_str(text) {
+            Ok(tree) => return Ok(tree),
+            // A number beyond `f64` (`1e400`): the YAML reader keeps it as
+            // text, and a constraint holding it is dropped later.
+            Err(e) if e.to_string().starts_with("number out of range") => {}
+            Err(e) => {
+                return Err((
+                    Some(Position {
+                        line: e.line(),
+                        column: e.column(),
+                    }),
+                    e.to_string(),
+                ));
+            }
+        }
     }
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let position = e.location().map(|l| Position {
@@ -135,10 +225,11 @@ fn yaml_to_json(value: serde_yaml::Value, at: &str) -> Result<Value, String> {
             } else if let Some(u) = n.as_u64() {
                 Value::from(u)
             } else {
+                // Infinite or NaN: JSON cannot hold it, so it stays text.
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 serde_json::Number::from_f64(f)
                     .map(Value::Number)
-                    .ok_or_else(|| format!("{at}: the number {n} cannot be represented in JSON"))?
+                    .unwrap_or_else(|| Value::String(n.to_string()))
             }
         }
         Y::String(s) => Value::String(s),
@@ -187,14 +278,15 @@ fn describe_yaml(v: &serde_yaml::Value) -> &'static str {
     }
 }
 
-/// Rejects documents that are not OpenAPI 3.0 before typed parsing, so the
-/// user sees "unsupported version" rather than a confusing field error.
-fn check_version(raw: &Value) -> Result<(), (&'static str, String)> {
+/// Finds the version line of the document, rejecting what is not OpenAPI
+/// 3.0 or 3.1 before typed parsing, so the user sees "unsupported version"
+/// rather than a confusing field error.
+fn check_version(raw: &Value) -> Result<Version, (&'static str, String)> {
     let Some(root) = raw.as_object() else {
         return Err((
             "not-openapi",
             format!(
-                "the document root is {}, not a mapping; expected an OpenAPI 3.0 document",
+                "the document root is {}, not a mapping; expected an OpenAPI 3.0 or 3.1 document",
                 describe_json(raw)
             ),
         ));
@@ -203,7 +295,7 @@ fn check_version(raw: &Value) -> Result<(), (&'static str, String)> {
         return Err((
             "unsupported-version",
             format!(
-                "Swagger (OpenAPI) {} documents are not supported; convert it to OpenAPI 3.0 first",
+                "Swagger (OpenAPI) {} documents are not supported; convert it to OpenAPI 3.x first",
                 scalar_text(v)
             ),
         ));
@@ -211,17 +303,29 @@ fn check_version(raw: &Value) -> Result<(), (&'static str, String)> {
     let Some(version) = root.get("openapi") else {
         return Err((
             "not-openapi",
-            "the document has no `openapi` field; expected an OpenAPI 3.0 document".into(),
+            "the document has no `openapi` field; expected an OpenAPI 3.0 or 3.1 document".into(),
         ));
     };
     let version = scalar_text(version);
-    if !version.starts_with("3.0.") && version != "3.0" {
-        return Err((
+    let line = |minor: &str| {
+        version == minor
+            || version
+                .strip_prefix(minor)
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if line("3.0") {
+        Ok(Version::V3_0)
+    } else if line("3.1") {
+        Ok(Version::V3_1)
+    } else {
+        Err((
             "unsupported-version",
-            format!("OpenAPI version {version} is not supported; only 3.0.x documents are"),
-        ));
+            format!(
+                "OpenAPI version {version} is not supported; only 3.0.x and 3.1.x documents are"
+            ),
+        ))
     }
-    Ok(())
 }
 
 fn scalar_text(v: &Value) -> String {
@@ -365,9 +469,16 @@ mod tests {
     fn version_checks() {
         assert!(err("swagger: '2.0'\n").contains("Swagger"));
         assert!(
-            err("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
-                .contains("3.1.0 is not supported")
+            err("openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
+                .contains("3.2.0 is not supported")
         );
+        assert!(err("openapi: 3.1.x\ninfo: {title: t, version: '1'}\n").contains("3.1.x"));
+        let doc = load_bytes(
+            Path::new("in.yaml"),
+            b"openapi: 3.1.2\ninfo: {title: t, version: '1'}\n",
+        )
+        .unwrap();
+        assert_eq!(doc.version, Version::V3_1);
         assert!(err("- a\n").contains("not a mapping"));
         assert!(err("a: 1\n").contains("no `openapi` field"));
         assert!(err("  \n").contains("empty"));
