@@ -184,7 +184,7 @@ const EXCERPT: usize = 60;
 const MESSAGE: usize = 600;
 
 /// Shortens a message so it never quotes more than a short excerpt of the
-/// input: a quoted run (between `"`, `'` or backticks) longer than
+/// input: a quoted run (between `"` or backticks) longer than
 /// [`EXCERPT`] characters keeps its start and says how long it was, and the
 /// whole message is cut at [`MESSAGE`] characters. A 2 MiB scalar where a
 /// mapping should be is reported in one short line.
@@ -194,7 +194,7 @@ pub fn clip(message: &str) -> String {
     }
     let mut out = String::with_capacity(message.len().min(MESSAGE + 64));
     let mut rest = message;
-    while let Some(open) = rest.find(['"', '\'', '`']) {
+    while let Some(open) = rest.find(['"', '`']) {
         let quote = rest[open..].chars().next().unwrap_or('"');
         out.push_str(&rest[..=open]);
         let inner = &rest[open + 1..];
@@ -279,6 +279,8 @@ mod tests {
             "{clipped}"
         );
         assert_eq!(clip("`a` is short"), "`a` is short");
+        let apostrophe = format!("OpenAPI's dialect, not {}", "h".repeat(70));
+        assert_eq!(clip(&apostrophe), apostrophe);
         let long = "x".repeat(5000);
         assert_eq!(clip(&long).chars().count(), MESSAGE + 1);
         let d = Diagnostic::error("k", "#", format!("path `{}`", "/a".repeat(10_000)));

@@ -20,7 +20,8 @@
 //! - `undefined-security-scheme`: the scheme is ignored for that
 //!   requirement (a requirement left with no scheme is removed);
 //! - `discriminator-mapping`: a mapping entry naming a schema that is not
-//!   one of the alternatives is ignored;
+//!   one of the alternatives is ignored (one naming no schema at all is a
+//!   `dangling-ref` error);
 //! - `default-mismatch`: a `default` that its schema does not allow is
 //!   ignored;
 //! - `duplicate-required`, `enum-null`, `repeated-path-variable`: read as
@@ -45,7 +46,7 @@ pub fn validate(doc: &mut Document) -> Vec<Diagnostic> {
     check_structure(&doc.raw, &mut out);
     check_paths(&doc.raw, &mut out, &mut repairs);
     check_security(&doc.raw, &mut out, &mut repairs);
-    check_schemas(&doc.raw, Kind::Root, "#", &mut out, &mut repairs);
+    check_schemas(&doc.raw, &doc.raw, Kind::Root, "#", &mut out, &mut repairs);
     if !out.iter().any(|d| d.severity == crate::Severity::Error) {
         apply(doc, repairs);
     }
@@ -538,6 +539,7 @@ fn check_security(raw: &Value, out: &mut Vec<Diagnostic>, repairs: &mut Vec<Repa
 /// `nullable`, defaults the schema does not allow, discriminator mappings
 /// to schemas that are not alternatives.
 fn check_schemas(
+    root: &Value,
     value: &Value,
     kind: Kind,
     at: &str,
@@ -550,23 +552,36 @@ fn check_schemas(
     match value {
         Value::Object(map) => {
             if kind == Kind::Schema {
-                check_schema(value, at, out, repairs);
+                check_schema(root, value, at, out, repairs);
             }
             for (k, v) in map {
-                check_schemas(v, kind.child(k), &child(at, k), out, repairs);
+                check_schemas(root, v, kind.child(k), &child(at, k), out, repairs);
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 let index = i.to_string();
-                check_schemas(v, kind.child(&index), &child(at, &index), out, repairs);
+                check_schemas(
+                    root,
+                    v,
+                    kind.child(&index),
+                    &child(at, &index),
+                    out,
+                    repairs,
+                );
             }
         }
         _ => {}
     }
 }
 
-fn check_schema(schema: &Value, at: &str, out: &mut Vec<Diagnostic>, repairs: &mut Vec<Repair>) {
+fn check_schema(
+    raw: &Value,
+    schema: &Value,
+    at: &str,
+    out: &mut Vec<Diagnostic>,
+    repairs: &mut Vec<Repair>,
+) {
     if let Some(Value::Array(required)) = schema.get("required") {
         let mut seen = HashSet::new();
         for r in required {
@@ -606,7 +621,7 @@ fn check_schema(schema: &Value, at: &str, out: &mut Vec<Diagnostic>, repairs: &m
             key: "default".into(),
         });
     }
-    check_mapping(schema, at, out, repairs);
+    check_mapping(raw, schema, at, out, repairs);
 }
 
 fn short(v: &Value) -> String {
@@ -640,7 +655,13 @@ fn default_mismatch(schema: &Value, default: &Value, nullable: bool) -> Option<S
 }
 
 /// Discriminator mapping entries must name alternatives of the schema.
-fn check_mapping(schema: &Value, at: &str, out: &mut Vec<Diagnostic>, repairs: &mut Vec<Repair>) {
+fn check_mapping(
+    raw: &Value,
+    schema: &Value,
+    at: &str,
+    out: &mut Vec<Diagnostic>,
+    repairs: &mut Vec<Repair>,
+) {
     let Some(mapping) = schema
         .pointer("/discriminator/mapping")
         .and_then(Value::as_object)
@@ -653,11 +674,6 @@ fn check_mapping(schema: &Value, at: &str, out: &mut Vec<Diagnostic>, repairs: &
         .flatten()
         .filter_map(|m| m.get("$ref")?.as_str())
         .collect();
-    if members.is_empty() {
-        // A discriminator on a base schema that others extend with
-        // `allOf`: any schema may be mapped.
-        return;
-    }
     let mapping_at = child(&child(at, "discriminator"), "mapping");
     for (value, target) in mapping {
         let Some(target) = target.as_str() else {
@@ -668,7 +684,17 @@ fn check_mapping(schema: &Value, at: &str, out: &mut Vec<Diagnostic>, repairs: &
         } else {
             format!("#/components/schemas/{target}")
         };
-        if members.contains(&reference.as_str()) {
+        if resolve(raw, &reference).is_none() {
+            out.push(Diagnostic::error(
+                "dangling-ref",
+                child(&mapping_at, value),
+                format!("discriminator value `{value}` maps to `{target}`, which does not exist in this document"),
+            ));
+            continue;
+        }
+        // With no alternatives listed (a base schema that others extend
+        // with `allOf`), any schema may be mapped.
+        if members.is_empty() || members.contains(&reference.as_str()) {
             continue;
         }
         let name = unescape_token(reference.rsplit('/').next().unwrap_or(&reference));

@@ -540,3 +540,305 @@ fn deny_warnings_turns_warnings_into_errors() {
     assert!(stderr.contains("error[duplicate-required]"), "{stderr}");
     assert!(stderr.contains("spec.yaml:"), "{stderr}");
 }
+
+#[test]
+fn response_keys_must_be_status_codes() {
+    let spec = GOOD.replace(
+        "        '200':\n",
+        "        '600': {description: odd}\n        OK: {description: ok}\n        '200':\n",
+    );
+    rejects(
+        "status",
+        "status.yaml",
+        spec.as_bytes(),
+        &[
+            "status.yaml:10:9: error[invalid-status-code]: response key `600`",
+            "status.yaml:11:9: error[invalid-status-code]: response key `OK`",
+            "(at #/paths/~1items~1{id}/get/responses/OK)",
+        ],
+    );
+}
+
+#[test]
+fn path_keys_start_with_a_slash() {
+    let spec = GOOD.replace("  /items/{id}:", "  items/{id}:");
+    rejects(
+        "slash",
+        "slash.yaml",
+        spec.as_bytes(),
+        &[
+            "slash.yaml:4:3: error[invalid-path]",
+            "does not start with `/`",
+            "(at #/paths/items~1{id})",
+        ],
+    );
+}
+
+#[test]
+fn path_parameters_must_be_required() {
+    for (name, replacement, what) in [
+        ("optional", "required: false", "is not `required: true`"),
+        ("unsaid", "x-note: none", "has no `required`"),
+    ] {
+        let spec = GOOD.replace("required: true", replacement);
+        rejects(
+            name,
+            "param.yaml",
+            spec.as_bytes(),
+            &[
+                "param.yaml:8:11: error[path-param-not-required]",
+                what,
+                "(at #/paths/~1items~1{id}/get/parameters/0)",
+            ],
+        );
+    }
+}
+
+#[test]
+fn refs_to_the_wrong_kind_of_object() {
+    let spec = format!(
+        "{}  parameters:\n    P: {{name: p, in: query, schema: {{type: string}}}}\n",
+        GOOD.replace("'#/components/schemas/Item'", "'#/components/parameters/P'")
+    );
+    rejects(
+        "kind",
+        "kind.yaml",
+        spec.as_bytes(),
+        &[
+            "kind.yaml:14:24: error[ref-kind]",
+            "`#/components/parameters/P` points at a parameter, but a schema is expected here",
+        ],
+    );
+}
+
+#[test]
+fn discriminator_mappings_name_alternatives() {
+    let union = "    Other:\n      type: object\n      properties:\n        kind: {type: string}\n    Union:\n      oneOf: [{$ref: '#/components/schemas/Item'}]\n      discriminator:\n        propertyName: kind\n        mapping:\n";
+    let dangling = format!("{GOOD}{union}          gone: '#/components/schemas/Gone'\n");
+    rejects(
+        "mapping",
+        "mapping.yaml",
+        dangling.as_bytes(),
+        &[
+            "mapping.yaml:30:11: error[dangling-ref]",
+            "discriminator value `gone` maps to `#/components/schemas/Gone`, which does not exist",
+        ],
+    );
+    let stranger = format!("{GOOD}{union}          other: Other\n");
+    warns(
+        "mapping-member",
+        &stranger,
+        &[
+            "spec.yaml:30:11: warning[discriminator-mapping]",
+            "the entry is ignored",
+        ],
+    );
+}
+
+#[test]
+fn openapi_3_1_keywords_in_a_3_0_document() {
+    let spec = format!("{GOOD}webhooks: {{}}\njsonSchemaDialect: x\n");
+    rejects(
+        "keywords-30",
+        "v30.yaml",
+        spec.as_bytes(),
+        &[
+            "v30.yaml:21:1: error[not-in-version]: `webhooks` is an OpenAPI 3.1 keyword",
+            "v30.yaml:22:1: error[not-in-version]: `jsonSchemaDialect`",
+        ],
+    );
+}
+
+#[test]
+fn defaults_and_repeated_parameters_are_warnings() {
+    let spec = GOOD.replace(
+        "        - {name: id, in: path, required: true, schema: {type: string}}\n",
+        "        - {name: id, in: path, required: true, schema: {type: string}}\n        - {name: q, in: query, schema: {type: integer, default: ten}}\n        - {name: q, in: query, schema: {type: integer}}\n",
+    );
+    warns(
+        "defaults",
+        &spec,
+        &[
+            "spec.yaml:9:56: warning[default-mismatch]: `default: \"ten\"` is not of the schema's type `integer`",
+            "spec.yaml:10:11: warning[duplicate-parameter]",
+            "the last one is used",
+        ],
+    );
+}
+
+#[test]
+fn consistency_defects_are_recovered() {
+    let spec = GOOD
+        .replace(
+            "info: {title: Good, version: '1'}\n",
+            "info: {title: Good, version: '1'}\ntags:\n  - {name: t, description: {$ref: '#/components/schemas/Item'}}\nsecurity: [{nope: []}]\n",
+        )
+        .replace("        id: {type: string}\n", "        id: {type: string, maxLength: 1e400}\n        n: {type: integer, minimum: -99999999999999999999999}\n");
+    warns(
+        "consistency",
+        &spec,
+        &[
+            "spec.yaml:4:29: warning[ref-in-string]",
+            "spec.yaml:5:12: warning[undefined-security-scheme]",
+            "spec.yaml:23:28: warning[constraint-dropped]: `maxLength: \"1e400\"`",
+            "spec.yaml:24:28: warning[constraint-dropped]: `minimum: -1e+23` does not fit a 64-bit integer",
+        ],
+    );
+}
+
+#[test]
+fn a_huge_scalar_is_not_echoed() {
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: \"{}\"\n",
+        "A".repeat(2 << 20)
+    );
+    let stderr = rejects(
+        "huge",
+        "huge.yaml",
+        spec.as_bytes(),
+        &["error[invalid-openapi]", "characters)"],
+    );
+    assert!(stderr.len() < 1000, "{} bytes of stderr", stderr.len());
+}
+
+#[test]
+fn openapi_3_1_generates_and_counts_webhooks() {
+    let dir = scratch("v31");
+    let spec = dir.join("v31.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.1.0\ninfo: {title: V31, version: '1', summary: s}\nwebhooks:\n  ping: {post: {responses: {'200': {description: ok}}}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: [string, 'null']}\n",
+    )
+    .unwrap();
+    let result = run(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(
+        stdout.contains("1/1 operations") && stdout.contains("1 webhooks skipped"),
+        "{stdout}"
+    );
+}
+
+/// The multi-file fixture, copied into a scratch directory.
+fn multifile(name: &str) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    let dir = scratch(name);
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/multifile");
+    copy(&fixture, &dir.join("api"));
+    dir
+}
+
+#[test]
+fn multi_file_descriptions_generate_from_any_directory() {
+    let dir = multifile("multi-cwd");
+    let from_root = run(&[
+        "--spec",
+        dir.join("api/openapi.yaml").to_str().unwrap(),
+        "--out",
+        dir.join("a").to_str().unwrap(),
+    ]);
+    assert!(
+        from_root.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_root.stderr)
+    );
+    let nested = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["--spec", "../openapi.yaml", "--out", "../../b"])
+        .current_dir(dir.join("api/schemas"))
+        .output()
+        .unwrap();
+    assert!(
+        nested.status.success(),
+        "{}",
+        String::from_utf8_lossy(&nested.stderr)
+    );
+    let contents = |d: &str| -> Vec<(PathBuf, Vec<u8>)> {
+        snapshot(&dir.join(d))
+            .into_iter()
+            .map(|(p, (bytes, _))| (p.strip_prefix(dir.join(d)).unwrap().to_path_buf(), bytes))
+            .collect()
+    };
+    assert_eq!(contents("a"), contents("b"));
+    // `./schemas/v2/Pet.yaml` is hoisted as `v2_Pet`, since `Pet` is taken.
+    let models = std::fs::read_to_string(dir.join("a/src/models/v2.rs")).unwrap();
+    assert!(models.contains("pub struct V2Pet"), "{models}");
+    let pets = std::fs::read_to_string(dir.join("a/src/models/pets.rs")).unwrap();
+    assert!(
+        pets.contains("pub struct Pet") && pets.contains("pub struct Owner"),
+        "{pets}"
+    );
+}
+
+#[test]
+fn multi_file_problems_name_their_file() {
+    let dir = multifile("multi-bad");
+    let out = dir.join("out");
+    let spec = dir.join("api/openapi.yaml");
+    let first = run(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(first.status.success());
+    let before = snapshot(&out);
+    let owner = dir.join("api/schemas/Owner.yaml");
+    let text = std::fs::read_to_string(&owner).unwrap();
+    let broken = text.replace("./Pet.yaml", "./Pet.yaml#/properties/nope");
+    std::fs::write(&owner, broken).unwrap();
+    let result = run(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    let expected = format!("{}:7:13: error[dangling-ref]", owner.display());
+    assert!(
+        stderr.contains(&expected),
+        "expected `{expected}` in:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("(at #/properties/pets/items/$ref)"),
+        "{stderr}"
+    );
+    std::fs::write(
+        &owner,
+        text.replace("./Pet.yaml", "https://example.com/Pet.yaml"),
+    )
+    .unwrap();
+    let result = run(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("Owner.yaml:7:13: error[remote-ref]"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&out), before, "the existing output changed");
+}

@@ -809,6 +809,204 @@ fn desired_name(file: &Path, fragment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::{Document, load};
+
+    /// Writes `files` (path, text) under a fresh directory; returns it.
+    fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("bundle-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    fn entry(body: &str) -> String {
+        format!("{HEAD}{body}")
+    }
+
+    fn bundled(name: &str, files: &[(&str, &str)]) -> Document {
+        let dir = tree(name, files);
+        load(&dir.join("api/openapi.yaml")).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn failure(name: &str, files: &[(&str, &str)]) -> String {
+        let dir = tree(name, files);
+        load(&dir.join("api/openapi.yaml")).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn external_objects_are_hoisted_under_stable_names() {
+        let main = entry(
+            "paths:\n  /pets:\n    $ref: ./paths/pets.yaml\ncomponents:\n  schemas:\n    Pet: {$ref: ./schemas/Pet.yaml}\n    Local: {type: string}\n",
+        );
+        let doc = bundled(
+            "hoist",
+            &[
+                ("api/openapi.yaml", &main),
+                (
+                    "api/paths/pets.yaml",
+                    "get:\n  parameters: [{$ref: '../common.yaml#/components/parameters/limit'}]\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema: {type: array, items: {$ref: ../schemas/Pet.yaml}}\n    '201':\n      description: ok\n      content:\n        application/json:\n          schema: {$ref: ../schemas/v2/Pet.yaml}\n",
+                ),
+                (
+                    "api/schemas/Pet.yaml",
+                    "type: object\nproperties:\n  owner: {$ref: ./Owner.yaml}\n  local: {$ref: '../openapi.yaml#/components/schemas/Local'}\n  error: {$ref: '../common.yaml#/components/schemas/Error'}\n",
+                ),
+                (
+                    "api/schemas/Owner.yaml",
+                    "type: object\nproperties:\n  pet: {$ref: ./Pet.yaml}\n",
+                ),
+                (
+                    "api/schemas/v2/Pet.yaml",
+                    "type: object\nproperties:\n  id: {type: integer}\n",
+                ),
+                (
+                    "api/common.yaml",
+                    "components:\n  parameters:\n    limit: {name: limit, in: query, schema: {type: integer}}\n  schemas:\n    Error: {type: object, properties: {message: {type: string}}}\n",
+                ),
+            ],
+        );
+        let schemas = &doc.raw["components"]["schemas"];
+        let names: Vec<&String> = schemas.as_object().unwrap().keys().collect();
+        assert_eq!(names, ["Pet", "Local", "Error", "Owner", "v2_Pet"]);
+        assert_eq!(
+            schemas["Pet"]["properties"]["owner"]["$ref"],
+            "#/components/schemas/Owner"
+        );
+        assert_eq!(
+            schemas["Pet"]["properties"]["local"]["$ref"],
+            "#/components/schemas/Local"
+        );
+        assert_eq!(
+            schemas["Owner"]["properties"]["pet"]["$ref"],
+            "#/components/schemas/Pet"
+        );
+        let get = &doc.raw["paths"]["/pets"]["get"];
+        assert_eq!(
+            get["parameters"][0]["$ref"],
+            "#/components/parameters/limit"
+        );
+        assert_eq!(
+            get["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/v2_Pet"
+        );
+        // Six files, each read once although Pet.yaml is referenced four times.
+        assert_eq!(doc.sources.files().len(), 6);
+        assert!(doc.api.paths.paths["/pets"].as_item().is_some());
+        // Diagnostics about hoisted parts name their own file.
+        let (file, pointer) = doc
+            .sources
+            .original("#/components/schemas/Owner/properties/pet");
+        assert!(
+            doc.sources.files()[file]
+                .path
+                .ends_with("api/schemas/Owner.yaml")
+        );
+        assert_eq!(pointer, "#/properties/pet");
+        let (file, pointer) = doc.sources.original("#/paths/~1pets/get/responses");
+        assert!(
+            doc.sources.files()[file]
+                .path
+                .ends_with("api/paths/pets.yaml")
+        );
+        assert_eq!(pointer, "#/get/responses");
+    }
+
+    #[test]
+    fn problems_in_other_files_name_them() {
+        let main = entry("paths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'sub/a.yaml#/A'}\n");
+        let e = failure(
+            "dangling",
+            &[
+                ("api/openapi.yaml", &main),
+                (
+                    "api/sub/a.yaml",
+                    "A:\n  properties:\n    b: {$ref: '#/B'}\n",
+                ),
+            ],
+        );
+        assert!(e.contains("api/sub/a.yaml:3:9: error[dangling-ref]"), "{e}");
+        assert!(e.contains("`#/B` does not point to anything in"), "{e}");
+        let e = failure(
+            "broken",
+            &[
+                ("api/openapi.yaml", &main),
+                ("api/sub/a.yaml", "A: [unclosed\n"),
+            ],
+        );
+        assert!(e.contains("api/sub/a.yaml:2:1: error[invalid-yaml]"), "{e}");
+        let e = failure("missing", &[("api/openapi.yaml", &main)]);
+        assert!(
+            e.contains("api/openapi.yaml:6:9: error[missing-file]"),
+            "{e}"
+        );
+        let remote = entry(
+            "paths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'https://example.com/a.yaml#/A'}\n",
+        );
+        let e = failure("remote", &[("api/openapi.yaml", &remote)]);
+        assert!(e.contains("error[remote-ref]"), "{e}");
+        assert!(
+            e.contains("never fetches documents over the network"),
+            "{e}"
+        );
+        let wrong = entry(
+            "paths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'c.yaml#/components/parameters/p'}\n",
+        );
+        let e = failure(
+            "kind",
+            &[
+                ("api/openapi.yaml", &wrong),
+                (
+                    "api/c.yaml",
+                    "components:\n  parameters:\n    p: {name: p, in: query}\n",
+                ),
+            ],
+        );
+        assert!(e.contains("error[ref-kind]"), "{e}");
+        assert!(
+            e.contains("points at a parameter, but a schema is expected"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn refs_in_string_places_become_strings_or_are_dropped() {
+        let main = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n  description: {$ref: ./intro.md}\ntags:\n  - {name: a, description: {$ref: 'tags.yaml#/a'}}\n  - {name: b, description: {$ref: 'tags.yaml#/b'}}\npaths: {}\n";
+        let doc = bundled(
+            "strings",
+            &[
+                ("api/openapi.yaml", main),
+                ("api/intro.md", "# Intro\n\nText.\n"),
+                ("api/tags.yaml", "a: About a.\nb: {not: a string}\n"),
+            ],
+        );
+        assert_eq!(
+            doc.api.info.description.as_deref(),
+            Some("# Intro\n\nText.\n")
+        );
+        assert_eq!(doc.api.tags[0].description.as_deref(), Some("About a."));
+        assert_eq!(doc.api.tags[1].description, None);
+        assert_eq!(doc.warnings.len(), 1);
+        assert_eq!(doc.warnings[0].kind, "ref-in-string");
+    }
+
+    #[test]
+    fn path_item_cycles_are_errors() {
+        let main = entry("paths:\n  /a: {$ref: a.yaml}\n");
+        let e = failure(
+            "cycle",
+            &[
+                ("api/openapi.yaml", &main),
+                ("api/a.yaml", "$ref: b.yaml\n"),
+                ("api/b.yaml", "$ref: a.yaml\n"),
+            ],
+        );
+        assert!(e.contains("error[ref-cycle]"), "{e}");
+    }
 
     #[test]
     fn paths_join_lexically() {

@@ -201,15 +201,47 @@ fn parse_tree(text: &str) -> Result<Value, (Option<Position>, String)> {
             }
         }
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    let mut patched = std::borrow::Cow::Borrowed(text);
+    let mut yaml: serde_yaml::Value = loop {
+        let e = match serde_yaml::from_str(&patched) {
+            Ok(v) => break v,
+            Err(e) => e,
+        };
+        // An integer beyond 128 bits... or beyond 64: the YAML value model
+        // stops at 64 bits. Read it as the float JSON would make of it (a
+        // constraint holding it is dropped later, with a warning).
+        let message = e.to_string();
+        if (message.contains(" as i128") || message.contains(" as u128"))
+            && let Some(l) = e.location()
+            && let Some(fixed) = as_float_literal(&patched, l.index())
+        {
+            patched = std::borrow::Cow::Owned(fixed);
+            continue;
+        }
         let position = e.location().map(|l| Position {
             line: l.line(),
             column: l.column(),
         });
-        (position, e.to_string())
-    })?;
+        return Err((position, message));
+    };
     yaml.apply_merge().map_err(|e| (None, e.to_string()))?;
     yaml_to_json(yaml, "#").map_err(|m| (None, m))
+}
+
+/// `text` with the integer literal starting at byte `at` written as a
+/// float (`123…` becomes `123….0`), or `None` if no integer starts there.
+fn as_float_literal(text: &str, at: usize) -> Option<String> {
+    let rest = text.get(at..)?;
+    let sign = usize::from(rest.starts_with(['-', '+']));
+    let digits = rest[sign..]
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'_')
+        .count();
+    if digits == 0 {
+        return None;
+    }
+    let end = at + sign + digits;
+    Some(format!("{}.0{}", &text[..end], &text[end..]))
 }
 
 /// Converts a YAML tree to JSON: scalar keys (YAML allows `200:`) become
@@ -490,6 +522,31 @@ mod tests {
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n",
         );
         assert!(e.contains("#/paths/~1a/get/responses"), "{e}");
+    }
+
+    #[test]
+    fn numbers_beyond_64_bits_load_and_their_constraints_are_dropped() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: integer, minimum: -99999999999999999999999, maximum: 3, example: 123456789012345678901234567890123456789012}\n    B: {type: number, maximum: .inf}\n";
+        let doc = load_bytes(Path::new("in.yaml"), yaml.as_bytes()).unwrap();
+        let kinds: Vec<_> = doc
+            .warnings
+            .iter()
+            .map(|w| (w.kind, w.pointer.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("constraint-dropped", "#/components/schemas/A/minimum"),
+                ("constraint-dropped", "#/components/schemas/B/maximum")
+            ]
+        );
+        assert_eq!(doc.raw["components"]["schemas"]["A"]["maximum"], 3);
+        let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"A": {"type": "number", "minimum": -1e400}}}}"#;
+        let doc = load_bytes(Path::new("in.json"), json.as_bytes()).unwrap();
+        assert_eq!(doc.warnings.len(), 1);
+        assert_eq!(as_float_literal("a: 12_3, b", 3).unwrap(), "a: 12_3.0, b");
+        assert_eq!(as_float_literal("a: x", 3), None);
     }
 
     #[test]

@@ -8,11 +8,13 @@
 //! - numeric `exclusiveMinimum: n` is `minimum: n, exclusiveMinimum: true`
 //!   (the same for maximum);
 //! - `$ref` with sibling keywords is `allOf: [{$ref}]` with the siblings;
-//! - boolean schemas: `true` is `{}`, `false` is `{not: {}}`;
+//! - boolean schemas: `true` is `{}`, `false` is `{not: {}}`, and a
+//!   property whose schema is `false` (it can never be present) is left out;
 //! - `contentEncoding: base64` is `format: byte`; a `contentMediaType` that
 //!   is not text is `format: binary` (a binary body or file part);
 //! - `unevaluatedProperties` is `additionalProperties` where that is absent;
-//! - a document without `paths` gets an empty one; `jsonSchemaDialect`,
+//! - a document without `paths`, an operation without `responses`, get
+//!   empty ones; `jsonSchemaDialect`,
 //!   `info.summary`, `license.identifier`, `$schema`, `$id`, `$anchor`,
 //!   `$comment` are dropped (they do not change the client);
 //! - `webhooks` are counted for the summary and dropped: they describe
@@ -96,7 +98,24 @@ pub(super) fn normalise(raw: &mut Value, warnings: &mut Vec<Diagnostic>) {
             }
         }
     }
+    default_responses(raw, Kind::Root);
     walk(raw, Kind::Root, "#", warnings);
+}
+
+/// 3.1 makes `responses` optional; the model needs the (empty) map.
+fn default_responses(value: &mut Value, kind: Kind) {
+    if matches!(kind, Kind::Data | Kind::Text | Kind::Schema) {
+        return;
+    }
+    if let Value::Object(map) = value {
+        if kind == Kind::Operation {
+            map.entry("responses").or_insert_with(|| json!({}));
+            return;
+        }
+        for (key, v) in map.iter_mut() {
+            default_responses(v, kind.child(key));
+        }
+    }
 }
 
 /// Visits every schema of the document, normalising each.
@@ -185,6 +204,10 @@ fn schema(value: &mut Value, at: &str, warnings: &mut Vec<Diagnostic>) {
     };
     for meta in ["$schema", "$id", "$anchor", "$comment", "$dynamicAnchor"] {
         map.shift_remove(meta);
+    }
+    // A property whose schema is `false` can never be present.
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        properties.retain(|_, v| *v != Value::Bool(false));
     }
     if map.contains_key("$ref") && map.keys().any(|k| k != "$ref" && !k.starts_with("x-")) {
         let reference = map.shift_remove("$ref").unwrap_or_default();
@@ -458,10 +481,11 @@ mod tests {
         );
         assert_eq!(
             norm(json!({"type": "object", "properties": {"a": true, "b": false}})),
-            (
-                json!({"type": "object", "properties": {"a": {}, "b": {"not": {}}}}),
-                vec![]
-            )
+            (json!({"type": "object", "properties": {"a": {}}}), vec![])
+        );
+        assert_eq!(
+            norm(json!({"items": false})),
+            (json!({"items": {"not": {}}}), vec![])
         );
         assert_eq!(
             norm(json!({"type": "string", "contentMediaType": "image/png"})),
