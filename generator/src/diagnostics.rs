@@ -251,6 +251,22 @@ pub fn child(base: &str, token: impl AsRef<str>) -> String {
     format!("{base}/{}", escape_token(token.as_ref()))
 }
 
+/// Appends one escaped token to a pointer kept in a reused buffer; returns
+/// the length to truncate back to. Walks over a whole document use it so
+/// they allocate a pointer only where they report something.
+pub fn push_token(pointer: &mut String, token: &str) -> usize {
+    let len = pointer.len();
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+    len
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +276,11 @@ mod tests {
         assert_eq!(pointer(["paths", "/a/{b}", "get"]), "#/paths/~1a~1{b}/get");
         assert_eq!(child("#/x", "a~b"), "#/x/a~0b");
         assert_eq!(unescape_token("~1a~0"), "/a~");
+        let mut p = String::from("#/x");
+        let len = push_token(&mut p, "a~b/c");
+        assert_eq!(p, "#/x/a~0b~1c");
+        p.truncate(len);
+        assert_eq!(p, "#/x");
     }
 
     #[test]

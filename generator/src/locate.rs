@@ -15,6 +15,31 @@ pub fn position(text: &str, pointer: &str) -> Option<Position> {
     positions(text, &[pointer]).pop().flatten()
 }
 
+/// The positions of several pointers, each at its nearest ancestor the
+/// text holds when it does not hold the pointer itself (a node added when
+/// the document was normalised), found in one pass over the text.
+pub fn nearest_positions(text: &str, pointers: &[&str]) -> Vec<Option<Position>> {
+    let mut all: Vec<&str> = Vec::new();
+    let mut chains: Vec<std::ops::Range<usize>> = Vec::new();
+    for p in pointers {
+        let start = all.len();
+        let mut current = *p;
+        loop {
+            all.push(current);
+            match current.rsplit_once('/') {
+                Some((parent, _)) if !parent.is_empty() => current = parent,
+                _ => break,
+            }
+        }
+        chains.push(start..all.len());
+    }
+    let found = positions(text, &all);
+    chains
+        .into_iter()
+        .map(|chain| chain.into_iter().find_map(|i| found[i]))
+        .collect()
+}
+
 /// The positions of several pointers, found in one pass over the text.
 pub fn positions(text: &str, pointers: &[&str]) -> Vec<Option<Position>> {
     let mut found: Vec<Option<Position>> = vec![None; pointers.len()];
@@ -166,6 +191,17 @@ mod tests {
             vec![
                 Some(Position { line: 4, column: 5 }),
                 None,
+                Some(Position { line: 1, column: 1 })
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_pointers_fall_back_to_their_nearest_ancestor() {
+        assert_eq!(
+            nearest_positions(YAML, &["#/paths/~1a~1{b}/get/nope/deeper", "#/openapi"]),
+            vec![
+                Some(Position { line: 4, column: 5 }),
                 Some(Position { line: 1, column: 1 })
             ]
         );

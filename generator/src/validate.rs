@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde_json::{Value, json};
 
-use crate::diagnostics::{Diagnostic, child, pointer, unescape_token};
+use crate::diagnostics::{Diagnostic, child, pointer, push_token, unescape_token};
 use crate::load::grammar::Kind;
 use crate::load::{Document, METHODS, Version, resolve, template_variables};
 
@@ -46,7 +46,14 @@ pub fn validate(doc: &mut Document) -> Vec<Diagnostic> {
     check_structure(&doc.raw, &mut out);
     check_paths(&doc.raw, &mut out, &mut repairs);
     check_security(&doc.raw, &mut out, &mut repairs);
-    check_schemas(&doc.raw, &doc.raw, Kind::Root, "#", &mut out, &mut repairs);
+    check_schemas(
+        &doc.raw,
+        &doc.raw,
+        Kind::Root,
+        &mut String::from("#"),
+        &mut out,
+        &mut repairs,
+    );
     if !out.iter().any(|d| d.severity == crate::Severity::Error) {
         apply(doc, repairs);
     }
@@ -160,7 +167,7 @@ fn check_version_keywords(doc: &Document, out: &mut Vec<Diagnostic>) {
 /// expects, and not loop through other refs only.
 fn check_refs(raw: &Value, out: &mut Vec<Diagnostic>) {
     let mut refs = Vec::new();
-    collect_refs(raw, Kind::Root, "#".to_owned(), &mut refs);
+    collect_refs(raw, Kind::Root, &mut String::from("#"), &mut refs);
     for (at, kind, reference) in refs {
         let at_ref = child(&at, "$ref");
         if !reference.starts_with('#') {
@@ -210,7 +217,7 @@ fn check_refs(raw: &Value, out: &mut Vec<Diagnostic>) {
 
 /// The `$ref`s of the document's description (not of its example data),
 /// with the kind of object each stands for.
-fn collect_refs(value: &Value, kind: Kind, at: String, out: &mut Vec<(String, Kind, String)>) {
+fn collect_refs(value: &Value, kind: Kind, at: &mut String, out: &mut Vec<(String, Kind, String)>) {
     if kind == Kind::Data {
         return;
     }
@@ -222,15 +229,19 @@ fn collect_refs(value: &Value, kind: Kind, at: String, out: &mut Vec<(String, Ki
                 out.push((at.clone(), kind, r.clone()));
             }
             for (k, v) in map {
-                if k != "$ref" {
-                    collect_refs(v, kind.child(k), child(&at, k), out);
+                if k != "$ref" && (v.is_object() || v.is_array()) {
+                    let len = push_token(at, k);
+                    collect_refs(v, kind.child(k), at, out);
+                    at.truncate(len);
                 }
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 let index = i.to_string();
-                collect_refs(v, kind.child(&index), child(&at, &index), out);
+                let len = push_token(at, &index);
+                collect_refs(v, kind.child(&index), at, out);
+                at.truncate(len);
             }
         }
         _ => {}
@@ -320,7 +331,7 @@ fn check_structure(raw: &Value, out: &mut Vec<Diagnostic>) {
         }
     }
     let mut params = Vec::new();
-    collect_parameters(raw, Kind::Root, "#".into(), &mut params);
+    collect_parameters(raw, Kind::Root, &mut String::from("#"), &mut params);
     for (at, param) in params {
         if param.get("in").and_then(Value::as_str) == Some("path")
             && param.get("required") != Some(&Value::Bool(true))
@@ -343,7 +354,7 @@ fn check_structure(raw: &Value, out: &mut Vec<Diagnostic>) {
 fn collect_parameters<'a>(
     value: &'a Value,
     kind: Kind,
-    at: String,
+    at: &mut String,
     out: &mut Vec<(String, &'a Value)>,
 ) {
     if matches!(kind, Kind::Data | Kind::Text | Kind::Schema) {
@@ -356,13 +367,19 @@ fn collect_parameters<'a>(
                 return;
             }
             for (k, v) in map {
-                collect_parameters(v, kind.child(k), child(&at, k), out);
+                if v.is_object() || v.is_array() {
+                    let len = push_token(at, k);
+                    collect_parameters(v, kind.child(k), at, out);
+                    at.truncate(len);
+                }
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 let index = i.to_string();
-                collect_parameters(v, kind.child(&index), child(&at, &index), out);
+                let len = push_token(at, &index);
+                collect_parameters(v, kind.child(&index), at, out);
+                at.truncate(len);
             }
         }
         _ => {}
@@ -542,7 +559,7 @@ fn check_schemas(
     root: &Value,
     value: &Value,
     kind: Kind,
-    at: &str,
+    at: &mut String,
     out: &mut Vec<Diagnostic>,
     repairs: &mut Vec<Repair>,
 ) {
@@ -555,20 +572,19 @@ fn check_schemas(
                 check_schema(root, value, at, out, repairs);
             }
             for (k, v) in map {
-                check_schemas(root, v, kind.child(k), &child(at, k), out, repairs);
+                if v.is_object() || v.is_array() {
+                    let len = push_token(at, k);
+                    check_schemas(root, v, kind.child(k), at, out, repairs);
+                    at.truncate(len);
+                }
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 let index = i.to_string();
-                check_schemas(
-                    root,
-                    v,
-                    kind.child(&index),
-                    &child(at, &index),
-                    out,
-                    repairs,
-                );
+                let len = push_token(at, &index);
+                check_schemas(root, v, kind.child(&index), at, out, repairs);
+                at.truncate(len);
             }
         }
         _ => {}

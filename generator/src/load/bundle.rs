@@ -36,7 +36,7 @@ use serde_json::{Map, Value};
 
 use super::grammar::Kind;
 use super::sources::{SourceFile, Sources};
-use crate::diagnostics::{Diagnostic, child, escape_token, unescape_token};
+use crate::diagnostics::{Diagnostic, child, escape_token, push_token, unescape_token};
 
 /// A place in one of the files: file index and JSON pointer fragment
 /// (`""` for the whole file, else `/a/b`, `~`-escaped, percent-decoded).
@@ -188,7 +188,7 @@ impl Bundler<'_> {
             }
             let mut found = Vec::new();
             if let Some(node) = self.files[file].tree.pointer(&fragment) {
-                collect(node, kind, format!("#{fragment}"), &mut found);
+                collect(node, kind, &mut format!("#{fragment}"), &mut found);
             }
             for f in found {
                 if let Some(next) = self.follow(file, f) {
@@ -706,8 +706,9 @@ fn bare_ref(value: &Value) -> Option<&str> {
     map.get("$ref")?.as_str()
 }
 
-/// Finds the `$ref`s of a subtree, with the kind of object each stands for.
-fn collect(value: &Value, kind: Kind, at: String, out: &mut Vec<Found>) {
+/// Finds the `$ref`s of a subtree, with the kind of object each stands for;
+/// `at` is the subtree's pointer, restored on return.
+fn collect(value: &Value, kind: Kind, at: &mut String, out: &mut Vec<Found>) {
     if kind == Kind::Data {
         return;
     }
@@ -723,15 +724,20 @@ fn collect(value: &Value, kind: Kind, at: String, out: &mut Vec<Found>) {
                 });
             }
             for (k, v) in map {
-                if k != "$ref" {
-                    collect(v, kind.child(k), child(&at, k), out);
+                let child_kind = kind.child(k);
+                if k != "$ref" && child_kind != Kind::Data && !v.is_string() {
+                    let len = push_token(at, k);
+                    collect(v, child_kind, at, out);
+                    at.truncate(len);
                 }
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 let index = i.to_string();
-                collect(v, kind.child(&index), child(&at, &index), out);
+                let len = push_token(at, &index);
+                collect(v, kind.child(&index), at, out);
+                at.truncate(len);
             }
         }
         _ => {}

@@ -11,7 +11,7 @@
 use serde_json::{Map, Number, Value};
 
 use super::grammar::Kind;
-use crate::diagnostics::{Diagnostic, child};
+use crate::diagnostics::{Diagnostic, child, push_token};
 
 /// Keywords holding a count (`usize` in the model).
 const COUNTS: [&str; 6] = [
@@ -28,10 +28,10 @@ const BOUNDS: [&str; 3] = ["minimum", "maximum", "multipleOf"];
 
 /// Drops every constraint of the document that does not fit its type.
 pub(super) fn fit(raw: &mut Value, warnings: &mut Vec<Diagnostic>) {
-    walk(raw, Kind::Root, "#", warnings);
+    walk(raw, Kind::Root, &mut String::from("#"), warnings);
 }
 
-fn walk(value: &mut Value, kind: Kind, at: &str, warnings: &mut Vec<Diagnostic>) {
+fn walk(value: &mut Value, kind: Kind, at: &mut String, warnings: &mut Vec<Diagnostic>) {
     if matches!(kind, Kind::Data | Kind::Text) {
         return;
     }
@@ -41,13 +41,19 @@ fn walk(value: &mut Value, kind: Kind, at: &str, warnings: &mut Vec<Diagnostic>)
                 fit_schema(map, at, warnings);
             }
             for (key, v) in map.iter_mut() {
-                walk(v, kind.child(key), &child(at, key), warnings);
+                if v.is_object() || v.is_array() {
+                    let len = push_token(at, key);
+                    walk(v, kind.child(key), at, warnings);
+                    at.truncate(len);
+                }
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter_mut().enumerate() {
                 let index = i.to_string();
-                walk(v, kind.child(&index), &child(at, &index), warnings);
+                let len = push_token(at, &index);
+                walk(v, kind.child(&index), at, warnings);
+                at.truncate(len);
             }
         }
         _ => {}

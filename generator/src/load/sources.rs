@@ -119,31 +119,17 @@ impl Sources {
                 wanted.push((i, file, d.pointer.clone()));
             }
         }
-        for _ in 0..4 {
-            if wanted.is_empty() {
-                break;
+        for file in 0..self.files.len() {
+            let here: Vec<&(usize, usize, String)> =
+                wanted.iter().filter(|w| w.1 == file).collect();
+            if here.is_empty() {
+                continue;
             }
-            let mut missed = Vec::new();
-            for file in 0..self.files.len() {
-                let here: Vec<&(usize, usize, String)> =
-                    wanted.iter().filter(|w| w.1 == file).collect();
-                if here.is_empty() {
-                    continue;
-                }
-                let pointers: Vec<&str> = here.iter().map(|w| w.2.as_str()).collect();
-                let found = crate::locate::positions(&self.files[file].text, &pointers);
-                for (w, position) in here.into_iter().zip(found) {
-                    match position {
-                        Some(p) => diagnostics[w.0].position = Some(p),
-                        None => {
-                            if let Some((parent, _)) = w.2.rsplit_once('/') {
-                                missed.push((w.0, w.1, parent.to_owned()));
-                            }
-                        }
-                    }
-                }
+            let pointers: Vec<&str> = here.iter().map(|w| w.2.as_str()).collect();
+            let found = crate::locate::nearest_positions(&self.files[file].text, &pointers);
+            for (w, position) in here.into_iter().zip(found) {
+                diagnostics[w.0].position = position;
             }
-            wanted = missed;
         }
     }
 
