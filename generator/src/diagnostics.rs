@@ -185,8 +185,8 @@ const MESSAGE: usize = 600;
 
 /// Shortens a message so it never quotes more than a short excerpt of the
 /// input: a quoted run (between `"` or backticks) longer than
-/// [`EXCERPT`] characters keeps its start and says how long it was, and the
-/// whole message is cut at [`MESSAGE`] characters. A 2 MiB scalar where a
+/// 60 characters keeps its start and says how long it was, and the
+/// whole message is cut at 600 characters. A 2 MiB scalar where a
 /// mapping should be is reported in one short line.
 pub fn clip(message: &str) -> String {
     if message.len() <= EXCERPT {

@@ -6,11 +6,11 @@
 //!    the typed document: validation needs facts the typed model drops, and
 //!    every diagnostic points into it);
 //! 2. bundles the files reached through relative `$ref`s into that tree
-//!    ([`bundle`]), so every later stage sees one document with local refs;
+//!    (`load/bundle.rs`), so every later stage sees one document with local refs;
 //! 3. brings an OpenAPI 3.1 document into the 3.0 model the pipeline works
-//!    on ([`openapi31`]), with a warning wherever that loses information;
+//!    on (`load/openapi31.rs`), with a warning wherever that loses information;
 //! 4. drops constraints the typed model cannot hold (an integer `minimum`
-//!    beyond 64 bits), with a warning each ([`fit`]), and reads the typed
+//!    beyond 64 bits), with a warning each (`load/fit.rs`), and reads the typed
 //!    model.
 //!
 //! The document owns the one `$ref` resolver the later stages use
