@@ -8,8 +8,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::Credentials;
-use crate::error::Error;
+use super::auth::Credentials;
+use super::error::Error;
 
 /// Default base URL of the API.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -273,7 +273,7 @@ impl ClientBuilder {
         if let Some(credentials) = &self.credentials {
             // Reject credentials that cannot be sent (e.g. a line break
             // in a token) now rather than on the first request.
-            credentials.apply(crate::request::AuthTarget {
+            credentials.apply(super::request::AuthTarget {
                 headers: &mut reqwest::header::HeaderMap::new(),
                 query: &mut Vec::new(),
                 cookies: &mut Vec::new(),

@@ -20,8 +20,8 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::error::{ApiMessage, Error};
-use crate::request::{self, Request, RequestParts};
+use super::error::{ApiMessage, Error};
+use super::request::{self, Request, RequestParts};
 
 /// How an operation asks for its next page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

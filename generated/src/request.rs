@@ -15,10 +15,10 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::client::{Backoff, Client};
-use crate::encoding::{self, Style};
-use crate::error::{self, ApiMessage, Error};
-use crate::pagination::Paging;
+use super::client::{Backoff, Client};
+use super::encoding::{self, Style};
+use super::error::{self, ApiMessage, Error};
+use super::pagination::Paging;
 
 /// Request header carrying the attempt number (0 for the first attempt).
 pub const RETRY_COUNT_HEADER: &str = "x-retry-count";
@@ -748,8 +748,8 @@ mod tests {
     }
 
     const DEFAULT_BACKOFF: Backoff = Backoff {
-        initial: crate::client::DEFAULT_RETRY_BACKOFF_INITIAL,
-        max: crate::client::DEFAULT_RETRY_BACKOFF_MAX,
+        initial: super::super::client::DEFAULT_RETRY_BACKOFF_INITIAL,
+        max: super::super::client::DEFAULT_RETRY_BACKOFF_MAX,
     };
 
     #[test]

@@ -170,7 +170,6 @@ fn context(ctx: &Ctx<'_>) -> Result<Value, Error> {
         })
     });
     Ok(json!({
-        "root": ctx.root.to_string().replace(' ', ""),
         "package": api.krate.package,
         "lib": api.krate.lib,
         "version": api.krate.version,
