@@ -9,14 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::auth::Credentials;
+use super::config::{self, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 use super::error::Error;
 
-/// Default base URL of the API.
-pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
-/// Default number of retries after a failed attempt.
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
-/// Default timeout of one attempt, including reading the body.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default delay before the first retry when the server does not say how
 /// long to wait; it doubles with each retry.
 pub const DEFAULT_RETRY_BACKOFF_INITIAL: Duration = Duration::from_millis(500);
@@ -24,8 +19,6 @@ pub const DEFAULT_RETRY_BACKOFF_INITIAL: Duration = Duration::from_millis(500);
 pub const DEFAULT_RETRY_BACKOFF_MAX: Duration = Duration::from_secs(8);
 /// Most redirects the default HTTP client follows for one request.
 const MAX_REDIRECTS: usize = 10;
-/// Environment variable that overrides the base URL in `from_env()`.
-pub const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";
 
 /// A secret string (token, key). Its `Debug` output never shows the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -108,7 +101,9 @@ impl Client {
     }
 
     /// A client configured from environment variables: credentials from
-    /// `CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`, or `CLOUDFLARE_API_USER_SERVICE_KEY`, and the base URL from `CLOUDFLARE_BASE_URL` when set.
+    /// the variables each kind of [`Credentials`] names, and the base URL
+    /// from the one [`DEFAULT_BASE_URL`] names, if any, when it is set. See
+    /// [`ClientBuilder::from_vars`].
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().from_env()?.build()
     }
@@ -187,13 +182,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Retries failed attempts up to `retries` times (default 2).
+    /// Retries failed attempts up to `retries` times (default
+    /// [`DEFAULT_MAX_RETRIES`]).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
         self
     }
 
-    /// Gives up on an attempt after `timeout` (default 60 s).
+    /// Gives up on an attempt after `timeout` (default [`DEFAULT_TIMEOUT`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -212,7 +208,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Replaces the `User-Agent` header (default `cloudflare-orgs/0.1.0`).
+    /// Replaces the `User-Agent` header (by default the package name and
+    /// version, `name/version`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -233,27 +230,28 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads credentials and the base URL from the process environment.
-    /// See [`ClientBuilder::from_vars`].
+    /// Reads credentials, and the base URL where the API has a variable for
+    /// it, from the process environment. See [`ClientBuilder::from_vars`].
     pub fn from_env(self) -> Result<Self, Error> {
         self.from_vars(|name| std::env::var(name).ok())
     }
 
-    /// Reads credentials and the base URL through `lookup` (a variable name
-    /// to its value), so configuration can come from somewhere other than
-    /// the process environment. Empty values count as unset.
+    /// Reads credentials, and the base URL where the API has a variable for
+    /// it (see [`DEFAULT_BASE_URL`]), through `lookup` (a variable name to
+    /// its value), so configuration can come from somewhere other than the
+    /// process environment. Empty values count as unset.
     ///
-    /// Exactly one complete set of credentials must be present (`CLOUDFLARE_API_TOKEN`, or `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`, or `CLOUDFLARE_API_USER_SERVICE_KEY`),
-    /// unless credentials were already given to this builder: then the
-    /// variables may be absent, and a complete set found replaces them. A
-    /// partial set (one variable of a pair) or two kinds at once is an error
-    /// naming the variables.
+    /// Exactly one complete set of credentials must be present (the
+    /// variables of one kind of [`Credentials`]), unless credentials were
+    /// already given to this builder: then the variables may be absent, and
+    /// a complete set found replaces them. A partial set (one variable of a
+    /// pair) or two kinds at once is an error naming the variables.
     pub fn from_vars(mut self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let lookup = |name: &str| lookup(name).filter(|v| !v.is_empty());
         if let Some(credentials) = Credentials::from_vars(&lookup, self.credentials.is_some())? {
             self.credentials = Some(credentials);
         }
-        if let Some(url) = lookup(BASE_URL_ENV) {
+        if let Some(url) = config::BASE_URL_ENV.and_then(lookup) {
             self.base_url = url;
         }
         Ok(self)
@@ -281,7 +279,7 @@ impl ClientBuilder {
         }
         let user_agent = self
             .user_agent
-            .unwrap_or_else(|| "cloudflare-orgs/0.1.0".to_owned());
+            .unwrap_or_else(|| config::USER_AGENT.to_owned());
         let user_agent = reqwest::header::HeaderValue::from_str(&user_agent)
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
         let http = match self.http {

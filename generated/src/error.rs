@@ -10,6 +10,8 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::{Deserialize, Serialize};
 
+use super::config;
+
 /// How many bytes of a response body errors keep for diagnosis.
 const EXCERPT_LIMIT: usize = 1024;
 
@@ -17,8 +19,8 @@ const EXCERPT_LIMIT: usize = 1024;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with an error status, or with
-    /// `success: false`.
+    /// The server answered with an error status, or with an envelope whose
+    /// success flag is false (when the API's envelope has one).
     Api(Box<ApiError>),
     /// No complete response arrived within the timeout.
     Timeout(reqwest::Error),
@@ -44,7 +46,7 @@ pub struct ApiError {
     pub errors: Vec<ApiMessage>,
     /// Informational messages reported by the server.
     pub messages: Vec<ApiMessage>,
-    /// The server's request id (`cf-ray` header), for support requests.
+    /// The server's request id, for support requests.
     pub request_id: Option<String>,
     /// Response headers.
     pub headers: HeaderMap,
@@ -284,8 +286,8 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 
 /// The request id header of a response.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("cf-ray")
+    config::REQUEST_ID_HEADER
+        .and_then(|name| headers.get(name))
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
 }
@@ -295,7 +297,9 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
 pub(crate) fn api_error(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Error {
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let errors = json.as_ref().map(error_items).unwrap_or_default();
-    let messages = ApiMessage::lenient_list(json.as_ref().and_then(|j| j.get("messages")));
+    let messages_field = config::ENVELOPE.and_then(|fields| fields.messages);
+    let messages = json.as_ref().zip(messages_field).and_then(|(json, name)| json.get(name));
+    let messages = ApiMessage::lenient_list(messages);
     Error::Api(Box::new(ApiError {
         status,
         errors,
@@ -309,9 +313,11 @@ pub(crate) fn api_error(status: StatusCode, headers: HeaderMap, body: &[u8]) -> 
 /// Error items of an error body: the envelope's error list, or a top-level
 /// `message`.
 pub(crate) fn error_items(json: &serde_json::Value) -> Vec<ApiMessage> {
-    let items = ApiMessage::lenient_list(json.get("errors"));
-    if !items.is_empty() {
-        return items;
+    if let Some(name) = config::ENVELOPE.and_then(|fields| fields.errors) {
+        let items = ApiMessage::lenient_list(json.get(name));
+        if !items.is_empty() {
+            return items;
+        }
     }
     match json.get("message") {
         Some(_) => vec![ApiMessage::lenient(json)],

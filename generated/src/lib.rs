@@ -15,9 +15,13 @@ mod auth;
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+mod config;
+#[rustfmt::skip]
 mod de;
 #[rustfmt::skip]
 mod encoding;
+#[rustfmt::skip]
+mod envelope;
 #[rustfmt::skip]
 mod error;
 #[rustfmt::skip]
@@ -35,9 +39,8 @@ pub mod params;
 pub mod resources;
 
 pub use auth::Credentials;
-pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Secret,
-};
+pub use client::{Client, ClientBuilder, Secret};
+pub use config::{DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 pub use error::{ApiError, ApiMessage, DecodeError, Error};
 pub use pagination::Page;
 pub use request::{ApiResponse, Multipart, RETRY_COUNT_HEADER, Request};

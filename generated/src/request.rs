@@ -7,16 +7,19 @@
 
 use std::future::{Future, IntoFuture};
 use std::hash::{BuildHasher, RandomState};
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 
 use super::client::{Backoff, Client};
+use super::config;
 use super::encoding::{self, Style};
+use super::envelope;
 use super::error::{self, ApiMessage, Error};
 use super::pagination::Paging;
 
@@ -598,18 +601,43 @@ fn backoff(attempt: u32, bounds: Backoff) -> Duration {
 
 /// Deserializes `T` from JSON, reporting the path of the failing value.
 pub(crate) fn parse<T: DeserializeOwned>(raw: &RawResponse, body: &[u8]) -> Result<T, Error> {
+    parse_seed(raw, body, PhantomData::<T>)
+}
+
+/// [`parse`] for a value that `seed` decodes.
+pub(crate) fn parse_seed<S, T>(raw: &RawResponse, body: &[u8], seed: S) -> Result<T, Error>
+where
+    S: for<'de> DeserializeSeed<'de, Value = T> + Clone,
+{
     // Tracking the path slows decoding down about threefold, so it is done
     // only to explain a failure: the body is decoded again, and the result
     // of that second decode is what is returned.
-    serde_json::from_slice(body).or_else(|_| parse_tracking_path(raw, body))
+    from_slice_seed(body, seed.clone()).or_else(|_| parse_tracking_path(raw, body, seed))
 }
 
-/// [`parse`] with the JSON path of the value being decoded tracked.
-fn parse_tracking_path<T: DeserializeOwned>(raw: &RawResponse, body: &[u8]) -> Result<T, Error> {
+/// What `serde_json::from_slice` does, for a seed: the body must hold
+/// exactly one value.
+pub(crate) fn from_slice_seed<'de, S: DeserializeSeed<'de>>(
+    body: &'de [u8],
+    seed: S,
+) -> serde_json::Result<S::Value> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        error::decode_error(raw.status, &raw.headers, &raw.body, path, e.into_inner().to_string())
+    let value = seed.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// [`parse_seed`] with the JSON path of the value being decoded tracked.
+fn parse_tracking_path<S, T>(raw: &RawResponse, body: &[u8], seed: S) -> Result<T, Error>
+where
+    S: for<'de> DeserializeSeed<'de, Value = T>,
+{
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    let value = tracked.map_err(|e| {
+        let path = track.path().to_string();
+        error::decode_error(raw.status, &raw.headers, &raw.body, path, e.to_string())
     })?;
     de.end().map_err(|e| error::decode_error(raw.status, &raw.headers, &raw.body, ".".into(), e.to_string()))?;
     Ok(value)
@@ -617,81 +645,26 @@ fn parse_tracking_path<T: DeserializeOwned>(raw: &RawResponse, body: &[u8]) -> R
 
 /// `T` for a response without a result: works for `Option`, `()` and
 /// lists (as empty), and is a decode error otherwise.
-fn absent<T: DeserializeOwned>(raw: &RawResponse, what: &str) -> Result<T, Error> {
+pub(crate) fn absent<T: DeserializeOwned>(raw: &RawResponse, what: &str) -> Result<T, Error> {
     serde_json::from_value(serde_json::Value::Null)
         .or_else(|_| serde_json::from_value(serde_json::Value::Array(Vec::new())))
         .map_err(|_| error::decode_error(raw.status, &raw.headers, &raw.body, what.into(), "the response has no result".into()))
 }
 
-fn is_blank(body: &[u8]) -> bool {
+/// Whether a response body is empty or only whitespace.
+pub(crate) fn is_blank(body: &[u8]) -> bool {
     body.iter().all(u8::is_ascii_whitespace)
-}
-
-/// The response envelope, with the result left for typed decoding.
-#[derive(serde::Deserialize)]
-struct Envelope<T, I> {
-    #[serde(rename = "success", default)]
-    success: Option<bool>,
-    #[serde(rename = "errors", default)]
-    errors: Option<serde_json::Value>,
-    #[serde(rename = "messages", default)]
-    messages: Option<serde_json::Value>,
-    #[serde(rename = "result", default = "none")]
-    result: Option<T>,
-    #[serde(rename = "result_info", default = "none")]
-    result_info: Option<I>,
-}
-
-fn none<T>() -> Option<T> {
-    None
 }
 
 /// Decodes an enveloped response and unwraps its result.
 pub(crate) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
     raw: &RawResponse,
 ) -> Result<Decoded<T, I>, Error> {
-    if is_blank(&raw.body) {
-        return Ok(Decoded {
-            result: absent(raw, "result")?,
-            result_info: None,
-            messages: Vec::new(),
-        });
+    match config::ENVELOPE {
+        Some(fields) => envelope::decode(raw, fields),
+        // Only an API with an envelope has operations that use this decoder.
+        None => decode_json(raw),
     }
-    let envelope: Envelope<T, I> = match parse(raw, &raw.body) {
-        Ok(envelope) => envelope,
-        // A failed request often carries a result of another shape (or
-        // none); report the server's errors rather than the decode failure.
-        Err(e) => match serde_json::from_slice::<Envelope<serde::de::IgnoredAny, serde::de::IgnoredAny>>(&raw.body) {
-            Ok(lenient) if lenient.success == Some(false) => return Err(unsuccessful(raw, lenient)),
-            _ => return Err(e),
-        },
-    };
-    if envelope.success == Some(false) {
-        return Err(unsuccessful(raw, envelope));
-    }
-    let result = match envelope.result {
-        Some(result) => result,
-        None => absent(raw, "result")?,
-    };
-    Ok(Decoded {
-        result,
-        result_info: envelope.result_info,
-        messages: ApiMessage::lenient_list(envelope.messages.as_ref()),
-    })
-}
-
-/// The error for a response whose envelope says `success: false`.
-fn unsuccessful<T, I>(raw: &RawResponse, envelope: Envelope<T, I>) -> Error {
-    let errors = ApiMessage::lenient_list(envelope.errors.as_ref());
-    let messages = ApiMessage::lenient_list(envelope.messages.as_ref());
-    Error::Api(Box::new(error::ApiError {
-        status: raw.status,
-        errors,
-        messages,
-        request_id: error::request_id(&raw.headers),
-        headers: raw.headers.clone(),
-        body: error::excerpt(&raw.body),
-    }))
 }
 
 /// Decodes a plain JSON response.

@@ -11,6 +11,7 @@ use generator::{Config, Generated};
 const TEMPLATE_FILES: &[&str] = &[
     "src/client.rs",
     "src/encoding.rs",
+    "src/envelope.rs",
     "src/error.rs",
     "src/macros.rs",
     "src/pagination.rs",

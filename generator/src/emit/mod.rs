@@ -12,6 +12,7 @@ mod docs;
 mod models;
 mod params;
 mod resources;
+mod runtime;
 mod rust;
 mod templates;
 
@@ -146,6 +147,8 @@ enum Job {
     Templates,
     /// `src/auth.rs`.
     Auth,
+    /// `src/config.rs`.
+    Config,
     /// Items `chunk * CHUNK ..` of a group (`None`: the shared `mod.rs`).
     Chunk(Module, Option<usize>, usize),
 }
@@ -253,7 +256,7 @@ fn emit_with_root(api: &Api, root: TokenStream) -> Result<Vec<OutputFile>, Error
             jobs.extend((0..chunks).map(|c| Job::Chunk(module, group, c)));
         }
     }
-    jobs.extend([Job::Templates, Job::Auth]);
+    jobs.extend([Job::Templates, Job::Auth, Job::Config]);
     // Fragments arrive in job order, so chunks of a file join in order.
     let mut files: Vec<OutputFile> = Vec::new();
     for fragment in run_parallel(api, &root.to_string(), &jobs)? {
@@ -327,6 +330,7 @@ fn run_job(ctx: &Ctx<'_>, job: Job) -> Result<Vec<OutputFile>, Error> {
     match job {
         Job::Templates => templates::render_crate(ctx),
         Job::Auth => Ok(vec![rust_file("src/auth.rs", auth::file(ctx))?]),
+        Job::Config => Ok(vec![rust_file("src/config.rs", runtime::config_file(ctx))?]),
         Job::Chunk(module, group, chunk) => {
             let units = module.units(ctx.api, group);
             let end = units.len().min((chunk + 1) * CHUNK);

@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::{Value, json};
 
 use super::OutputFile;
-use super::auth::{env_list, env_vars};
+use super::auth::env_vars;
 use super::docs::sanitize;
 use super::params::{call_path, call_tokens};
 use super::rust::{Ctx, ident};
@@ -43,6 +43,11 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
         "encoding.rs",
         "src/encoding.rs",
         include_str!("../../../templates/runtime/encoding.rs.j2"),
+    ),
+    (
+        "envelope.rs",
+        "src/envelope.rs",
+        include_str!("../../../templates/runtime/envelope.rs.j2"),
     ),
     (
         "error.rs",
@@ -160,15 +165,6 @@ fn context(ctx: &Ctx<'_>) -> Result<Value, Error> {
             })
         })
         .collect();
-    let envelope = api.envelope.as_ref().map(|e| {
-        json!({
-            "result": e.result,
-            "success": e.success,
-            "errors": e.errors,
-            "messages": e.messages,
-            "result_info": e.result_info,
-        })
-    });
     Ok(json!({
         "package": api.krate.package,
         "lib": api.krate.lib,
@@ -182,13 +178,11 @@ fn context(ctx: &Ctx<'_>) -> Result<Value, Error> {
         "request_id_header": api.client.request_id_header,
         "max_retries": api.client.max_retries,
         "timeout_secs": api.client.timeout_secs,
-        "envelope": envelope,
-        "uses": { "chrono": api.uses.chrono, "form": api.uses.form, "multipart": api.uses.multipart },
+        "uses": { "chrono": api.uses.chrono },
         "gated": api.gated,
         "default_full": api.default_full,
         "features": features,
         "credentials": credentials,
-        "env_list": env_list(ctx),
         "operations": operations,
         "paginated": api.operations.iter().any(|o| o.pagination.is_some()),
         "example": example(ctx)?,
