@@ -12,8 +12,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use super::de::{FieldKey, Key};
 use super::error::{self, ApiMessage, Error};
@@ -113,7 +113,10 @@ impl<T, I> Clone for EnvelopeSeed<T, I> {
 impl<'de, T: Deserialize<'de>, I: Deserialize<'de>> DeserializeSeed<'de> for EnvelopeSeed<T, I> {
     type Value = Envelope<T, I>;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }

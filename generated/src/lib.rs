@@ -2,39 +2,25 @@
 
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
-// Deprecated operations and fields are still generated, and used internally.
 #![allow(deprecated)]
-// Inline schemas nest as deeply as the description does (arrays of maps of
-// objects, ...), and their Rust types nest with them.
 #![allow(clippy::type_complexity)]
 
-// Generated modules keep the generator's formatting whatever rustfmt
-// version is installed, so `cargo fmt --check` passes on any toolchain.
 #[rustfmt::skip]
 mod auth;
-#[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
 mod config;
-#[rustfmt::skip]
 mod de;
-#[rustfmt::skip]
 mod encoding;
-#[rustfmt::skip]
 mod envelope;
-#[rustfmt::skip]
 mod error;
-#[rustfmt::skip]
 mod macros;
 #[rustfmt::skip]
+pub mod models;
 mod pagination;
 #[rustfmt::skip]
-mod request;
-
-#[rustfmt::skip]
-pub mod models;
-#[rustfmt::skip]
 pub mod params;
+mod request;
 #[rustfmt::skip]
 pub mod resources;
 
@@ -44,6 +30,5 @@ pub use config::{DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 pub use error::{ApiError, ApiMessage, DecodeError, Error};
 pub use pagination::Page;
 pub use request::{ApiResponse, Multipart, RETRY_COUNT_HEADER, Request};
-
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -69,7 +69,8 @@ impl<T: Send + 'static, I: Send + 'static> Request<Vec<T>, I> {
     /// previous page ends it with that error instead of the repeated page.
     pub fn pages(self) -> impl Stream<Item = Result<Page<T, I>, Error>> + Send + 'static {
         let mut seen = HashSet::new();
-        if let Some(Paging::Cursor { param, .. } | Paging::PageToken { param, .. }) = self.parts.paging
+        if let Some(Paging::Cursor { param, .. } | Paging::PageToken { param, .. }) =
+            self.parts.paging
             && let Some((_, start)) = self.parts.query.iter().rev().find(|(k, _)| k == param)
         {
             // The cursor the caller started from counts as followed.
@@ -87,7 +88,9 @@ impl<T: Send + 'static, I: Send + 'static> Request<Vec<T>, I> {
                 Ok(parts) => parts,
                 Err(e) => return Some((Err(e), state)),
             };
-            let raw = match request::execute(&state.request.client, &parts, &state.request.options).await {
+            let raw = match request::execute(&state.request.client, &parts, &state.request.options)
+                .await
+            {
                 Ok(raw) => raw,
                 Err(e) => return Some((Err(e), state)),
             };
@@ -142,7 +145,12 @@ enum Advance {
 
 impl<T, I> State<T, I> {
     /// The request for the page after the one just received, if any.
-    fn advance(&mut self, mut parts: RequestParts, body: &[u8], empty: bool) -> Result<Option<RequestParts>, Advance> {
+    fn advance(
+        &mut self,
+        mut parts: RequestParts,
+        body: &[u8],
+        empty: bool,
+    ) -> Result<Option<RequestParts>, Advance> {
         let Some(paging) = parts.paging else {
             return Ok(None);
         };
@@ -193,7 +201,11 @@ fn number(value: &serde_json::Value) -> Option<u64> {
     let whole = |f: f64| (f.fract() == 0.0 && f >= 0.0 && f < u64::MAX as f64).then_some(f as u64);
     match value {
         serde_json::Value::Number(n) => n.as_u64().or_else(|| n.as_f64().and_then(whole)),
-        serde_json::Value::String(s) => s.trim().parse().ok().or_else(|| s.trim().parse().ok().and_then(whole)),
+        serde_json::Value::String(s) => s
+            .trim()
+            .parse()
+            .ok()
+            .or_else(|| s.trim().parse().ok().and_then(whole)),
         _ => None,
     }
 }
@@ -218,7 +230,10 @@ struct Probe<'p>(&'p [&'p str]);
 impl<'de> DeserializeSeed<'de> for Probe<'_> {
     type Value = Option<serde_json::Value>;
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
         match self.0.split_first() {
             None => serde::Deserialize::deserialize(deserializer).map(Some),
             Some((head, rest)) => deserializer.deserialize_any(ProbeVisitor { head, rest }),
@@ -277,32 +292,5 @@ impl<'de> Visitor<'de> for ProbeVisitor<'_> {
 
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(None)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn probe_reads_nested_values_only() {
-        let body = br#"{"result":[{"a":1}],"result_info":{"cursor":"abc","count":2}}"#;
-        assert_eq!(probe(body, &["result_info", "cursor"]), Some(serde_json::json!("abc")));
-        assert_eq!(probe(body, &["result_info", "missing"]), None);
-        assert_eq!(probe(body, &["result", "a"]), None);
-        assert_eq!(probe(b"not json", &["a"]), None);
-    }
-
-    #[test]
-    fn numbers_from_any_whole_representation() {
-        use serde_json::json;
-        assert_eq!(number(&json!(3)), Some(3));
-        assert_eq!(number(&json!(3.0)), Some(3));
-        assert_eq!(number(&json!("3")), Some(3));
-        assert_eq!(number(&json!("3.0")), Some(3));
-        assert_eq!(number(&json!(2.5)), None);
-        assert_eq!(number(&json!(-1)), None);
-        assert_eq!(number(&json!("x")), None);
-        assert_eq!(number(&json!(null)), None);
     }
 }

@@ -94,12 +94,25 @@ impl Multipart {
     }
 
     fn encode(&self) -> Result<Body, String> {
-        let boundary = format!("----form-{:016x}", RandomState::new().hash_one(Instant::now()));
-        let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "%22").replace(['\r', '\n'], " ");
+        let boundary = format!(
+            "----form-{:016x}",
+            RandomState::new().hash_one(Instant::now())
+        );
+        let quote = |s: &str| {
+            s.replace('\\', "\\\\")
+                .replace('"', "%22")
+                .replace(['\r', '\n'], " ")
+        };
         let mut data = Vec::new();
         for part in &self.parts {
             data.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            data.extend_from_slice(format!("Content-Disposition: form-data; name=\"{}\"", quote(&part.name)).as_bytes());
+            data.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{}\"",
+                    quote(&part.name)
+                )
+                .as_bytes(),
+            );
             if let Some(file_name) = &part.file_name {
                 data.extend_from_slice(format!("; filename=\"{}\"", quote(file_name)).as_bytes());
             }
@@ -112,8 +125,9 @@ impl Multipart {
             data.extend_from_slice(b"\r\n");
         }
         data.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let content_type = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
-            .map_err(|e| e.to_string())?;
+        let content_type =
+            HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
+                .map_err(|e| e.to_string())?;
         Ok(Body {
             content_type,
             data: data.into(),
@@ -200,7 +214,12 @@ impl RequestParts {
         self.query.push((name.to_owned(), value));
     }
 
-    pub(crate) fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T, explode: bool) {
+    pub(crate) fn header<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        explode: bool,
+    ) {
         match encoding::header_value(value, explode) {
             Ok(Some(v)) => self.headers.push((name, v)),
             Ok(None) => {}
@@ -208,7 +227,12 @@ impl RequestParts {
         }
     }
 
-    pub(crate) fn cookie<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T, explode: bool) {
+    pub(crate) fn cookie<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        explode: bool,
+    ) {
         match encoding::header_value(value, explode) {
             Ok(Some(v)) => self.cookies.push((name.to_owned(), v)),
             Ok(None) => {}
@@ -279,24 +303,40 @@ impl RequestParts {
             let all: Vec<(String, String)> = self.query.iter().chain(auth_query).cloned().collect();
             url.push_str(&encoding::query_string(&all));
         }
-        reqwest::Url::parse(&url).map_err(|e| Error::InvalidArgument(format!("invalid URL `{url}`: {e}")))
+        reqwest::Url::parse(&url)
+            .map_err(|e| Error::InvalidArgument(format!("invalid URL `{url}`: {e}")))
     }
 
-    fn base_headers(&self, client: &Client, extra: &HeaderMap) -> Result<(HeaderMap, Vec<(String, String)>), Error> {
+    fn base_headers(
+        &self,
+        client: &Client,
+        extra: &HeaderMap,
+    ) -> Result<(HeaderMap, Vec<(String, String)>), Error> {
         let mut headers = HeaderMap::new();
         headers.insert(reqwest::header::USER_AGENT, client.user_agent().clone());
-        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static(self.accept));
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static(self.accept),
+        );
         if let Some(body) = &self.body {
             headers.insert(reqwest::header::CONTENT_TYPE, body.content_type.clone());
         }
         for (name, value) in &self.headers {
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| Error::InvalidArgument(format!("header `{name}` has a value that is not allowed in HTTP headers")))?;
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::InvalidArgument(format!("`{name}` is not a valid header name")))?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::InvalidArgument(format!(
+                    "header `{name}` has a value that is not allowed in HTTP headers"
+                ))
+            })?;
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::InvalidArgument(format!("`{name}` is not a valid header name"))
+            })?;
             headers.append(name, value);
         }
-        let mut cookies: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut cookies: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         let mut auth_query = Vec::new();
         if self.authenticate
             && let Some(credentials) = client.credentials()
@@ -309,8 +349,11 @@ impl RequestParts {
         }
         let secret_cookies = cookies.len() > self.cookies.len();
         if !cookies.is_empty() {
-            let mut value = HeaderValue::from_str(&cookies.join("; "))
-                .map_err(|_| Error::InvalidArgument("a cookie has a value that is not allowed in HTTP headers".into()))?;
+            let mut value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| {
+                Error::InvalidArgument(
+                    "a cookie has a value that is not allowed in HTTP headers".into(),
+                )
+            })?;
             // Credentials sent as a cookie are redacted like other secrets.
             value.set_sensitive(secret_cookies);
             headers.insert(reqwest::header::COOKIE, value);
@@ -483,7 +526,11 @@ pub(crate) async fn execute(
     // transport errors carry.
     let secret_url = !auth_query.is_empty();
     let transport_error = |e: reqwest::Error| {
-        if secret_url { Error::from(e.without_url()) } else { Error::from(e) }
+        if secret_url {
+            Error::from(e.without_url())
+        } else {
+            Error::from(e)
+        }
     };
     let mut attempt: u32 = 0;
     loop {
@@ -491,9 +538,10 @@ pub(crate) async fn execute(
         // builder, which would copy the prepared headers in one by one.
         let mut request = reqwest::Request::new(parts.method.clone(), url.clone());
         *request.headers_mut() = headers.clone();
-        request
-            .headers_mut()
-            .append(HeaderName::from_static(RETRY_COUNT_HEADER), HeaderValue::from(attempt));
+        request.headers_mut().append(
+            HeaderName::from_static(RETRY_COUNT_HEADER),
+            HeaderValue::from(attempt),
+        );
         *request.timeout_mut() = Some(timeout);
         if let Some(body) = &parts.body {
             *request.body_mut() = Some(body.data.clone().into());
@@ -517,7 +565,13 @@ pub(crate) async fn execute(
                 let headers = std::mem::take(response.headers_mut());
                 if status.is_success() {
                     match response.bytes().await {
-                        Ok(body) => return Ok(RawResponse { status, headers, body }),
+                        Ok(body) => {
+                            return Ok(RawResponse {
+                                status,
+                                headers,
+                                body,
+                            });
+                        }
                         Err(_) if retries_left && idempotent => {
                             tokio::time::sleep(backoff(attempt, backoff_bounds)).await;
                             attempt += 1;
@@ -527,7 +581,8 @@ pub(crate) async fn execute(
                     }
                 }
                 if retries_left
-                    && let Some(delay) = retry_delay(status, &headers, idempotent, attempt, backoff_bounds)
+                    && let Some(delay) =
+                        retry_delay(status, &headers, idempotent, attempt, backoff_bounds)
                 {
                     // Drain the body so the connection can be reused.
                     let _ = response.bytes().await;
@@ -573,15 +628,21 @@ fn retry_delay(
 /// The delay a server asked for with `retry-after-ms` or `retry-after`
 /// (seconds or an HTTP date), when it is between 0 and 60 seconds.
 fn server_delay(headers: &HeaderMap) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     let delay = if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
         Duration::try_from_secs_f64(ms / 1000.0).ok()
     } else if let Some(value) = text("retry-after") {
         match value.parse::<f64>() {
             Ok(secs) => Duration::try_from_secs_f64(secs).ok(),
-            Err(_) => httpdate::parse_http_date(value)
-                .ok()
-                .map(|at| at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)),
+            Err(_) => httpdate::parse_http_date(value).ok().map(|at| {
+                at.duration_since(SystemTime::now())
+                    .unwrap_or(Duration::ZERO)
+            }),
         }
     } else {
         None
@@ -593,7 +654,10 @@ fn server_delay(headers: &HeaderMap) -> Option<Duration> {
 /// `bounds.max` (8 s by default), reduced by up to 25% at random so that
 /// many clients do not retry in lockstep.
 fn backoff(attempt: u32, bounds: Backoff) -> Duration {
-    let base = bounds.initial.saturating_mul(1u32 << attempt.min(16)).min(bounds.max);
+    let base = bounds
+        .initial
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(bounds.max);
     let random = RandomState::new().hash_one(Instant::now());
     let fraction = (random >> 11) as f64 / (1u64 << 53) as f64;
     base.mul_f64(1.0 - 0.25 * fraction)
@@ -639,7 +703,15 @@ where
         let path = track.path().to_string();
         error::decode_error(raw.status, &raw.headers, &raw.body, path, e.to_string())
     })?;
-    de.end().map_err(|e| error::decode_error(raw.status, &raw.headers, &raw.body, ".".into(), e.to_string()))?;
+    de.end().map_err(|e| {
+        error::decode_error(
+            raw.status,
+            &raw.headers,
+            &raw.body,
+            ".".into(),
+            e.to_string(),
+        )
+    })?;
     Ok(value)
 }
 
@@ -648,7 +720,15 @@ where
 pub(crate) fn absent<T: DeserializeOwned>(raw: &RawResponse, what: &str) -> Result<T, Error> {
     serde_json::from_value(serde_json::Value::Null)
         .or_else(|_| serde_json::from_value(serde_json::Value::Array(Vec::new())))
-        .map_err(|_| error::decode_error(raw.status, &raw.headers, &raw.body, what.into(), "the response has no result".into()))
+        .map_err(|_| {
+            error::decode_error(
+                raw.status,
+                &raw.headers,
+                &raw.body,
+                what.into(),
+                "the response has no result".into(),
+            )
+        })
 }
 
 /// Whether a response body is empty or only whitespace.
@@ -668,7 +748,9 @@ pub(crate) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
 }
 
 /// Decodes a plain JSON response.
-pub(crate) fn decode_json<T: DeserializeOwned, I>(raw: &RawResponse) -> Result<Decoded<T, I>, Error> {
+pub(crate) fn decode_json<T: DeserializeOwned, I>(
+    raw: &RawResponse,
+) -> Result<Decoded<T, I>, Error> {
     let result = if is_blank(&raw.body) {
         absent(raw, ".")?
     } else {
@@ -706,85 +788,4 @@ pub(crate) fn decode_empty<I>(_raw: &RawResponse) -> Result<Decoded<(), I>, Erro
         result_info: None,
         messages: Vec::new(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, HeaderValue::from_str(v).unwrap());
-        }
-        h
-    }
-
-    const DEFAULT_BACKOFF: Backoff = Backoff {
-        initial: super::super::client::DEFAULT_RETRY_BACKOFF_INITIAL,
-        max: super::super::client::DEFAULT_RETRY_BACKOFF_MAX,
-    };
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let b = DEFAULT_BACKOFF;
-        assert_eq!(b.initial, Duration::from_millis(500));
-        assert_eq!(b.max, Duration::from_secs(8));
-        for _ in 0..100 {
-            assert!(backoff(0, b) <= b.initial && backoff(0, b) >= b.initial.mul_f64(0.75));
-            assert!(backoff(1, b) <= Duration::from_secs(1) && backoff(1, b) >= Duration::from_millis(750));
-            assert!(backoff(2, b) <= Duration::from_secs(2) && backoff(2, b) >= Duration::from_millis(1500));
-            assert!(backoff(30, b) <= b.max && backoff(30, b) >= b.max.mul_f64(0.75));
-            assert!(backoff(u32::MAX, b) <= b.max);
-        }
-        let small = Backoff { initial: Duration::from_millis(1), max: Duration::from_millis(4) };
-        assert!(backoff(10, small) <= Duration::from_millis(4));
-    }
-
-    #[test]
-    fn server_delays() {
-        assert_eq!(server_delay(&headers(&[("retry-after-ms", "250")])), Some(Duration::from_millis(250)));
-        assert_eq!(server_delay(&headers(&[("retry-after", "2")])), Some(Duration::from_secs(2)));
-        assert_eq!(server_delay(&headers(&[("retry-after", "3600")])), None);
-        let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
-        let d = server_delay(&headers(&[("retry-after", &date)])).unwrap();
-        assert!(d <= Duration::from_secs(30) && d >= Duration::from_secs(28), "{d:?}");
-        let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(30));
-        assert_eq!(server_delay(&headers(&[("retry-after", &past)])), Some(Duration::ZERO));
-        // `retry-after-ms` wins; an unreadable one gives way to `retry-after`.
-        assert_eq!(
-            server_delay(&headers(&[("retry-after-ms", "5"), ("retry-after", "2")])),
-            Some(Duration::from_millis(5))
-        );
-        assert_eq!(
-            server_delay(&headers(&[("retry-after-ms", "soon"), ("retry-after", "2")])),
-            Some(Duration::from_secs(2))
-        );
-        assert_eq!(server_delay(&headers(&[("retry-after", "-1")])), None);
-        assert_eq!(server_delay(&headers(&[("retry-after", "NaN")])), None);
-        assert_eq!(server_delay(&headers(&[("retry-after", "tomorrow")])), None);
-        assert_eq!(server_delay(&headers(&[("retry-after-ms", "60001")])), None);
-    }
-
-    #[test]
-    fn retry_decisions() {
-        let none = HeaderMap::new();
-        let b = DEFAULT_BACKOFF;
-        assert!(retry_delay(StatusCode::INTERNAL_SERVER_ERROR, &none, true, 0, b).is_some());
-        assert!(retry_delay(StatusCode::INTERNAL_SERVER_ERROR, &none, false, 0, b).is_none());
-        assert!(retry_delay(StatusCode::TOO_MANY_REQUESTS, &none, false, 0, b).is_some());
-        assert!(retry_delay(StatusCode::BAD_REQUEST, &none, true, 0, b).is_none());
-        assert!(retry_delay(StatusCode::BAD_REQUEST, &headers(&[("x-should-retry", "true")]), false, 0, b).is_some());
-        assert!(retry_delay(StatusCode::SERVICE_UNAVAILABLE, &headers(&[("x-should-retry", "false")]), true, 0, b).is_none());
-        assert!(retry_delay(StatusCode::SERVICE_UNAVAILABLE, &headers(&[("retry-after", "1")]), false, 0, b).is_some());
-        assert!(retry_delay(StatusCode::SERVICE_UNAVAILABLE, &none, false, 0, b).is_none());
-        for status in [408, 409, 429, 500, 502, 503, 504] {
-            let status = StatusCode::from_u16(status).unwrap();
-            assert!(retry_delay(status, &none, true, 0, b).is_some(), "{status}");
-        }
-        for status in [400, 401, 403, 404, 422] {
-            let status = StatusCode::from_u16(status).unwrap();
-            assert!(retry_delay(status, &none, true, 0, b).is_none(), "{status}");
-        }
-    }
 }

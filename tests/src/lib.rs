@@ -36,6 +36,23 @@ pub fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
+/// The files every generated crate carries verbatim from the runtime crate
+/// (`templates/runtime/src`, but its `lib.rs` and stand-ins), as paths in
+/// the generated crate (`src/client.rs`). Their source is reviewed where it
+/// is written, so snapshots leave them out.
+pub fn runtime_files() -> Vec<String> {
+    let dir = workspace().join("templates/runtime/src");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("templates/runtime/src is readable")
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".rs") && name != "lib.rs")
+        .map(|name| format!("src/{name}"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Writes a workspace manifest over `members` (directories under `ws`, each
 /// a generated crate), pins it to the repository's `Cargo.lock`, and runs
 /// `cargo clippy -D warnings` over all of it with `target` as the target

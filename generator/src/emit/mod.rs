@@ -1,10 +1,11 @@
 //! Stage 4: the model to files.
 //!
-//! Data-driven Rust (models, params, resources, credentials) is built with
-//! `quote!`, checked by parsing it with `syn` and formatted with
-//! `prettyplease`. Fixed-shape files (Cargo.toml, README, lib.rs and the
-//! runtime modules) come from the minijinja templates in `templates/`,
-//! which are compiled into the generator.
+//! Data-driven Rust (models, params, resources, credentials, the crate
+//! root and the runtime's `config` module) is built with `quote!`, checked
+//! by parsing it with `syn` and formatted with `prettyplease`. The runtime
+//! modules are the files of the `templates/runtime` crate, copied verbatim.
+//! The fixed-shape text files (Cargo.toml, README) come from the minijinja
+//! templates in `templates/`. All of it is compiled into the generator.
 
 mod auth;
 mod conformance;
@@ -145,10 +146,10 @@ const CHUNK: usize = 10;
 enum Job {
     /// Every file rendered from templates.
     Templates,
+    /// The runtime modules, `src/config.rs` and the crate root.
+    Runtime,
     /// `src/auth.rs`.
     Auth,
-    /// `src/config.rs`.
-    Config,
     /// Items `chunk * CHUNK ..` of a group (`None`: the shared `mod.rs`).
     Chunk(Module, Option<usize>, usize),
 }
@@ -256,7 +257,7 @@ fn emit_with_root(api: &Api, root: TokenStream) -> Result<Vec<OutputFile>, Error
             jobs.extend((0..chunks).map(|c| Job::Chunk(module, group, c)));
         }
     }
-    jobs.extend([Job::Templates, Job::Auth, Job::Config]);
+    jobs.extend([Job::Templates, Job::Runtime, Job::Auth]);
     // Fragments arrive in job order, so chunks of a file join in order.
     let mut files: Vec<OutputFile> = Vec::new();
     for fragment in run_parallel(api, &root.to_string(), &jobs)? {
@@ -330,7 +331,12 @@ fn run_job(ctx: &Ctx<'_>, job: Job) -> Result<Vec<OutputFile>, Error> {
     match job {
         Job::Templates => templates::render_crate(ctx),
         Job::Auth => Ok(vec![rust_file("src/auth.rs", auth::file(ctx))?]),
-        Job::Config => Ok(vec![rust_file("src/config.rs", runtime::config_file(ctx))?]),
+        Job::Runtime => {
+            let mut files = runtime::files();
+            files.push(rust_file("src/config.rs", runtime::config_file(ctx))?);
+            files.push(runtime::lib_file()?);
+            Ok(files)
+        }
         Job::Chunk(module, group, chunk) => {
             let units = module.units(ctx.api, group);
             let end = units.len().min((chunk + 1) * CHUNK);

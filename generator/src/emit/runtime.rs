@@ -1,15 +1,124 @@
-//! The runtime's description-dependent part: `config.rs`, the one module
-//! the runtime reads what the description and the configuration decide
-//! from (defaults, environment variable, user agent, request id header,
-//! envelope field names).
-//! Everything is data, so one runtime source compiles for every
-//! configuration.
+//! The runtime in every generated crate: the modules of
+//! `templates/runtime/src`, embedded verbatim (an ordinary crate of the
+//! workspace, so they are compiled, formatted, linted and tested as
+//! written), the crate root declaring them, and `config.rs`, the one
+//! module the runtime reads what the description and the configuration
+//! decide from (defaults, environment variable, user agent, request id
+//! header, envelope field names). Everything that varies is data, so one
+//! runtime source compiles for every configuration.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::OutputFile;
 use super::docs::{inner_text_attrs, text_attrs};
-use super::rust::Ctx;
+use super::rust::{Ctx, HEADER, format_file, format_fragment, ident};
+use crate::diagnostics::Error;
+
+/// A module of the runtime crate that every generated crate carries.
+struct Module {
+    name: &'static str,
+    source: &'static str,
+}
+
+macro_rules! modules {
+    ($($name:literal),* $(,)?) => {
+        &[$(Module {
+            name: $name,
+            source: include_str!(concat!("../../../templates/runtime/src/", $name, ".rs")),
+        }),*]
+    };
+}
+
+/// Every module of `templates/runtime/src` except the crate's own `lib.rs`
+/// and its stand-ins for the generated modules. None needs a dependency of
+/// its own or costs anything unused, so all are always included.
+const MODULES: &[Module] = modules![
+    "client",
+    "de",
+    "encoding",
+    "envelope",
+    "error",
+    "macros",
+    "pagination",
+    "request",
+];
+
+/// Where a module's unit tests start. By convention they are the last item
+/// of the file; they run in the runtime crate, so generated crates are
+/// spared them (and the dependencies tests may want).
+const TESTS: &str = "\n\n#[cfg(test)]\nmod tests {\n";
+
+/// The runtime modules as files of the generated crate.
+pub fn files() -> Vec<OutputFile> {
+    MODULES
+        .iter()
+        .map(|m| OutputFile {
+            path: format!("src/{}.rs", m.name),
+            contents: format!("{HEADER}{}", without_tests(m.source)),
+        })
+        .collect()
+}
+
+/// `source` up to its `#[cfg(test)] mod tests`, if it has one.
+fn without_tests(source: &str) -> &str {
+    match source.find(TESTS) {
+        // Keep the line break that ends the item before the tests.
+        Some(at) => &source[..=at],
+        None => source,
+    }
+}
+
+/// The crate root: lints, every module, and the public names, each group
+/// formatted on its own and set apart by a blank line.
+pub fn lib_file() -> Result<OutputFile, Error> {
+    const PATH: &str = "src/lib.rs";
+    let attributes = quote! {
+        #![doc = include_str!("../README.md")]
+        #![forbid(unsafe_code)]
+        #![allow(deprecated)]
+        #![allow(clippy::type_complexity)]
+    };
+    // One list in name order, as rustfmt orders module declarations. The
+    // generated modules keep prettyplease's formatting, whatever rustfmt
+    // version is installed, so `cargo fmt --check` passes on any toolchain.
+    let mut modules: Vec<(&str, TokenStream)> = MODULES
+        .iter()
+        .map(|m| (m.name, TokenStream::new()))
+        .collect();
+    let skip = quote!(#[rustfmt::skip]);
+    for name in ["auth", "config"] {
+        modules.push((name, skip.clone()));
+    }
+    for name in ["models", "params", "resources"] {
+        modules.push((name, quote!(#skip pub)));
+    }
+    modules.sort_by_key(|(name, _)| *name);
+    let modules = modules.iter().map(|(name, prefix)| {
+        let name = ident(name);
+        quote!(#prefix mod #name;)
+    });
+    let exports = quote! {
+        pub use auth::Credentials;
+        pub use client::{Client, ClientBuilder, Secret};
+        pub use config::{DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+        pub use error::{ApiError, ApiMessage, DecodeError, Error};
+        pub use pagination::Page;
+        pub use request::{ApiResponse, Multipart, RETRY_COUNT_HEADER, Request};
+
+        /// A `Result` whose error is this crate's [`Error`].
+        pub type Result<T, E = Error> = std::result::Result<T, E>;
+    };
+    let groups = [
+        format_file(PATH, attributes)?,
+        format_fragment(PATH, quote!(#(#modules)*))?,
+        format_fragment(PATH, exports)?,
+    ];
+    Ok(OutputFile {
+        path: PATH.to_owned(),
+        contents: groups.join("\n"),
+    })
+}
 
 /// The `config.rs` file.
 pub fn config_file(ctx: &Ctx<'_>) -> TokenStream {
@@ -82,5 +191,53 @@ fn option(text: Option<&str>) -> TokenStream {
     match text {
         Some(text) => quote!(Some(#text)),
         None => quote!(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tests_are_left_out_and_nothing_else() {
+        for m in MODULES {
+            let kept = without_tests(m.source);
+            assert!(
+                !kept.contains("cfg(test)"),
+                "{}.rs keeps a test item",
+                m.name
+            );
+            syn::parse_file(kept).unwrap_or_else(|e| panic!("{}.rs without tests: {e}", m.name));
+            let left_out = syn::parse_file(&m.source[kept.len()..])
+                .unwrap_or_else(|e| panic!("{}.rs tests: {e}", m.name));
+            match left_out.items.as_slice() {
+                [] => {}
+                [syn::Item::Mod(tests)] => assert_eq!(tests.ident, "tests", "{}.rs", m.name),
+                other => panic!("{}.rs: {} items after its tests", m.name, other.len()),
+            }
+        }
+        assert_eq!(without_tests("fn a() {}\n"), "fn a() {}\n");
+        let source = "fn a() {}\n\n#[cfg(test)]\nmod tests {\n    fn t() {}\n}\n";
+        assert_eq!(without_tests(source), "fn a() {}\n");
+    }
+
+    #[test]
+    fn every_runtime_module_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates/runtime/src");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .expect("templates/runtime/src is readable")
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|name| name.strip_suffix(".rs").map(str::to_owned))
+            .filter(|name| name != "lib")
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<&str> = MODULES.iter().map(|m| m.name).collect();
+        assert_eq!(
+            on_disk,
+            embedded,
+            "MODULES must list every file of {}",
+            dir.display()
+        );
     }
 }

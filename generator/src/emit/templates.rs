@@ -24,51 +24,6 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
         "README.md",
         include_str!("../../../templates/README.md.j2"),
     ),
-    (
-        "lib.rs",
-        "src/lib.rs",
-        include_str!("../../../templates/lib.rs.j2"),
-    ),
-    (
-        "client.rs",
-        "src/client.rs",
-        include_str!("../../../templates/runtime/client.rs.j2"),
-    ),
-    (
-        "de.rs",
-        "src/de.rs",
-        include_str!("../../../templates/runtime/de.rs.j2"),
-    ),
-    (
-        "encoding.rs",
-        "src/encoding.rs",
-        include_str!("../../../templates/runtime/encoding.rs.j2"),
-    ),
-    (
-        "envelope.rs",
-        "src/envelope.rs",
-        include_str!("../../../templates/runtime/envelope.rs.j2"),
-    ),
-    (
-        "error.rs",
-        "src/error.rs",
-        include_str!("../../../templates/runtime/error.rs.j2"),
-    ),
-    (
-        "macros.rs",
-        "src/macros.rs",
-        include_str!("../../../templates/runtime/macros.rs.j2"),
-    ),
-    (
-        "pagination.rs",
-        "src/pagination.rs",
-        include_str!("../../../templates/runtime/pagination.rs.j2"),
-    ),
-    (
-        "request.rs",
-        "src/request.rs",
-        include_str!("../../../templates/runtime/request.rs.j2"),
-    ),
 ];
 
 fn environment() -> Result<Environment<'static>, Error> {
@@ -95,7 +50,7 @@ fn environment() -> Result<Environment<'static>, Error> {
     Ok(env)
 }
 
-/// Renders every fixed-shape file of the crate.
+/// Renders the fixed-shape text files of the crate.
 pub fn render_crate(ctx: &Ctx<'_>) -> Result<Vec<OutputFile>, Error> {
     let env = environment()?;
     let context = minijinja::Value::from(minijinja::value::Serde(context(ctx)?));
@@ -106,13 +61,10 @@ pub fn render_crate(ctx: &Ctx<'_>) -> Result<Vec<OutputFile>, Error> {
                 name: (*name).to_owned(),
                 message: e.to_string(),
             })?;
-            let mut contents = template.render(&context).map_err(|e| Error::Template {
+            let contents = template.render(&context).map_err(|e| Error::Template {
                 name: (*name).to_owned(),
                 message: format!("{e:#}"),
             })?;
-            if path.ends_with(".rs") {
-                contents.insert_str(0, super::rust::HEADER);
-            }
             Ok(OutputFile {
                 path: (*path).to_owned(),
                 contents,

@@ -207,7 +207,11 @@ impl Error {
 
 /// The server's `x-should-retry` answer, when it gave one.
 pub(crate) fn should_retry(headers: &HeaderMap) -> Option<bool> {
-    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()).map(str::trim) {
+    match headers
+        .get("x-should-retry")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+    {
         Some("true") => Some(true),
         Some("false") => Some(false),
         _ => None,
@@ -239,7 +243,11 @@ impl fmt::Display for Error {
             Error::Timeout(e) => write!(f, "request timed out: {e}"),
             Error::Connection(e) => write!(f, "connection error: {e}"),
             Error::Decode(e) => {
-                write!(f, "could not decode the response (HTTP {}) at `{}`: {}", e.status, e.path, e.message)?;
+                write!(
+                    f,
+                    "could not decode the response (HTTP {}) at `{}`: {}",
+                    e.status, e.path, e.message
+                )?;
                 if !e.body.is_empty() {
                     write!(f, "; body starts with: {}", e.body)?;
                 }
@@ -296,7 +304,10 @@ pub(crate) fn api_error(status: StatusCode, headers: HeaderMap, body: &[u8]) -> 
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let errors = json.as_ref().map(error_items).unwrap_or_default();
     let messages_field = config::ENVELOPE.and_then(|fields| fields.messages);
-    let messages = json.as_ref().zip(messages_field).and_then(|(json, name)| json.get(name));
+    let messages = json
+        .as_ref()
+        .zip(messages_field)
+        .and_then(|(json, name)| json.get(name));
     let messages = ApiMessage::lenient_list(messages);
     Error::Api(Box::new(ApiError {
         status,

@@ -78,6 +78,14 @@ pub(crate) struct Backoff {
     pub(crate) max: Duration,
 }
 
+impl Backoff {
+    /// The bounds a client has unless configured otherwise.
+    pub(crate) const DEFAULT: Backoff = Backoff {
+        initial: DEFAULT_RETRY_BACKOFF_INITIAL,
+        max: DEFAULT_RETRY_BACKOFF_MAX,
+    };
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
@@ -85,7 +93,10 @@ impl fmt::Debug for Client {
             .field("credentials", &self.inner.credentials)
             .field("max_retries", &self.inner.max_retries)
             .field("timeout", &self.inner.timeout)
-            .field("retry_backoff", &(self.inner.backoff.initial, self.inner.backoff.max))
+            .field(
+                "retry_backoff",
+                &(self.inner.backoff.initial, self.inner.backoff.max),
+            )
             .field("user_agent", &self.inner.user_agent)
             .finish_non_exhaustive()
     }
@@ -157,10 +168,7 @@ impl Default for ClientBuilder {
             credentials: None,
             max_retries: DEFAULT_MAX_RETRIES,
             timeout: DEFAULT_TIMEOUT,
-            backoff: Backoff {
-                initial: DEFAULT_RETRY_BACKOFF_INITIAL,
-                max: DEFAULT_RETRY_BACKOFF_MAX,
-            },
+            backoff: Backoff::DEFAULT,
             user_agent: None,
             http: None,
         }
@@ -345,8 +353,9 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
 
 /// A header value that logging and `Debug` output of `reqwest` redact.
 pub(crate) fn sensitive(value: &str) -> Result<reqwest::header::HeaderValue, Error> {
-    let mut value = reqwest::header::HeaderValue::from_str(value)
-        .map_err(|_| Error::Config("credentials contain characters not allowed in HTTP headers".into()))?;
+    let mut value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+        Error::Config("credentials contain characters not allowed in HTTP headers".into())
+    })?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -430,20 +439,32 @@ mod tests {
     #[test]
     fn credential_choice() {
         let none: Vec<(&'static str, u8)> = Vec::new();
-        let missing = choose_credentials(none.clone(), Vec::new(), "`A`, or `B`", false).unwrap_err();
+        let missing =
+            choose_credentials(none.clone(), Vec::new(), "`A`, or `B`", false).unwrap_err();
         assert!(missing.to_string().contains("set `A`, or `B`"), "{missing}");
-        assert!(choose_credentials(none, Vec::new(), "`A`", true).unwrap().is_none());
+        assert!(
+            choose_credentials(none, Vec::new(), "`A`", true)
+                .unwrap()
+                .is_none()
+        );
         let two = vec![("`A`", 1u8), ("`B`", 2u8)];
         let conflict = choose_credentials(two, Vec::new(), "`A`", true).unwrap_err();
-        assert!(conflict.to_string().contains("`A`, `B` are all set"), "{conflict}");
+        assert!(
+            conflict.to_string().contains("`A`, `B` are all set"),
+            "{conflict}"
+        );
         let partial = partial_credentials(&["E", "K"], &[Some("e".into()), None]);
         assert_eq!(partial, "`E` is set but `K` is not");
-        assert_eq!(choose_credentials(vec![("`A`", 1u8)], Vec::new(), "`A`", false).unwrap(), Some(1));
+        assert_eq!(
+            choose_credentials(vec![("`A`", 1u8)], Vec::new(), "`A`", false).unwrap(),
+            Some(1)
+        );
     }
 
     #[test]
     fn retry_backoff_max_is_at_least_initial() {
-        let builder = ClientBuilder::default().retry_backoff(Duration::from_secs(2), Duration::from_secs(1));
+        let builder =
+            ClientBuilder::default().retry_backoff(Duration::from_secs(2), Duration::from_secs(1));
         assert_eq!(builder.backoff.max, Duration::from_secs(2));
     }
 }

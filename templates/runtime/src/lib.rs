@@ -1,0 +1,42 @@
+//! The runtime of every generated client: the client and its builder,
+//! requests and retries, response decoding, pagination and errors.
+//!
+//! The generator embeds each module of this crate verbatim into every crate
+//! it generates (`generator/src/emit/runtime.rs` lists them), leaving out
+//! its `#[cfg(test)] mod tests`, which runs here. This crate exists so that
+//! the runtime is compiled, formatted, linted and tested as it is written.
+//!
+//! Modules refer to each other with `super::` paths, which work both at a
+//! crate root and inside the module a `build.rs` includes the client into.
+//! What depends on the API description comes from two generated modules:
+//! `auth` (the credential kinds) and `config` (defaults, the user agent,
+//! the request id header, the envelope's field names). Here they are
+//! stand-ins, generated from `fixture/` and checked in under `src/stand_in/`;
+//! `tests/tests/runtime.rs` fails when they differ from what the generator
+//! emits (`UPDATE_STAND_INS=1` rewrites them).
+#![forbid(unsafe_code)]
+
+#[path = "stand_in/auth.rs"]
+#[rustfmt::skip]
+mod auth;
+mod client;
+#[path = "stand_in/config.rs"]
+#[rustfmt::skip]
+mod config;
+mod de;
+mod encoding;
+mod envelope;
+mod error;
+mod macros;
+mod pagination;
+mod request;
+
+pub use auth::Credentials;
+pub use client::{Client, ClientBuilder, Secret};
+pub use config::{DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
+pub use error::{ApiError, ApiMessage, DecodeError, Error};
+pub use pagination::Page;
+pub use request::{ApiResponse, Multipart, RETRY_COUNT_HEADER, Request};
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
