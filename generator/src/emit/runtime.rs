@@ -40,8 +40,10 @@ const MODULES: &[Module] = modules![
     "envelope",
     "error",
     "macros",
+    "multipart",
     "pagination",
     "request",
+    "retry",
 ];
 
 /// Where a module's unit tests start. By convention they are the last item
@@ -103,8 +105,9 @@ pub fn lib_file() -> Result<OutputFile, Error> {
         pub use client::{Client, ClientBuilder, Secret};
         pub use config::{DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
         pub use error::{ApiError, ApiMessage, DecodeError, Error};
+        pub use multipart::Multipart;
         pub use pagination::Page;
-        pub use request::{ApiResponse, Multipart, RETRY_COUNT_HEADER, Request};
+        pub use request::{ApiResponse, RETRY_COUNT_HEADER, Request};
 
         /// A `Result` whose error is this crate's [`Error`].
         pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -28,15 +28,18 @@ mod encoding;
 mod envelope;
 mod error;
 mod macros;
+mod multipart;
 mod pagination;
 mod request;
+mod retry;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, Secret};
 pub use config::{DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 pub use error::{ApiError, ApiMessage, DecodeError, Error};
+pub use multipart::Multipart;
 pub use pagination::Page;
-pub use request::{ApiResponse, Multipart, RETRY_COUNT_HEADER, Request};
+pub use request::{ApiResponse, RETRY_COUNT_HEADER, Request};
 
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
