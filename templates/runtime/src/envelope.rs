@@ -206,3 +206,167 @@ pub(crate) fn decode<T: DeserializeOwned, I: DeserializeOwned>(
         messages: ApiMessage::lenient_list(envelope.messages.as_ref()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+
+    use super::*;
+
+    const ALL: Fields = Fields {
+        result: "result",
+        success: Some("success"),
+        errors: Some("errors"),
+        messages: Some("messages"),
+        result_info: Some("result_info"),
+    };
+
+    const RESULT_ONLY: Fields = Fields {
+        result: "result",
+        success: None,
+        errors: None,
+        messages: None,
+        result_info: None,
+    };
+
+    fn raw(body: &str) -> RawResponse {
+        RawResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: body.to_owned().into(),
+        }
+    }
+
+    fn decoded<T: DeserializeOwned, I: DeserializeOwned>(
+        fields: Fields,
+        body: &str,
+    ) -> Result<Decoded<T, I>, Error> {
+        decode(&raw(body), fields)
+    }
+
+    #[test]
+    fn every_field_is_read_where_the_config_names_it() {
+        let body = r#"{"success": true, "errors": [], "messages": [{"code": 7, "message": "hi"}],
+            "result": [1, 2], "result_info": {"page": 1}, "extra": {"ignored": [1]}}"#;
+        let d: Decoded<Vec<u8>, BTreeMap<String, u8>> = decoded(ALL, body).unwrap();
+        assert_eq!(d.result, [1, 2]);
+        assert_eq!(
+            d.result_info,
+            Some(BTreeMap::from([("page".to_owned(), 1)]))
+        );
+        assert_eq!(d.messages.len(), 1);
+        assert_eq!(d.messages[0].code, Some(7));
+
+        let renamed = Fields {
+            result: "data",
+            success: Some("ok"),
+            errors: Some("problems"),
+            messages: Some("notes"),
+            result_info: Some("paging"),
+        };
+        let body = r#"{"ok": true, "notes": ["n"], "data": 5, "paging": 3, "result": "not this"}"#;
+        let d: Decoded<u8, u8> = decoded(renamed, body).unwrap();
+        assert_eq!((d.result, d.result_info), (5, Some(3)));
+        assert_eq!(d.messages[0].message, "n");
+    }
+
+    #[test]
+    fn fields_the_envelope_lacks_are_never_read() {
+        // Values that would not decode as the missing fields' types.
+        let body =
+            r#"{"success": "yes", "errors": 1, "messages": 2, "result_info": "x", "result": 4}"#;
+        let d: Decoded<u8, u8> = decoded(RESULT_ONLY, body).unwrap();
+        assert_eq!(d.result, 4);
+        assert_eq!(d.result_info, None);
+        assert!(d.messages.is_empty());
+        let with_success = Fields {
+            success: Some("success"),
+            ..RESULT_ONLY
+        };
+        let e = decoded::<u8, u8>(with_success, body).err().unwrap();
+        assert!(
+            matches!(&e, Error::Decode(d) if d.path == "success"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn an_unsuccessful_envelope_is_an_api_error() {
+        // The result has another shape than the operation's: the server's
+        // errors are reported, not the decode failure.
+        let body = r#"{"success": false, "errors": [{"code": 1003, "message": "bad"}],
+            "messages": ["m"], "result": "unexpected"}"#;
+        let e = decoded::<Vec<u8>, u8>(ALL, body).err().unwrap();
+        let Error::Api(api) = &e else { panic!("{e:?}") };
+        assert_eq!(api.errors[0].code, Some(1003));
+        assert_eq!(api.messages[0].message, "m");
+
+        let body = r#"{"success": false, "errors": [{"message": "bad"}], "result": null}"#;
+        let without_errors = Fields {
+            errors: None,
+            ..ALL
+        };
+        let e = decoded::<Option<u8>, u8>(without_errors, body)
+            .err()
+            .unwrap();
+        assert!(
+            matches!(&e, Error::Api(api) if api.errors.is_empty()),
+            "{e:?}"
+        );
+        let without_success = Fields {
+            success: None,
+            ..ALL
+        };
+        let d: Decoded<Option<u8>, u8> = decoded(without_success, body).unwrap();
+        assert_eq!(d.result, None);
+    }
+
+    #[test]
+    fn decode_errors_name_the_path_and_duplicates_are_rejected() {
+        let e = decoded::<BTreeMap<String, u8>, u8>(ALL, r#"{"result": {"id": "x"}}"#)
+            .err()
+            .unwrap();
+        assert!(
+            matches!(&e, Error::Decode(d) if d.path == "result.id"),
+            "{e:?}"
+        );
+        let e = decoded::<u8, u8>(ALL, r#"{"result": 1, "result": 2}"#)
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("duplicate field `result`"), "{e}");
+        let e = decoded::<u8, u8>(ALL, r#"[1, 2]"#).err().unwrap();
+        assert!(e.to_string().contains("expected struct Envelope"), "{e}");
+        let e = decoded::<u8, u8>(ALL, r#"{"result": 1} trailing"#)
+            .err()
+            .unwrap();
+        assert!(matches!(e, Error::Decode(_)), "{e:?}");
+    }
+
+    #[test]
+    fn an_absent_result_is_empty_where_the_type_allows() {
+        let d: Decoded<Vec<u8>, u8> = decoded(ALL, " \n").unwrap();
+        assert!(d.result.is_empty());
+        let d: Decoded<Option<u8>, u8> = decoded(ALL, r#"{"success": true}"#).unwrap();
+        assert_eq!(d.result, None);
+        let e = decoded::<u8, u8>(ALL, r#"{"success": true}"#)
+            .err()
+            .unwrap();
+        assert!(
+            matches!(&e, Error::Decode(d) if d.path == "result"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn the_first_of_two_fields_with_one_name_wins() {
+        let same = Fields {
+            result_info: Some("result"),
+            ..ALL
+        };
+        let d: Decoded<u8, u8> = decoded(same, r#"{"result": 9}"#).unwrap();
+        assert_eq!((d.result, d.result_info), (9, None));
+    }
+}
