@@ -13,7 +13,6 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use super::de::{FieldKey, Key};
 use super::error::{self, ApiMessage, Error};
 use super::request::{self, Decoded, RawResponse};
 
@@ -54,6 +53,36 @@ impl Fields {
     /// configuration gives two fields the same name.
     fn index(&self, key: &str) -> Option<usize> {
         self.names().iter().position(|name| *name == Some(key))
+    }
+}
+
+/// Decodes a key into the position of the field it names, if any.
+impl<'de> DeserializeSeed<'de> for Fields {
+    type Value = Option<usize>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for Fields {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.index(key))
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        Ok(std::str::from_utf8(key)
+            .ok()
+            .and_then(|key| self.index(key)))
     }
 }
 
@@ -137,18 +166,12 @@ impl<'de, T: Deserialize<'de>, I: Deserialize<'de>> Visitor<'de> for EnvelopeSee
             result: None,
             result_info: None,
         };
-        loop {
-            let key = FieldKey {
-                index: |key: &str| fields.index(key),
-                keep_others: false,
-            };
-            let index = match map.next_key_seed(key)? {
-                None => break,
-                Some(Key::Field(index)) => index,
-                Some(Key::Other(_) | Key::Unknown) => {
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
+        // The keys decode through `Fields` itself, one seed for every
+        // result type rather than one per operation.
+        while let Some(key) = map.next_key_seed(fields)? {
+            let Some(index) = key else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
             };
             if std::mem::replace(&mut seen[index], true) {
                 let name = names[index].unwrap_or(fields.result);
