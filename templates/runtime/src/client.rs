@@ -1,5 +1,5 @@
 //! The client and its builder.
-// Credential and envelope helpers go unused by APIs without them.
+// Credential helpers go unused by APIs without credentials of that kind.
 #![allow(dead_code)]
 
 use std::fmt;

@@ -1,5 +1,5 @@
 //! The one error type of this crate.
-// Credential and envelope helpers go unused by APIs without them.
+// Helpers for decode and envelope errors go unused by APIs without such responses.
 #![allow(dead_code)]
 
 use std::fmt;
