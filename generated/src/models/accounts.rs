@@ -8,16 +8,13 @@ pub struct Account {
     pub id: ::std::string::String,
     /// The account's name.
     pub name: ::std::string::String,
-    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: crate::models::AccountType,
     /// When the account was created.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `managed_by` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<crate::models::AccountManagedBy>,
-    /// The `settings` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<crate::models::AccountSettings>,
 }
@@ -254,10 +251,8 @@ pub struct AccountMember {
     /// The member's e-mail address.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::AccountMemberStatus>,
-    /// The `user` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::models::AccountMemberUser>,
     /// The roles granted to the member.
@@ -338,7 +333,6 @@ pub struct AccountMemberPolicy {
     /// The policy's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The `access` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<crate::models::PolicyEffect>,
     /// The permission groups the policy grants or denies.
@@ -775,22 +769,16 @@ pub struct AuditLog {
     /// The entry's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The `account` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<crate::models::AuditLogAccount>,
-    /// The `action` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<crate::models::AuditLogAction>,
-    /// The `actor` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<crate::models::AuditLogActor>,
-    /// The `raw` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<crate::models::AuditLogRaw>,
-    /// The `resource` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<crate::models::AuditLogResource>,
-    /// The `zone` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<crate::models::AuditLogZone>,
 }
@@ -932,11 +920,9 @@ pub struct AuditLogActor {
     /// The actor's identifier; for a user, the user ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The `type` field.
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::AuditLogActorType>,
-    /// The `context` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<crate::models::AuditLogActorContext>,
     /// The actor's e-mail address.
@@ -1233,7 +1219,6 @@ pub struct CreateAccountMemberWithPolicies {
     pub email: ::std::string::String,
     /// The policies to grant.
     pub policies: ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
-    /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::MemberInvitationStatus>,
 }
@@ -1327,7 +1312,6 @@ pub struct CreateAccountMemberWithRoles {
     pub email: ::std::string::String,
     /// The identifiers of the roles to grant.
     pub roles: ::std::vec::Vec<::std::string::String>,
-    /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::MemberInvitationStatus>,
 }
@@ -1417,11 +1401,9 @@ impl CreateAccountMemberWithRoles {
 pub struct CreateAccountRequest {
     /// The new account's name.
     pub name: ::std::string::String,
-    /// The `type` field.
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::AccountType>,
-    /// The `unit` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<crate::models::CreateAccountRequestUnit>,
 }
@@ -1591,7 +1573,6 @@ pub struct CreateTokenRequest {
     /// The token is rejected from this time on.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `condition` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
 }
@@ -1811,10 +1792,8 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSubscription {
 /// Key/value attributes of the permission group.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GroupMeta {
-    /// The `key` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
-    /// The `value` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -1909,7 +1888,6 @@ crate::macros::string_enum!(
 /// The outcome of moving accounts to another organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MoveAccountsOutcome {
-    /// The `statuses` field.
     pub statuses: crate::models::AccountMoveStatus,
 }
 impl<'de> ::serde::Deserialize<'de> for MoveAccountsOutcome {
@@ -2039,7 +2017,6 @@ impl MoveAccountsRequest {
 pub struct NewAccountMemberPolicy {
     /// The policy's identifier.
     pub id: ::std::string::String,
-    /// The `access` field.
     pub access: crate::models::PolicyEffect,
     /// The permission groups the policy grants or denies.
     pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroupReference>,
@@ -2222,7 +2199,6 @@ pub struct PermissionGroup {
     /// The permission group's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `meta` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::models::GroupMeta>,
 }
@@ -2445,7 +2421,6 @@ crate::macros::string_enum!(PolicyEffect, Unknown, { Allow => "allow", Deny => "
 /// The rate plan a subscription is for.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RatePlan {
-    /// The `id` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<crate::models::RatePlanId>,
     /// The plan's display name.
@@ -2654,10 +2629,8 @@ pub struct ResourceGroup {
     /// The resource group's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `meta` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::models::GroupMeta>,
-    /// The `scope` field.
     pub scope: crate::models::ResourceScope,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceGroup {
@@ -2896,7 +2869,6 @@ pub struct Role {
     pub name: ::std::string::String,
     /// What the role allows.
     pub description: ::std::string::String,
-    /// The `permissions` field.
     pub permissions: crate::models::RolePermissions,
 }
 impl<'de> ::serde::Deserialize<'de> for Role {
@@ -2982,40 +2954,28 @@ impl Role {
 /// The read and write access a role grants, by area.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RolePermissions {
-    /// The `analytics` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub analytics: ::std::option::Option<crate::models::PermissionGrant>,
-    /// The `billing` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing: ::std::option::Option<crate::models::PermissionGrant>,
-    /// The `cache_purge` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_purge: ::std::option::Option<crate::models::PermissionGrant>,
-    /// The `dns` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dns: ::std::option::Option<crate::models::PermissionGrant>,
-    /// The `dns_records` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_records: ::std::option::Option<crate::models::PermissionGrant>,
-    /// The `lb` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lb: ::std::option::Option<crate::models::PermissionGrant>,
-    /// The `logs` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<crate::models::PermissionGrant>,
-    /// The `organization` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<crate::models::PermissionGrant>,
-    /// The `ssl` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ssl: ::std::option::Option<crate::models::PermissionGrant>,
-    /// The `waf` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub waf: ::std::option::Option<crate::models::PermissionGrant>,
-    /// The `zone_settings` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_settings: ::std::option::Option<crate::models::PermissionGrant>,
-    /// The `zones` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zones: ::std::option::Option<crate::models::PermissionGrant>,
 }
@@ -3253,13 +3213,10 @@ pub struct Subscription {
     /// The subscription's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The `rate_plan` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_plan: ::std::option::Option<crate::models::RatePlan>,
-    /// The `frequency` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<crate::models::SubscriptionFrequency>,
-    /// The `state` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::models::SubscriptionState>,
     /// The price billed per period, in US dollars.
@@ -3492,7 +3449,6 @@ pub struct Token {
     /// The token's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
     /// When the token was created.
@@ -3510,7 +3466,6 @@ pub struct Token {
     /// The token is rejected from this time on.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `condition` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.
@@ -3610,7 +3565,6 @@ impl<'de> ::serde::Deserialize<'de> for Token {
 /// Conditions a request must meet for the token to be accepted.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TokenCondition {
-    /// The `request_ip` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_ip: ::std::option::Option<crate::models::TokenRequestIp>,
 }
@@ -3684,7 +3638,6 @@ pub struct TokenPermissionGroup {
     /// The permission group's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `category` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<crate::models::PermissionGroupCategory>,
     /// The kinds of resource the permission group can be scoped to.
@@ -3753,11 +3706,9 @@ impl<'de> ::serde::Deserialize<'de> for TokenPermissionGroup {
 pub struct TokenPolicy {
     /// The policy's identifier.
     pub id: ::std::string::String,
-    /// The `effect` field.
     pub effect: crate::models::PolicyEffect,
     /// The permission groups the policy grants or denies.
     pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroup>,
-    /// The `resources` field.
     pub resources: crate::models::TokenPolicyResources,
 }
 impl<'de> ::serde::Deserialize<'de> for TokenPolicy {
@@ -3968,7 +3919,6 @@ crate::macros::string_enum!(
 pub struct TokenVerification {
     /// The token's identifier.
     pub id: ::std::string::String,
-    /// The `status` field.
     pub status: crate::models::TokenStatus,
     /// The token is rejected before this time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4045,7 +3995,6 @@ pub struct TokenWithValue {
     /// The token's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
     /// When the token was created.
@@ -4063,7 +4012,6 @@ pub struct TokenWithValue {
     /// The token is rejected from this time on.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `condition` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.
@@ -4242,10 +4190,8 @@ pub struct UpdateAccountMemberWithRoles {
     /// The roles the member should have.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<crate::models::Role>>,
-    /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::AccountMemberStatus>,
-    /// The `user` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::models::AccountMemberUser>,
 }
@@ -4363,7 +4309,6 @@ pub struct UpdateTokenRequest {
     pub id: ::std::option::Option<::std::string::String>,
     /// The token's name.
     pub name: ::std::string::String,
-    /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
     /// When the token was created.
@@ -4381,7 +4326,6 @@ pub struct UpdateTokenRequest {
     /// The token is rejected from this time on.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `condition` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.

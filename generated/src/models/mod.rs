@@ -166,7 +166,6 @@ pub struct AuditLogHistoryResultInfo {
     /// Send this as `cursor` to fetch the next batch; absent when there is none.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
-    /// The `history_status` field.
     pub history_status: crate::models::AuditLogHistoryStatus,
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogHistoryResultInfo {
@@ -503,12 +502,9 @@ pub struct Organization {
     pub name: ::std::string::String,
     /// When the organization was created.
     pub create_time: ::chrono::DateTime<::chrono::Utc>,
-    /// The `meta` field.
     pub meta: crate::models::OrganizationMeta,
-    /// The `parent` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<crate::models::OrganizationParent>,
-    /// The `profile` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<crate::models::Profile>,
 }
@@ -630,19 +626,12 @@ impl Organization {
 /// The organization features that are enabled.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OrganizationFlags {
-    /// The `account_creation` field.
     pub account_creation: ::std::string::String,
-    /// The `account_deletion` field.
     pub account_deletion: ::std::string::String,
-    /// The `account_migration` field.
     pub account_migration: ::std::string::String,
-    /// The `account_mobility` field.
     pub account_mobility: ::std::string::String,
-    /// The `enterprise_capability` field.
     pub enterprise_capability: ::std::string::String,
-    /// The `member_management` field.
     pub member_management: ::std::string::String,
-    /// The `sub_org_creation` field.
     pub sub_org_creation: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationFlags {
@@ -769,7 +758,6 @@ pub struct OrganizationMeta {
     /// What manages the organization.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<::std::string::String>,
-    /// The `tenant_flags` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_flags: ::std::option::Option<crate::models::OrganizationFlags>,
     /// Properties not listed in the schema.

@@ -142,17 +142,14 @@ pub struct BillableUsage {
     #[serde(rename = "BillingPeriodEnd")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `ChargeCategory` field.
     #[serde(rename = "ChargeCategory")]
     pub charge_category: crate::models::BillableUsageChargeCategory,
-    /// The `ChargeClass` field.
     #[serde(rename = "ChargeClass")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_class: ::std::option::Option<crate::models::BillableUsageChargeClass>,
     /// A readable summary of what is charged for.
     #[serde(rename = "ChargeDescription")]
     pub charge_description: ::std::string::String,
-    /// The `ChargeFrequency` field.
     #[serde(rename = "ChargeFrequency")]
     pub charge_frequency: crate::models::BillableUsageChargeFrequency,
     /// The start (inclusive) of the period in which the usage happened.
@@ -533,7 +530,6 @@ crate::macros::string_enum!(
 /// A membership to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationMemberRequest {
-    /// The `member` field.
     pub member: crate::models::NewOrganizationMember,
 }
 impl<'de> ::serde::Deserialize<'de> for CreateOrganizationMemberRequest {
@@ -647,10 +643,8 @@ impl<'de> ::serde::Deserialize<'de> for DeletedOrganization {
 /// A membership to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NewOrganizationMember {
-    /// The `status` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::NewOrganizationMemberStatus>,
-    /// The `user` field.
     pub user: crate::models::NewOrganizationMemberUser,
 }
 impl<'de> ::serde::Deserialize<'de> for NewOrganizationMember {
@@ -804,12 +798,10 @@ pub struct OrganizationAccount {
     pub id: ::std::string::String,
     /// The account's name.
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `type` field.
     #[serde(rename = "type")]
     pub type_: crate::models::AccountType,
     /// When the account was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
-    /// The `settings` field.
     pub settings: crate::models::OrganizationAccountSettings,
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
@@ -978,19 +970,14 @@ pub struct OrganizationAuditLog {
     /// The entry's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The `organization` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<crate::models::AuditLogOrganization>,
-    /// The `action` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<crate::models::AuditLogAction>,
-    /// The `actor` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<crate::models::OrganizationAuditLogActor>,
-    /// The `raw` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<crate::models::AuditLogRaw>,
-    /// The `resource` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<crate::models::AuditLogResource>,
 }
@@ -1070,11 +1057,9 @@ pub struct OrganizationAuditLogActor {
     /// The actor's identifier; for a user, the user ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The `type` field.
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::OrganizationAuditLogActorType>,
-    /// The `context` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<crate::models::AuditLogActorContext>,
     /// The actor's e-mail address.
@@ -1200,9 +1185,7 @@ crate::macros::string_enum!(
 pub struct OrganizationMember {
     /// The membership's identifier.
     pub id: ::std::string::String,
-    /// The `status` field.
     pub status: crate::models::OrganizationMemberStatus,
-    /// The `user` field.
     pub user: crate::models::OrganizationMemberUser,
     /// Additional details of the membership, keyed by name.
     pub meta: ::std::collections::BTreeMap<
@@ -1493,12 +1476,9 @@ pub struct Share {
     pub account_name: ::std::string::String,
     /// The identifier of the organization the share belongs to.
     pub organization_id: ::std::string::String,
-    /// The `kind` field.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<crate::models::ShareKind>,
-    /// The `status` field.
     pub status: crate::models::ShareStatus,
-    /// The `target_type` field.
     pub target_type: crate::models::ShareTargetType,
     /// Creation time of the share.
     pub created: ::chrono::DateTime<::chrono::Utc>,
@@ -1681,13 +1661,11 @@ pub struct ShareResource {
     pub id: ::std::string::String,
     /// The identifier of the shared resource itself.
     pub resource_id: ::std::string::String,
-    /// The `resource_type` field.
     pub resource_type: crate::models::ShareResourceType,
     /// The identifier of the account that owns the resource.
     pub resource_account_id: ::std::string::String,
     /// The version of the resource that is shared.
     pub resource_version: i64,
-    /// The `status` field.
     pub status: crate::models::ShareResourceStatus,
     /// Metadata about the resource.
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,

@@ -9,11 +9,34 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::Docs;
+use crate::ir::{Constraints, Docs, FloatKind, IntKind, TypeRef};
 
 /// Doc attributes for an item: summary, description, deprecation note.
 /// `fallback` is used when the spec says nothing.
 pub fn doc_attrs(docs: &Docs, fallback: &str) -> TokenStream {
+    let mut paragraphs = prose(docs);
+    if paragraphs.is_empty() {
+        paragraphs.push(sanitize(fallback));
+    }
+    lines_to_attrs(&paragraphs.join("\n\n"))
+}
+
+/// Doc attributes for a field or parameter. Without prose in the spec, the
+/// doc states what the constraints say about valid values, or is left out:
+/// a sentence repeating the name would only hide that nothing is known.
+pub fn value_doc_attrs(docs: &Docs, ty: &TypeRef, constraints: &Constraints) -> TokenStream {
+    let paragraphs = prose(docs);
+    if !paragraphs.is_empty() {
+        return lines_to_attrs(&paragraphs.join("\n\n"));
+    }
+    match constraint_summary(ty, constraints) {
+        Some(summary) => text_attrs(&summary),
+        None => TokenStream::new(),
+    }
+}
+
+/// The sanitized summary and description paragraphs of `docs`.
+fn prose(docs: &Docs) -> Vec<String> {
     let mut paragraphs: Vec<String> = Vec::new();
     let summary = docs
         .summary
@@ -33,10 +56,164 @@ pub fn doc_attrs(docs: &Docs, fallback: &str) -> TokenStream {
     {
         paragraphs.push(sanitize(d));
     }
-    if paragraphs.is_empty() {
-        paragraphs.push(sanitize(fallback));
+    paragraphs
+}
+
+/// What the constraints say about a value, as sentences; `None` when they
+/// say nothing the Rust type does not already show.
+fn constraint_summary(ty: &TypeRef, c: &Constraints) -> Option<String> {
+    // A named type documents its own values; the use site's constraints
+    // are only filled for the first reference to it, so using them here
+    // would document identical fields differently.
+    if matches!(ty, TypeRef::Named(_)) {
+        return None;
     }
-    lines_to_attrs(&paragraphs.join("\n\n"))
+    let mut sentences: Vec<String> = value_phrases(ty, c).into_iter().map(capitalize).collect();
+    let nested = match ty {
+        TypeRef::Array(item) => c.items.as_deref().map(|ic| ("Each item", item, ic)),
+        TypeRef::Map(value) => c.values.as_deref().map(|vc| ("Each value", value, vc)),
+        _ => None,
+    };
+    if let Some((label, inner_ty, inner)) = nested
+        && !matches!(**inner_ty, TypeRef::Named(_))
+    {
+        let phrases = value_phrases(inner_ty, inner);
+        if !phrases.is_empty() {
+            sentences.push(format!("{label}: {}", phrases.join(", ")));
+        }
+    }
+    if sentences.is_empty() {
+        return None;
+    }
+    Some(
+        sentences
+            .into_iter()
+            .map(|s| s + ".")
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// Lower-case phrases such as "at most 32 characters".
+fn value_phrases(ty: &TypeRef, c: &Constraints) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(format) = c.format.as_deref().filter(|f| !format_shown_by_type(ty, f)) {
+        out.push(format!("format {}", code(format)));
+    }
+    if let Some(pattern) = &c.pattern {
+        out.push(format!("matches {}", code(pattern)));
+    }
+    if let Some(range) = count_range(c.min_length, c.max_length, "character") {
+        out.push(range);
+    }
+    if let Some(range) = count_range(c.min_items, c.max_items, "item") {
+        out.push(range);
+    }
+    if let Some(range) = number_range(c) {
+        out.push(range);
+    }
+    match c.allowed.as_slice() {
+        [] => {}
+        [only] => out.push(format!("always {}", code(&json_text(only)))),
+        values => {
+            let listed: Vec<String> = values.iter().map(|v| code(&json_text(v))).collect();
+            out.push(format!("one of {}", listed.join(", ")));
+        }
+    }
+    if let Some(default) = &c.default {
+        out.push(format!("defaults to {}", code(&json_text(default))));
+    }
+    out
+}
+
+/// Formats the Rust type already states (`NaiveDate`, `DateTime<Utc>`,
+/// `u32`, ...); narrower ones such as `int16` are still worth a word.
+fn format_shown_by_type(ty: &TypeRef, format: &str) -> bool {
+    matches!(
+        (ty, format),
+        (TypeRef::Date, "date")
+            | (TypeRef::DateTime, "date-time")
+            | (TypeRef::Bytes, "binary")
+            | (TypeRef::Int(IntKind::I32), "int32")
+            | (TypeRef::Int(IntKind::I64), "int64")
+            | (TypeRef::Int(IntKind::U32), "uint32")
+            | (TypeRef::Int(IntKind::U64), "uint64")
+            | (TypeRef::Float(FloatKind::F32), "float")
+            | (TypeRef::Float(FloatKind::F64), "double")
+    )
+}
+
+fn count_range(min: Option<usize>, max: Option<usize>, unit: &str) -> Option<String> {
+    let plural = |n: usize| {
+        if n == 1 {
+            unit.to_owned()
+        } else {
+            format!("{unit}s")
+        }
+    };
+    match (min.filter(|&n| n > 0), max) {
+        (Some(lo), Some(hi)) if lo == hi => Some(format!("exactly {lo} {}", plural(hi))),
+        (Some(lo), Some(hi)) => Some(format!("{lo} to {hi} {}", plural(hi))),
+        (Some(lo), None) => Some(format!("at least {lo} {}", plural(lo))),
+        (None, Some(hi)) => Some(format!("at most {hi} {}", plural(hi))),
+        (None, None) => None,
+    }
+}
+
+fn number_range(c: &Constraints) -> Option<String> {
+    let lower = c.minimum.map(|v| (number_text(v), c.exclusive_minimum));
+    let upper = c.maximum.map(|v| (number_text(v), c.exclusive_maximum));
+    let above = |(v, exclusive): &(String, bool)| match exclusive {
+        true => format!("greater than {v}"),
+        false => format!("at least {v}"),
+    };
+    let below = |(v, exclusive): &(String, bool)| match exclusive {
+        true => format!("less than {v}"),
+        false => format!("at most {v}"),
+    };
+    match (&lower, &upper) {
+        (Some((lo, false)), Some((hi, false))) => Some(format!("from {lo} to {hi}")),
+        (Some(lo), Some(hi)) => Some(format!("{} and {}", above(lo), below(hi))),
+        (Some(lo), None) => Some(above(lo)),
+        (None, Some(hi)) => Some(below(hi)),
+        (None, None) => None,
+    }
+}
+
+/// `1` rather than `1.0` for whole bounds; other values as Rust prints them.
+fn number_text(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        v.to_string()
+    }
+}
+
+/// A value as a reader types it: strings bare, the rest as JSON.
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// An inline code span. A backtick cannot appear inside one that the
+/// sanitizer keeps intact, so such text is shown as a JSON string with the
+/// backtick escaped.
+fn code(text: &str) -> String {
+    if text.contains('`') {
+        let json = serde_json::Value::String(text.to_owned()).to_string();
+        return format!("`{}`", json.replace('`', "\\u0060"));
+    }
+    format!("`{text}`")
+}
+
+fn capitalize(phrase: String) -> String {
+    let mut chars = phrase.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => phrase,
+    }
 }
 
 /// Doc attributes from already written text (sanitized too).
@@ -278,6 +455,124 @@ mod tests {
             sanitize("1. first\nmore\nand more\n\nafter"),
             "1. first\n   more\n   and more\n\nafter"
         );
+    }
+
+    fn summary(ty: TypeRef, c: Constraints) -> String {
+        value_doc_attrs(&Docs::default(), &ty, &c).to_string()
+    }
+
+    #[test]
+    fn a_value_without_prose_or_constraints_gets_no_doc() {
+        assert!(summary(TypeRef::String, Constraints::default()).is_empty());
+        assert!(summary(TypeRef::Named(crate::ir::TypeId(0)), Constraints::default()).is_empty());
+    }
+
+    #[test]
+    fn prose_comes_before_constraints() {
+        let docs = Docs {
+            description: Some("How many to return.".into()),
+            ..Docs::default()
+        };
+        let c = Constraints {
+            maximum: Some(50.0),
+            ..Constraints::default()
+        };
+        let out = value_doc_attrs(&docs, &TypeRef::Int(IntKind::I64), &c).to_string();
+        assert!(out.contains("How many to return."), "{out}");
+        assert!(!out.contains("50"), "{out}");
+    }
+
+    #[test]
+    fn constraints_become_sentences() {
+        let c = Constraints {
+            format: Some("uuid".into()),
+            min_length: Some(32),
+            max_length: Some(32),
+            default: Some(serde_json::json!("x")),
+            ..Constraints::default()
+        };
+        assert_eq!(
+            constraint_summary(&TypeRef::String, &c).as_deref(),
+            Some("Format `uuid`. Exactly 32 characters. Defaults to `x`.")
+        );
+        let c = Constraints {
+            minimum: Some(1.0),
+            maximum: Some(1000.0),
+            default: Some(serde_json::json!(100)),
+            ..Constraints::default()
+        };
+        assert_eq!(
+            constraint_summary(&TypeRef::Int(IntKind::I64), &c).as_deref(),
+            Some("From 1 to 1000. Defaults to `100`.")
+        );
+        let c = Constraints {
+            minimum: Some(0.0),
+            exclusive_minimum: true,
+            maximum: Some(0.5),
+            ..Constraints::default()
+        };
+        assert_eq!(
+            constraint_summary(&TypeRef::Float(FloatKind::F64), &c).as_deref(),
+            Some("Greater than 0 and at most 0.5.")
+        );
+        let c = Constraints {
+            allowed: vec![serde_json::json!("a"), serde_json::json!(2)],
+            max_length: Some(1),
+            ..Constraints::default()
+        };
+        assert_eq!(
+            constraint_summary(&TypeRef::String, &c).as_deref(),
+            Some("At most 1 character. One of `a`, `2`.")
+        );
+    }
+
+    #[test]
+    fn item_constraints_are_summarised_after_the_list_ones() {
+        let c = Constraints {
+            max_items: Some(10),
+            items: Some(Box::new(Constraints {
+                format: Some("email".into()),
+                max_length: Some(90),
+                ..Constraints::default()
+            })),
+            ..Constraints::default()
+        };
+        let ty = TypeRef::Array(Box::new(TypeRef::String));
+        assert_eq!(
+            constraint_summary(&ty, &c).as_deref(),
+            Some("At most 10 items. Each item: format `email`, at most 90 characters.")
+        );
+    }
+
+    #[test]
+    fn formats_the_type_states_are_not_repeated() {
+        let with_format = |f: &str| Constraints {
+            format: Some(f.into()),
+            ..Constraints::default()
+        };
+        assert_eq!(
+            constraint_summary(&TypeRef::DateTime, &with_format("date-time")),
+            None
+        );
+        assert_eq!(
+            constraint_summary(&TypeRef::Int(IntKind::U32), &with_format("uint32")),
+            None
+        );
+        assert_eq!(
+            constraint_summary(&TypeRef::Int(IntKind::I32), &with_format("int16")).as_deref(),
+            Some("Format `int16`.")
+        );
+    }
+
+    #[test]
+    fn a_backtick_in_a_value_cannot_break_the_code_span() {
+        let c = Constraints {
+            default: Some(serde_json::json!("a`b")),
+            ..Constraints::default()
+        };
+        let text = constraint_summary(&TypeRef::String, &c).unwrap_or_default();
+        assert_eq!(text, "Defaults to `\"a\\u0060b\"`.");
+        assert_eq!(sanitize(&text), text);
     }
 
     #[test]

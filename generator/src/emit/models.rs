@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, text_attrs};
+use super::docs::{doc_attrs, text_attrs, value_doc_attrs};
 use super::rust::{Ctx, ident};
 use crate::ir::{Api, Docs, Field, StringEnum, Struct, TypeDef, TypeKind, Union};
 
@@ -196,7 +196,7 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 fn field(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
     let name = ident(&f.name);
     let ty = ctx.field_ty(&f.ty, f.boxed, f.optional());
-    let docs = doc_attrs(&f.docs, &format!("The `{}` field.", f.wire));
+    let docs = value_doc_attrs(&f.docs, &f.ty, &f.constraints);
     let deprecated = deprecated(&f.docs);
     let rename = (f.name != f.wire).then(|| {
         let wire = &f.wire;

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, text_attrs};
+use super::docs::{doc_attrs, text_attrs, value_doc_attrs};
 use super::rust::{Ctx, ident};
 use crate::ir::{Api, Body, BodyMedia, Location, Operation, Param, ParamsStruct, Style};
 
@@ -51,10 +51,7 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
     let fields = p.fields.iter().map(|f| {
         let n = ident(&f.name);
         let t = ctx.field_ty(&f.ty, false, !f.required);
-        let docs = doc_attrs(
-            &f.docs,
-            &format!("The `{}` {}.", f.wire, location_name(f.location)),
-        );
+        let docs = value_doc_attrs(&f.docs, &f.ty, &f.constraints);
         quote!(#docs pub #n: #t,)
     });
     let body_field = body.map(|b| {
@@ -168,15 +165,6 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
                 #write_body
             }
         }
-    }
-}
-
-fn location_name(l: Location) -> &'static str {
-    match l {
-        Location::Path => "path parameter",
-        Location::Query => "query parameter",
-        Location::Header => "header",
-        Location::Cookie => "cookie",
     }
 }
 
