@@ -206,6 +206,27 @@ async fn whole_numbers_are_sent_without_a_fraction() {
 }
 
 #[tokio::test]
+async fn counts_take_the_integer_types_callers_hold() {
+    let server = echo(json!([])).await;
+    let client = client(&server);
+    let (page, per_page, limit): (i64, u32, u16) = (2, 50, 500);
+    let params = AccountsListParams::new().page(page).per_page(per_page);
+    let _: Option<i64> = params.per_page;
+    bounded(client.accounts().list(params)).await.unwrap();
+    let day = NaiveDate::from_ymd_opt(2024, 10, 30).unwrap();
+    let audit = AccountsLogsAuditListParams::new(day, day).limit(limit);
+    bounded(client.accounts().logs().audit().list(ACCOUNT_ID, audit))
+        .await
+        .unwrap();
+    let sent = requests(&server).await;
+    assert_eq!(path_and_query(&sent[0]), "/accounts?page=2&per_page=50");
+    assert_eq!(
+        path_and_query(&sent[1]),
+        format!("/accounts/{ACCOUNT_ID}/logs/audit?since=2024-10-30&before=2024-10-30&limit=500")
+    );
+}
+
+#[tokio::test]
 async fn json_bodies_and_standard_headers() {
     let server = echo(account(ACCOUNT_ID)).await;
     let client = client(&server);

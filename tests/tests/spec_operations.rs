@@ -1,6 +1,7 @@
 //! `spec/openapi.yaml` must describe every operation of the organizations,
 //! accounts and audit APIs: the 41 the official SDK documents name, and the
-//! 8 more the real API has. An accidental deletion fails here.
+//! 8 more the real API has. An accidental deletion fails here. It also keeps
+//! what the spec promises the client's users: counts are integers.
 
 use std::collections::BTreeSet;
 
@@ -125,4 +126,54 @@ fn every_operation_has_id_tag_and_summary() {
             "{key} has no summary"
         );
     }
+}
+
+/// The spec as plain YAML, for checks that walk it without the model.
+fn spec_yaml() -> serde_yaml::Value {
+    let text = std::fs::read_to_string(tests::workspace().join("spec/openapi.yaml"))
+        .expect("spec is readable");
+    serde_yaml::from_str(&text).expect("spec is YAML")
+}
+
+/// A parameter with its `$ref` (to `#/components/parameters/..`) followed.
+fn parameter<'a>(spec: &'a serde_yaml::Value, p: &'a serde_yaml::Value) -> &'a serde_yaml::Value {
+    match p.get("$ref").and_then(|r| r.as_str()) {
+        Some(r) => {
+            let name = r
+                .strip_prefix("#/components/parameters/")
+                .unwrap_or_else(|| panic!("unexpected parameter reference {r}"));
+            &spec["components"]["parameters"][name]
+        }
+        None => p,
+    }
+}
+
+#[test]
+fn page_numbers_sizes_and_limits_are_integers() {
+    const COUNTS: &[&str] = &["page", "per_page", "page_size", "limit"];
+    let spec = spec_yaml();
+    let paths = spec["paths"].as_mapping().expect("paths is a mapping");
+    let mut seen = 0;
+    for (path, item) in paths {
+        for (method, op) in item.as_mapping().expect("path item is a mapping") {
+            let Some(params) = op.get("parameters").and_then(|p| p.as_sequence()) else {
+                continue;
+            };
+            for p in params.iter().map(|p| parameter(&spec, p)) {
+                let name = p["name"].as_str().expect("parameter has a name");
+                if !COUNTS.contains(&name) {
+                    continue;
+                }
+                seen += 1;
+                assert_eq!(
+                    p["schema"]["type"].as_str(),
+                    Some("integer"),
+                    "{} {} parameter `{name}` is a count but not an integer",
+                    method.as_str().unwrap_or_default(),
+                    path.as_str().unwrap_or_default(),
+                );
+            }
+        }
+    }
+    assert!(seen >= 17, "expected the paging parameters, found {seen}");
 }

@@ -7,9 +7,9 @@ pub struct AccountsListParams {
     /// Only return accounts with this name.
     pub name: ::std::option::Option<::std::string::String>,
     /// The page to return, counting from 1.
-    pub page: ::std::option::Option<f64>,
+    pub page: ::std::option::Option<i64>,
     /// How many items to return per page.
-    pub per_page: ::std::option::Option<f64>,
+    pub per_page: ::std::option::Option<i64>,
     /// The sort direction.
     pub direction: ::std::option::Option<crate::models::ListDirection>,
 }
@@ -35,13 +35,13 @@ impl AccountsListParams {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
@@ -199,7 +199,7 @@ pub struct AccountsLogsAuditListParams {
     /// The order of the entries by time; newest first by default.
     pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
     /// The largest number of entries to return in one response.
-    pub limit: ::std::option::Option<f64>,
+    pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
 }
@@ -699,7 +699,7 @@ impl AccountsLogsAuditListParams {
     }
     /// Sets `limit`.
     #[must_use]
-    pub fn limit(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -894,7 +894,7 @@ pub struct AccountsLogsAuditHistoryListParams {
     /// The order of the entries by time; newest first by default.
     pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
     /// The largest number of entries to return in one response.
-    pub limit: ::std::option::Option<f64>,
+    pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
 }
@@ -926,7 +926,7 @@ impl AccountsLogsAuditHistoryListParams {
     }
     /// Sets `limit`.
     #[must_use]
-    pub fn limit(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -965,9 +965,9 @@ pub struct AccountsMembersListParams {
     /// Only return members in this state.
     pub status: ::std::option::Option<crate::models::AccountsMembersListStatus>,
     /// The page to return, counting from 1.
-    pub page: ::std::option::Option<f64>,
+    pub page: ::std::option::Option<i64>,
     /// How many items to return per page.
-    pub per_page: ::std::option::Option<f64>,
+    pub per_page: ::std::option::Option<i64>,
     /// The sort direction.
     pub direction: ::std::option::Option<crate::models::ListDirection>,
 }
@@ -1003,13 +1003,13 @@ impl AccountsMembersListParams {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
@@ -1046,9 +1046,9 @@ impl crate::request::WriteParams for AccountsMembersListParams {
 #[derive(Debug, Clone, Default)]
 pub struct AccountsRolesListParams {
     /// The page to return, counting from 1.
-    pub page: ::std::option::Option<f64>,
+    pub page: ::std::option::Option<i64>,
     /// How many items to return per page.
-    pub per_page: ::std::option::Option<f64>,
+    pub per_page: ::std::option::Option<i64>,
 }
 impl AccountsRolesListParams {
     /// Parameters with the required values set.
@@ -1061,13 +1061,13 @@ impl AccountsRolesListParams {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }
@@ -1086,9 +1086,9 @@ impl crate::request::WriteParams for AccountsRolesListParams {
 #[derive(Debug, Clone, Default)]
 pub struct AccountsTokensListParams {
     /// The page to return, counting from 1.
-    pub page: ::std::option::Option<f64>,
+    pub page: ::std::option::Option<i64>,
     /// How many items to return per page.
-    pub per_page: ::std::option::Option<f64>,
+    pub per_page: ::std::option::Option<i64>,
     /// The sort direction.
     pub direction: ::std::option::Option<crate::models::ListDirection>,
     /// Also return tokens that expired recently.
@@ -1107,13 +1107,13 @@ impl AccountsTokensListParams {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(value.into());
         self
     }

@@ -550,7 +550,7 @@ pub struct OrganizationsLogsAuditListParams {
     /// The order of the entries by time; newest first by default.
     pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
     /// The largest number of entries to return in one response.
-    pub limit: ::std::option::Option<f64>,
+    pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
 }
@@ -960,7 +960,7 @@ impl OrganizationsLogsAuditListParams {
     }
     /// Sets `limit`.
     #[must_use]
-    pub fn limit(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
@@ -1128,7 +1128,7 @@ pub struct OrganizationsLogsAuditHistoryListParams {
     /// The order of the entries by time; newest first by default.
     pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
     /// The largest number of entries to return in one response.
-    pub limit: ::std::option::Option<f64>,
+    pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
 }
@@ -1160,7 +1160,7 @@ impl OrganizationsLogsAuditHistoryListParams {
     }
     /// Sets `limit`.
     #[must_use]
-    pub fn limit(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
