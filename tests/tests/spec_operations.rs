@@ -1,7 +1,8 @@
 //! `spec/openapi.yaml` must describe every operation of the organizations,
 //! accounts and audit APIs: the 41 the official SDK documents name, and the
 //! 8 more the real API has. An accidental deletion fails here. It also keeps
-//! what the spec promises the client's users: counts are integers.
+//! what the spec promises the client's users: counts are integers, and every
+//! field and parameter says what it is.
 
 use std::collections::BTreeSet;
 
@@ -176,4 +177,71 @@ fn page_numbers_sizes_and_limits_are_integers() {
         }
     }
     assert!(seen >= 17, "expected the paging parameters, found {seen}");
+}
+
+fn described(v: &serde_yaml::Value) -> bool {
+    v.get("description")
+        .and_then(|d| d.as_str())
+        .is_some_and(|d| !d.trim().is_empty())
+}
+
+/// Pointers of the properties and parameters under `node` that lack a
+/// description, with `at` the pointer of `node`.
+fn undescribed(node: &serde_yaml::Value, at: &str, out: &mut Vec<String>) {
+    match node {
+        serde_yaml::Value::Mapping(map) => {
+            if let Some(props) = map.get("properties").and_then(|p| p.as_mapping()) {
+                for (name, prop) in props {
+                    if !described(prop) {
+                        out.push(format!("{at}/properties/{}", name.as_str().unwrap_or("?")));
+                    }
+                }
+            }
+            if let Some(params) = map.get("parameters").and_then(|p| p.as_sequence()) {
+                for (i, p) in params.iter().enumerate() {
+                    if p.get("$ref").is_none() && !described(p) {
+                        out.push(format!("{at}/parameters/{i}"));
+                    }
+                }
+            }
+            for (key, value) in map {
+                let key = key
+                    .as_str()
+                    .unwrap_or("?")
+                    .replace('~', "~0")
+                    .replace('/', "~1");
+                undescribed(value, &format!("{at}/{key}"), out);
+            }
+        }
+        serde_yaml::Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                undescribed(item, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_property_and_parameter_is_described() {
+    let spec = spec_yaml();
+    let mut missing = Vec::new();
+    undescribed(&spec, "#", &mut missing);
+    let shared = spec["components"]["parameters"]
+        .as_mapping()
+        .expect("components.parameters is a mapping");
+    for (name, p) in shared {
+        if !described(p) {
+            missing.push(format!(
+                "#/components/parameters/{}",
+                name.as_str().unwrap_or("?")
+            ));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} properties or parameters have no description:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
 }

@@ -4,17 +4,20 @@
 /// A Cloudflare account.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Account {
-    /// The account's identifier.
+    /// The account's identifier (32 characters).
     pub id: ::std::string::String,
-    /// The account's name.
+    /// The account's name (at most 100 characters).
     pub name: ::std::string::String,
+    /// Whether this is a `standard` or an `enterprise` account.
     #[serde(rename = "type")]
     pub type_: crate::models::AccountType,
     /// When the account was created.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The organization the account belongs to, if any.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<crate::models::AccountManagedBy>,
+    /// Account-wide settings: the abuse contact and whether members need two-factor authentication.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<crate::models::AccountSettings>,
 }
@@ -160,10 +163,10 @@ crate::macros::string_enum!(
 /// The organization that manages the account, if any.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AccountManagedBy {
-    /// The identifier of the parent organization.
+    /// The identifier of the parent organization, if there is one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_org_id: ::std::option::Option<::std::string::String>,
-    /// The name of the parent organization.
+    /// The name of the parent organization, if there is one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_org_name: ::std::option::Option<::std::string::String>,
 }
@@ -245,14 +248,16 @@ impl AccountManagedBy {
 /// A user's membership of an account, with the roles or policies that grant access.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AccountMember {
-    /// The membership's identifier.
+    /// The membership's identifier (not the user's); set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The member's e-mail address.
+    /// The member's e-mail address (at most 90 characters).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
+    /// Whether the user has accepted the membership (`accepted`) or the invitation is still open (`pending`); set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::AccountMemberStatus>,
+    /// The user who holds the membership; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::models::AccountMemberUser>,
     /// The roles granted to the member.
@@ -330,9 +335,10 @@ impl<'de> ::serde::Deserialize<'de> for AccountMember {
 /// A policy granted to an account member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AccountMemberPolicy {
-    /// The policy's identifier.
+    /// The policy's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Whether the policy grants (`allow`) or withholds (`deny`) the permission groups on the resource groups.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<crate::models::PolicyEffect>,
     /// The permission groups the policy grants or denies.
@@ -422,18 +428,18 @@ crate::macros::string_enum!(
 /// The user behind an account membership.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AccountMemberUser {
-    /// The user's identifier.
+    /// The user's identifier (32 characters).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The user's e-mail address.
+    /// The user's e-mail address (at most 90 characters).
     pub email: ::std::string::String,
-    /// The user's first name.
+    /// The user's first name (at most 60 characters), or null when not set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
-    /// The user's last name.
+    /// The user's last name (at most 60 characters), or null when not set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
-    /// Whether the user signs in to the dashboard with two-factor authentication (API authentication is unaffected).
+    /// Whether the user signs in to the dashboard with two-factor authentication; API authentication is not affected. `false` when absent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
 }
@@ -560,11 +566,11 @@ impl AccountMemberUser {
 /// Whether an account was moved.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AccountMoveStatus {
-    /// The identifier of the account.
+    /// The identifier (tag) of the account.
     pub tag: ::std::string::String,
     /// Whether the account was moved.
     pub moved: bool,
-    /// Why the account was or was not moved.
+    /// An explanation of the outcome, when the server gives one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -626,10 +632,10 @@ impl<'de> ::serde::Deserialize<'de> for AccountMoveStatus {
 /// Account-wide settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AccountSettings {
-    /// The address that abuse reports about the account are sent to.
+    /// The e-mail address that abuse reports about the account are sent to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
-    /// Whether members must have two-factor authentication enabled.
+    /// Whether every member must have two-factor authentication enabled; `false` when not set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enforce_twofactor: ::std::option::Option<bool>,
 }
@@ -769,16 +775,22 @@ pub struct AuditLog {
     /// The entry's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// The account the action was taken in.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<crate::models::AuditLogAccount>,
+    /// What was done, when, and whether it succeeded.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<crate::models::AuditLogAction>,
+    /// Who performed the action, and how they authenticated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<crate::models::AuditLogActor>,
+    /// The HTTP request behind the action.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<crate::models::AuditLogRaw>,
+    /// The resource the action affected.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<crate::models::AuditLogResource>,
+    /// The zone the action affected, for actions on a zone.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<crate::models::AuditLogZone>,
 }
@@ -920,9 +932,11 @@ pub struct AuditLogActor {
     /// The actor's identifier; for a user, the user ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// What performed the action: a `user`, an `account`, a Cloudflare administrator or the `system`.
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::AuditLogActorType>,
+    /// How the actor authenticated: an API key or token, the dashboard, OAuth or an Origin CA key.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<crate::models::AuditLogActorContext>,
     /// The actor's e-mail address.
@@ -1215,10 +1229,11 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogZone {
 /// Invite a user and grant access through policies.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateAccountMemberWithPolicies {
-    /// The e-mail address of the user to invite.
+    /// The e-mail address of the user to invite (at most 90 characters).
     pub email: ::std::string::String,
     /// The policies to grant.
     pub policies: ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
+    /// The state the membership starts in; `pending` when omitted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::MemberInvitationStatus>,
 }
@@ -1308,10 +1323,11 @@ impl CreateAccountMemberWithPolicies {
 /// Invite a user and grant access through account roles.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateAccountMemberWithRoles {
-    /// The e-mail address of the user to invite.
+    /// The e-mail address of the user to invite (at most 90 characters).
     pub email: ::std::string::String,
-    /// The identifiers of the roles to grant.
+    /// The identifiers of the roles to grant (each at most 32 characters).
     pub roles: ::std::vec::Vec<::std::string::String>,
+    /// The state the membership starts in; `pending` when omitted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::MemberInvitationStatus>,
 }
@@ -1401,6 +1417,7 @@ impl CreateAccountMemberWithRoles {
 pub struct CreateAccountRequest {
     /// The new account's name.
     pub name: ::std::string::String,
+    /// Whether to create a `standard` or an `enterprise` account.
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::AccountType>,
@@ -1563,16 +1580,17 @@ impl CreateAccountRequestUnit {
 /// The details of an API token to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateTokenRequest {
-    /// The token's name.
+    /// The token's name (at most 120 characters).
     pub name: ::std::string::String,
     /// The access policies of the token.
     pub policies: ::std::vec::Vec<crate::models::TokenPolicy>,
-    /// The token is rejected before this time.
+    /// The token is rejected before this time; usable at once when omitted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The token is rejected from this time on.
+    /// The token is rejected from this time on; it does not expire when omitted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Restrictions on the requests the token is accepted for, such as client IP ranges.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
 }
@@ -1789,11 +1807,13 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSubscription {
         deserializer.deserialize_struct("DeletedSubscription", FIELDS, Visit)
     }
 }
-/// Key/value attributes of the permission group.
+/// Attributes of the group, as a key and a value.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct GroupMeta {
+    /// The attribute's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
+    /// The attribute's value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -1888,6 +1908,7 @@ crate::macros::string_enum!(
 /// The outcome of moving accounts to another organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MoveAccountsOutcome {
+    /// The outcome of the move: the account, whether it moved, and why. Published as a single object, not one per account.
     pub statuses: crate::models::AccountMoveStatus,
 }
 impl<'de> ::serde::Deserialize<'de> for MoveAccountsOutcome {
@@ -2015,8 +2036,9 @@ impl MoveAccountsRequest {
 /// A policy to grant to an account member, naming groups by identifier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NewAccountMemberPolicy {
-    /// The policy's identifier.
+    /// The policy's identifier; set by the server.
     pub id: ::std::string::String,
+    /// Whether the policy grants (`allow`) or withholds (`deny`) the permission groups on the resource groups.
     pub access: crate::models::PolicyEffect,
     /// The permission groups the policy grants or denies.
     pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroupReference>,
@@ -2196,7 +2218,7 @@ impl PermissionGrant {
 pub struct PermissionGroup {
     /// The permission group's identifier.
     pub id: ::std::string::String,
-    /// The permission group's name.
+    /// The permission group's name, such as `Load Balancer`; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2421,15 +2443,16 @@ crate::macros::string_enum!(PolicyEffect, Unknown, { Allow => "allow", Deny => "
 /// The rate plan a subscription is for.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RatePlan {
+    /// The plan, such as `free`, `pro` or `business`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<crate::models::RatePlanId>,
-    /// The plan's display name.
+    /// The plan's display name, such as `Business Plan`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_name: ::std::option::Option<::std::string::String>,
-    /// The currency of the plan.
+    /// The currency of the plan, such as `USD`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// What the plan applies to, such as a zone.
+    /// What the plan applies to, such as `zone`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
     /// Whether the plan is managed outside Cloudflare.
@@ -2624,13 +2647,14 @@ crate::macros::string_enum!(
 /// A named set of resources, defined by a scope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ResourceGroup {
-    /// The resource group's identifier.
+    /// The resource group's identifier; set by the server.
     pub id: ::std::string::String,
-    /// The resource group's name.
+    /// The resource group's name, such as `com.cloudflare.api.account.<account id>`; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::models::GroupMeta>,
+    /// The resources the group covers: a root, such as an account, and objects within it.
     pub scope: crate::models::ResourceScope,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceGroup {
@@ -2753,9 +2777,9 @@ impl ResourceGroupReference {
 /// The resources a resource group covers.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ResourceScope {
-    /// The resource kind and identifier the scope is rooted at, for example an account.
+    /// The root of the scope, as a resource kind and identifier such as `com.cloudflare.api.account.<account id>`; set by the server.
     pub key: ::std::string::String,
-    /// The objects within that root the scope covers.
+    /// The objects within the root that the scope covers, such as zones.
     pub objects: ::std::vec::Vec<crate::models::ResourceScopeObject>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceScope {
@@ -2812,7 +2836,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScope {
 /// One object covered by a scope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ResourceScopeObject {
-    /// The resource kind and identifier of the object, for example a zone.
+    /// The object, as a resource kind and identifier such as `com.cloudflare.api.account.zone.<zone id>`; set by the server.
     pub key: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceScopeObject {
@@ -2863,12 +2887,13 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScopeObject {
 /// A predefined set of permissions that can be granted to account members.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Role {
-    /// The role's identifier.
+    /// The role's identifier (at most 32 characters).
     pub id: ::std::string::String,
-    /// The role's name.
+    /// The role's name, such as `Account Administrator` (at most 120 characters); set by the server.
     pub name: ::std::string::String,
-    /// What the role allows.
+    /// What the role allows; set by the server.
     pub description: ::std::string::String,
+    /// The read and write access the role grants, by product area; set by the server.
     pub permissions: crate::models::RolePermissions,
 }
 impl<'de> ::serde::Deserialize<'de> for Role {
@@ -2954,28 +2979,40 @@ impl Role {
 /// The read and write access a role grants, by area.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct RolePermissions {
+    /// Read and write access to analytics.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub analytics: ::std::option::Option<crate::models::PermissionGrant>,
+    /// Read and write access to billing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing: ::std::option::Option<crate::models::PermissionGrant>,
+    /// Read and write access to cache purging.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_purge: ::std::option::Option<crate::models::PermissionGrant>,
+    /// Read and write access to DNS.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dns: ::std::option::Option<crate::models::PermissionGrant>,
+    /// Read and write access to DNS records.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_records: ::std::option::Option<crate::models::PermissionGrant>,
+    /// Read and write access to load balancing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lb: ::std::option::Option<crate::models::PermissionGrant>,
+    /// Read and write access to logs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<crate::models::PermissionGrant>,
+    /// Read and write access to organization settings.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<crate::models::PermissionGrant>,
+    /// Read and write access to SSL/TLS.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ssl: ::std::option::Option<crate::models::PermissionGrant>,
+    /// Read and write access to the web application firewall.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub waf: ::std::option::Option<crate::models::PermissionGrant>,
+    /// Read and write access to zone settings.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_settings: ::std::option::Option<crate::models::PermissionGrant>,
+    /// Read and write access to zones.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zones: ::std::option::Option<crate::models::PermissionGrant>,
 }
@@ -3210,25 +3247,28 @@ impl RolePermissions {
 /// A subscription of an account to a rate plan.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Subscription {
-    /// The subscription's identifier.
+    /// The subscription's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// The rate plan subscribed to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_plan: ::std::option::Option<crate::models::RatePlan>,
+    /// How often the subscription renews and is billed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<crate::models::SubscriptionFrequency>,
+    /// The subscription's billing state; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::models::SubscriptionState>,
-    /// The price billed per period, in US dollars.
+    /// The price billed per period, in US dollars; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
-    /// The currency prices are shown in.
+    /// The currency prices are shown in, such as `USD`; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
-    /// When the current billing period began.
+    /// When the current billing period began; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the current billing period ends and the next charge is due.
+    /// When the current billing period ends and the next charge is due; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
@@ -3443,29 +3483,31 @@ crate::macros::string_enum!(
 /// An API token, without its secret value.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Token {
-    /// The token's identifier.
+    /// The token's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The token's name.
+    /// The token's name (at most 120 characters).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the token can be used: `active`, `disabled` or `expired`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
-    /// When the token was created.
+    /// When the token was created; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last changed.
+    /// When the token was last changed; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last used.
+    /// When the token was last used; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The token is rejected before this time.
+    /// The token is rejected before this time; usable at once when absent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The token is rejected from this time on.
+    /// The token is rejected from this time on; it does not expire when absent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Restrictions on the requests the token is accepted for, such as client IP ranges.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.
@@ -3565,6 +3607,7 @@ impl<'de> ::serde::Deserialize<'de> for Token {
 /// Conditions a request must meet for the token to be accepted.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TokenCondition {
+    /// The client IP ranges requests with the token must, or must not, come from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_ip: ::std::option::Option<crate::models::TokenRequestIp>,
 }
@@ -3638,6 +3681,7 @@ pub struct TokenPermissionGroup {
     /// The permission group's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// The product category the permission group is listed under.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<crate::models::PermissionGroupCategory>,
     /// The kinds of resource the permission group can be scoped to.
@@ -3704,11 +3748,13 @@ impl<'de> ::serde::Deserialize<'de> for TokenPermissionGroup {
 /// An access policy of an API token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TokenPolicy {
-    /// The policy's identifier.
+    /// The policy's identifier; set by the server.
     pub id: ::std::string::String,
+    /// Whether the policy grants (`allow`) or withholds (`deny`) the permission groups on the resources.
     pub effect: crate::models::PolicyEffect,
     /// The permission groups the policy grants or denies.
     pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroup>,
+    /// The resources the policy covers, such as `com.cloudflare.api.account.<account id>` mapped to `*`.
     pub resources: crate::models::TokenPolicyResources,
 }
 impl<'de> ::serde::Deserialize<'de> for TokenPolicy {
@@ -3815,11 +3861,11 @@ pub enum TokenPolicyResources {
 /// The client IP ranges the token may or may not be used from.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TokenRequestIp {
-    /// IPv4 or IPv6 CIDR ranges the token may be used from.
+    /// CIDR ranges (IPv4 or IPv6, such as `199.27.128.0/21`) the token may be used from.
     #[serde(rename = "in")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub in_: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// IPv4 or IPv6 CIDR ranges the token may not be used from.
+    /// CIDR ranges (IPv4 or IPv6, such as `2400:cb00::/32`) the token may not be used from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_in: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -3917,13 +3963,14 @@ crate::macros::string_enum!(
 /// The status of the token that authenticated the request.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TokenVerification {
-    /// The token's identifier.
+    /// The token's identifier; set by the server.
     pub id: ::std::string::String,
+    /// Whether the token can be used: `active`, `disabled` or `expired`.
     pub status: crate::models::TokenStatus,
-    /// The token is rejected before this time.
+    /// The token is rejected before this time; absent when it was usable at once.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The token is rejected from this time on.
+    /// The token is rejected from this time on; absent when it does not expire.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
@@ -3989,29 +4036,31 @@ impl<'de> ::serde::Deserialize<'de> for TokenVerification {
 /// A newly created API token, including its secret value.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct TokenWithValue {
-    /// The token's identifier.
+    /// The token's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The token's name.
+    /// The token's name (at most 120 characters).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the token can be used: `active`, `disabled` or `expired`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
-    /// When the token was created.
+    /// When the token was created; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last changed.
+    /// When the token was last changed; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last used.
+    /// When the token was last used; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The token is rejected before this time.
+    /// The token is rejected before this time; usable at once when absent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The token is rejected from this time on.
+    /// The token is rejected from this time on; it does not expire when absent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Restrictions on the requests the token is accepted for, such as client IP ranges.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.
@@ -4119,7 +4168,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
 /// Replace a member's policies.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateAccountMemberWithPolicies {
-    /// The policies the member should have.
+    /// The policies the member should have, replacing the current ones.
     pub policies: ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithPolicies {
@@ -4184,14 +4233,16 @@ impl UpdateAccountMemberWithPolicies {
 /// Replace a member's account roles.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct UpdateAccountMemberWithRoles {
-    /// The membership's identifier.
+    /// The membership's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The roles the member should have.
+    /// The roles the member should have, replacing the current ones.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<crate::models::Role>>,
+    /// Whether the user has accepted the membership; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::AccountMemberStatus>,
+    /// The user who holds the membership; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::models::AccountMemberUser>,
 }
@@ -4304,28 +4355,30 @@ impl UpdateAccountMemberWithRoles {
 /// The new details of an API token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateTokenRequest {
-    /// The token's identifier.
+    /// The token's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The token's name.
+    /// The token's name (at most 120 characters).
     pub name: ::std::string::String,
+    /// Whether the token can be used: `active`, `disabled` or `expired`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
-    /// When the token was created.
+    /// When the token was created; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last changed.
+    /// When the token was last changed; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last used.
+    /// When the token was last used; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The token is rejected before this time.
+    /// The token is rejected before this time; usable at once when absent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The token is rejected from this time on.
+    /// The token is rejected from this time on; it does not expire when absent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Restrictions on the requests the token is accepted for, such as client IP ranges.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.

@@ -38,16 +38,16 @@ crate::macros::string_enum!(
 /// What was done.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLogAction {
-    /// A short description of the action.
+    /// A short description of the action, such as `Add Member`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// Whether the action succeeded, such as `success` or `failure`.
+    /// Whether the action succeeded: `success` or `failure`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
     /// When the action was logged.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The kind of action, such as `create`.
+    /// The kind of action: `create`, `update`, `delete` or `view`.
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
@@ -166,6 +166,7 @@ pub struct AuditLogHistoryResultInfo {
     /// Send this as `cursor` to fetch the next batch; absent when there is none.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
+    /// How precisely the resource was identified; with `unavailable` the result is empty.
     pub history_status: crate::models::AuditLogHistoryStatus,
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogHistoryResultInfo {
@@ -245,16 +246,16 @@ crate::macros::string_enum!(
 /// Details of the HTTP request behind the action.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct AuditLogRaw {
-    /// The Cloudflare Ray ID of the request.
+    /// The Cloudflare Ray ID of the request, such as `8e9b1c60ef9e1c9a`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cf_ray_id: ::std::option::Option<::std::string::String>,
-    /// The request's HTTP method.
+    /// The request's HTTP method, such as `POST`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
-    /// The HTTP status code of the response.
+    /// The HTTP status code the API answered with.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
-    /// The request's URI.
+    /// The request's URI path, such as `/accounts/<account id>/members`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uri: ::std::option::Option<::std::string::String>,
     /// The User-Agent header of the request.
@@ -332,14 +333,14 @@ pub struct AuditLogResource {
     /// The resource's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// The Cloudflare product the resource belongs to.
+    /// The Cloudflare product the resource belongs to, such as `members`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product: ::std::option::Option<::std::string::String>,
     /// The kind of resource.
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
-    /// What the resource belongs to.
+    /// What the resource belongs to; its shape depends on the resource.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -428,7 +429,7 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogResource {
 /// Paging details of a list fetched with a cursor.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct CursorResultInfo {
-    /// How many items this response holds, as a decimal string.
+    /// How many items this response holds, as a decimal string such as `"25"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<::std::string::String>,
     /// Send this as `cursor` to fetch the next batch; absent when there is none.
@@ -496,15 +497,18 @@ crate::macros::string_enum!(ListDirection, Unknown, { Asc => "asc", Desc => "des
 /// An organization, which groups accounts, sub-organizations and members.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Organization {
-    /// The organization's identifier.
+    /// The organization's identifier; set by the server.
     pub id: ::std::string::String,
     /// The organization's name.
     pub name: ::std::string::String,
-    /// When the organization was created.
+    /// When the organization was created; set by the server.
     pub create_time: ::chrono::DateTime<::chrono::Utc>,
+    /// Details the server maintains: the chain of ancestors, what manages the organization, and its feature flags.
     pub meta: crate::models::OrganizationMeta,
+    /// The organization directly above this one; absent for a root organization.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<crate::models::OrganizationParent>,
+    /// The organization's business contact details, when they have been set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<crate::models::Profile>,
 }
@@ -626,12 +630,19 @@ impl Organization {
 /// The organization features that are enabled.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OrganizationFlags {
+    /// The setting for creating accounts in the organization. Its values are not documented.
     pub account_creation: ::std::string::String,
+    /// The setting for deleting the organization's accounts. Its values are not documented.
     pub account_deletion: ::std::string::String,
+    /// The setting for migrating accounts. Its values are not documented.
     pub account_migration: ::std::string::String,
+    /// The setting for moving accounts between organizations. Its values are not documented.
     pub account_mobility: ::std::string::String,
+    /// The setting for enterprise capabilities. Its values are not documented.
     pub enterprise_capability: ::std::string::String,
+    /// The setting for managing the organization's members. Its values are not documented.
     pub member_management: ::std::string::String,
+    /// The setting for creating sub-organizations. Its values are not documented.
     pub sub_org_creation: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationFlags {
@@ -758,6 +769,7 @@ pub struct OrganizationMeta {
     /// What manages the organization.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<::std::string::String>,
+    /// The state of the organization's features.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_flags: ::std::option::Option<crate::models::OrganizationFlags>,
     /// Properties not listed in the schema.
@@ -867,7 +879,7 @@ impl OrganizationMeta {
 pub struct OrganizationParent {
     /// The parent organization's identifier.
     pub id: ::std::string::String,
-    /// The parent organization's name.
+    /// The parent organization's name; set by the server.
     pub name: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationParent {
@@ -934,22 +946,22 @@ impl OrganizationParent {
         }
     }
 }
-/// Paging details of a list fetched by page number.
+/// Paging details of a list fetched by page number. The counters are whole numbers in practice; they are declared as any number, as published, so that every value the published description allows can be read.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct PageResultInfo {
-    /// The page returned, counting from 1.
+    /// The page returned, counting from 1 (a whole number).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
-    /// The page size used.
+    /// The page size used (a whole number).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<f64>,
-    /// How many items this page holds.
+    /// How many items this page holds (a whole number).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
-    /// How many items the whole list holds.
+    /// How many items the whole list holds (a whole number).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<f64>,
-    /// How many pages the whole list spans at this page size.
+    /// How many pages the whole list spans at this page size (a whole number).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_pages: ::std::option::Option<f64>,
 }

@@ -54,7 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogOrganization {
 /// Up to ten memberships to create at once.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BatchCreateOrganizationMembersRequest {
-    /// The memberships to create.
+    /// The memberships to create, at most ten.
     pub members: ::std::vec::Vec<crate::models::NewOrganizationMember>,
 }
 impl<'de> ::serde::Deserialize<'de> for BatchCreateOrganizationMembersRequest {
@@ -120,7 +120,7 @@ impl BatchCreateOrganizationMembersRequest {
 /// One day of usage of one billable metric by one account, following the FinOps FOCUS 1.3 cost and usage columns. Columns prefixed `x_` are Cloudflare extensions. Cost and price columns are not filled in yet.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BillableUsage {
-    /// The amount invoiced, after reduced rates and discounts, excluding amortised prepayments.
+    /// The amount invoiced, after reduced rates and discounts but without amortised prepayments, in `BillingCurrency`; null while cost columns are not filled in.
     #[serde(rename = "BilledCost")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billed_cost: ::std::option::Option<f64>,
@@ -164,15 +164,15 @@ pub struct BillableUsage {
     /// The unit of the consumed quantity, such as `Requests` or `GB`.
     #[serde(rename = "ConsumedUnit")]
     pub consumed_unit: ::std::string::String,
-    /// The contracted unit price times the pricing quantity.
+    /// The contracted unit price times the pricing quantity, in `BillingCurrency`; null while cost columns are not filled in.
     #[serde(rename = "ContractedCost")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contracted_cost: ::std::option::Option<f64>,
-    /// The negotiated price of one pricing unit.
+    /// The negotiated price of one pricing unit, in `BillingCurrency`; null while cost columns are not filled in.
     #[serde(rename = "ContractedUnitPrice")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contracted_unit_price: ::std::option::Option<f64>,
-    /// The amortised cost after all discounts and the applicable share of prepayments.
+    /// The amortised cost after all discounts and the applicable share of prepayments, in `BillingCurrency`; null while cost columns are not filled in.
     #[serde(rename = "EffectiveCost")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub effective_cost: ::std::option::Option<f64>,
@@ -182,11 +182,11 @@ pub struct BillableUsage {
     /// Who issues the invoice.
     #[serde(rename = "InvoiceIssuerName")]
     pub invoice_issuer_name: ::std::string::String,
-    /// The list unit price times the pricing quantity.
+    /// The list unit price times the pricing quantity, in `BillingCurrency`; null while cost columns are not filled in.
     #[serde(rename = "ListCost")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub list_cost: ::std::option::Option<f64>,
-    /// The published price of one pricing unit, before discounts.
+    /// The published price of one pricing unit, before discounts, in `BillingCurrency`; null while cost columns are not filled in.
     #[serde(rename = "ListUnitPrice")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub list_unit_price: ::std::option::Option<f64>,
@@ -530,6 +530,7 @@ crate::macros::string_enum!(
 /// A membership to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CreateOrganizationMemberRequest {
+    /// The membership to create.
     pub member: crate::models::NewOrganizationMember,
 }
 impl<'de> ::serde::Deserialize<'de> for CreateOrganizationMemberRequest {
@@ -643,6 +644,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedOrganization {
 /// A membership to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NewOrganizationMember {
+    /// The state to create the membership in: `active` or `canceled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::NewOrganizationMemberStatus>,
     pub user: crate::models::NewOrganizationMemberUser,
@@ -796,12 +798,14 @@ impl NewOrganizationMemberUser {
 pub struct OrganizationAccount {
     /// The account's identifier.
     pub id: ::std::string::String,
-    /// The account's name.
+    /// The account's name, or null when it has none.
     pub name: ::std::option::Option<::std::string::String>,
+    /// Whether this is a `standard` or an `enterprise` account.
     #[serde(rename = "type")]
     pub type_: crate::models::AccountType,
-    /// When the account was created.
+    /// When the account was created; set by the server.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
+    /// Account-wide settings; each is null when unset.
     pub settings: crate::models::OrganizationAccountSettings,
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
@@ -876,7 +880,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
 pub struct OrganizationAccountSettings {
     /// The address that abuse reports about the account are sent to.
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
-    /// When the current access approval expires.
+    /// When the current access approval expires, or null when there is none.
     pub access_approval_expiry: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the account may be used through the API.
     pub api_access_enabled: ::std::option::Option<bool>,
@@ -970,14 +974,19 @@ pub struct OrganizationAuditLog {
     /// The entry's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// The organization the action was taken in.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<crate::models::AuditLogOrganization>,
+    /// What was done, when, and whether it succeeded.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<crate::models::AuditLogAction>,
+    /// Who performed the action, and how they authenticated.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<crate::models::OrganizationAuditLogActor>,
+    /// The HTTP request behind the action.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<crate::models::AuditLogRaw>,
+    /// The resource the action affected.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<crate::models::AuditLogResource>,
 }
@@ -1057,9 +1066,11 @@ pub struct OrganizationAuditLogActor {
     /// The actor's identifier; for a user, the user ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// What performed the action: a `user`, a Cloudflare administrator or the `system`.
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::OrganizationAuditLogActorType>,
+    /// How the actor authenticated: an API key or token, the dashboard, OAuth or an Origin CA key.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<crate::models::AuditLogActorContext>,
     /// The actor's e-mail address.
@@ -1185,9 +1196,11 @@ crate::macros::string_enum!(
 pub struct OrganizationMember {
     /// The membership's identifier.
     pub id: ::std::string::String,
+    /// The membership's state: `active`, `pending`, `rejected` or `canceled`.
     pub status: crate::models::OrganizationMemberStatus,
+    /// The user who holds the membership.
     pub user: crate::models::OrganizationMemberUser,
-    /// Additional details of the membership, keyed by name.
+    /// Additional details of the membership, keyed by name; each value is a JSON object.
     pub meta: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1412,7 +1425,7 @@ pub struct PageTokenResultInfo {
     /// Send this as `page_token`, with the same filters, to fetch the next page; absent on the last page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page_token: ::std::option::Option<::std::string::String>,
-    /// How many items match the filters in total.
+    /// How many items match the filters, across all pages.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_size: ::std::option::Option<i64>,
 }
@@ -1476,27 +1489,30 @@ pub struct Share {
     pub account_name: ::std::string::String,
     /// The identifier of the organization the share belongs to.
     pub organization_id: ::std::string::String,
+    /// Whether the organization sent the share (`sent`) or received it (`received`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<crate::models::ShareKind>,
+    /// The share's lifecycle state: `active`, `deleting` or `deleted`.
     pub status: crate::models::ShareStatus,
+    /// Whether the share's recipients are accounts or organizations.
     pub target_type: crate::models::ShareTargetType,
-    /// Creation time of the share.
+    /// When the share was created.
     pub created: ::chrono::DateTime<::chrono::Utc>,
     /// When the share last changed.
     pub modified: ::chrono::DateTime<::chrono::Utc>,
-    /// How many recipients are associated; only present when recipient counts were requested.
+    /// How many recipients are associated. Only sent when recipient counts are requested, which the list operation has no parameter for.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub associated_recipient_count: ::std::option::Option<i64>,
-    /// How many recipients are being associated; only present when recipient counts were requested.
+    /// How many recipients are being associated. Only sent when recipient counts are requested, which the list operation has no parameter for.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub associating_recipient_count: ::std::option::Option<i64>,
-    /// How many recipients are disassociated; only present when recipient counts were requested.
+    /// How many recipients are disassociated. Only sent when recipient counts are requested, which the list operation has no parameter for.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disassociated_recipient_count: ::std::option::Option<i64>,
-    /// How many recipients are being disassociated; only present when recipient counts were requested.
+    /// How many recipients are being disassociated. Only sent when recipient counts are requested, which the list operation has no parameter for.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disassociating_recipient_count: ::std::option::Option<i64>,
-    /// The shared resources; only present when resources were requested.
+    /// The shared resources. Only sent when resources are requested, which the list operation has no parameter for.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<::std::vec::Vec<crate::models::ShareResource>>,
 }
@@ -1661,13 +1677,15 @@ pub struct ShareResource {
     pub id: ::std::string::String,
     /// The identifier of the shared resource itself.
     pub resource_id: ::std::string::String,
+    /// The kind of the shared resource, such as `custom-ruleset`.
     pub resource_type: crate::models::ShareResourceType,
     /// The identifier of the account that owns the resource.
     pub resource_account_id: ::std::string::String,
     /// The version of the resource that is shared.
     pub resource_version: i64,
+    /// The shared resource's lifecycle state: `active`, `deleting` or `deleted`.
     pub status: crate::models::ShareResourceStatus,
-    /// Metadata about the resource.
+    /// Metadata about the resource, as a JSON object whose shape depends on the resource type.
     pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// When the resource was added to the share.
     pub created: ::chrono::DateTime<::chrono::Utc>,

@@ -6,11 +6,11 @@
 pub struct AccountsListParams {
     /// Only return accounts with this name.
     pub name: ::std::option::Option<::std::string::String>,
-    /// The page to return, counting from 1.
+    /// The page to return, counting from 1; 1 when omitted.
     pub page: ::std::option::Option<i64>,
-    /// How many items to return per page.
+    /// How many items to return per page, from 5 to 50; 20 when omitted.
     pub per_page: ::std::option::Option<i64>,
-    /// The sort direction.
+    /// The sort direction: `asc` (ascending) or `desc` (descending).
     pub direction: ::std::option::Option<crate::models::ListDirection>,
 }
 impl AccountsListParams {
@@ -196,9 +196,9 @@ pub struct AccountsLogsAuditListParams {
     pub since: ::chrono::NaiveDate,
     /// Only return entries logged before this moment: a date (taken as UTC midnight) or an RFC 3339 timestamp.
     pub before: ::chrono::NaiveDate,
-    /// The order of the entries by time; newest first by default.
+    /// The order of the entries by time: `desc` (newest first, the default) or `asc`.
     pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
-    /// The largest number of entries to return in one response.
+    /// The largest number of entries to return in one response, from 1 to 1000; 100 when omitted. Follow `result_info.cursor` for the rest.
     pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
@@ -891,9 +891,9 @@ pub struct AccountsLogsAuditHistoryListParams {
     pub since: ::chrono::NaiveDate,
     /// Only return entries logged before this moment: a date (taken as UTC midnight) or an RFC 3339 timestamp.
     pub before: ::chrono::NaiveDate,
-    /// The order of the entries by time; newest first by default.
+    /// The order of the entries by time: `desc` (newest first, the default) or `asc`.
     pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
-    /// The largest number of entries to return in one response.
+    /// The largest number of entries to return in one response, from 1 to 1000; 100 when omitted. Follow `result_info.cursor` for the rest.
     pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
@@ -964,11 +964,11 @@ pub struct AccountsMembersListParams {
     pub order: ::std::option::Option<crate::models::AccountsMembersListOrder>,
     /// Only return members in this state.
     pub status: ::std::option::Option<crate::models::AccountsMembersListStatus>,
-    /// The page to return, counting from 1.
+    /// The page to return, counting from 1; 1 when omitted.
     pub page: ::std::option::Option<i64>,
-    /// How many items to return per page.
+    /// How many items to return per page, from 5 to 50; 20 when omitted.
     pub per_page: ::std::option::Option<i64>,
-    /// The sort direction.
+    /// The sort direction: `asc` (ascending) or `desc` (descending).
     pub direction: ::std::option::Option<crate::models::ListDirection>,
 }
 impl AccountsMembersListParams {
@@ -1045,9 +1045,9 @@ impl crate::request::WriteParams for AccountsMembersListParams {
 /// Parameters of `client.accounts().roles().list(..)`.
 #[derive(Debug, Clone, Default)]
 pub struct AccountsRolesListParams {
-    /// The page to return, counting from 1.
+    /// The page to return, counting from 1; 1 when omitted.
     pub page: ::std::option::Option<i64>,
-    /// How many items to return per page.
+    /// How many items to return per page, from 5 to 50; 20 when omitted.
     pub per_page: ::std::option::Option<i64>,
 }
 impl AccountsRolesListParams {
@@ -1085,13 +1085,13 @@ impl crate::request::WriteParams for AccountsRolesListParams {
 /// Parameters of `client.accounts().tokens().list(..)`.
 #[derive(Debug, Clone, Default)]
 pub struct AccountsTokensListParams {
-    /// The page to return, counting from 1.
+    /// The page to return, counting from 1; 1 when omitted.
     pub page: ::std::option::Option<i64>,
-    /// How many items to return per page.
+    /// How many items to return per page, from 5 to 50; 20 when omitted.
     pub per_page: ::std::option::Option<i64>,
-    /// The sort direction.
+    /// The sort direction: `asc` (ascending) or `desc` (descending).
     pub direction: ::std::option::Option<crate::models::ListDirection>,
-    /// Also return tokens that expired recently.
+    /// Also return tokens that expired recently; `false` when omitted.
     pub include_expired: ::std::option::Option<bool>,
 }
 impl AccountsTokensListParams {

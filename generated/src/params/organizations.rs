@@ -24,7 +24,7 @@ pub struct OrganizationsListParams {
     pub parent_id: ::std::option::Option<::std::string::String>,
     /// The `result_info.next_page_token` of the previous response, to fetch the page after it. Send the same filters as in the first request.
     pub page_token: ::std::option::Option<::std::string::String>,
-    /// How many items to return; 10 when omitted.
+    /// How many items to return, from 0 to 1000; 10 when omitted.
     pub page_size: ::std::option::Option<i64>,
 }
 impl OrganizationsListParams {
@@ -211,7 +211,7 @@ pub struct OrganizationsAccountsListParams {
     pub direction: ::std::option::Option<crate::models::ListDirection>,
     /// The `result_info.next_page_token` of the previous response, to fetch the page after it. Send the same filters as in the first request.
     pub page_token: ::std::option::Option<::std::string::String>,
-    /// How many items to return; 10 when omitted.
+    /// How many items to return, from 0 to 1000; 10 when omitted.
     pub page_size: ::std::option::Option<i64>,
 }
 impl OrganizationsAccountsListParams {
@@ -400,9 +400,9 @@ impl crate::request::WriteParams for OrganizationsAccountsListParams {
 /// Parameters of `client.organizations().billable().usage().list(..)`.
 #[derive(Debug, Clone, Default)]
 pub struct OrganizationsBillableUsageListParams {
-    /// First day of the range, by when the usage happened (not when it was billed). Must be given together with `to`.
+    /// First day of the range, by when the usage happened (not when it was billed). Give it together with `to`; without both, the range runs from the start of the current month to today. A range spans at most 31 days.
     pub from: ::std::option::Option<::chrono::NaiveDate>,
-    /// Last day of the range, by when the usage happened. Must be given together with `from`.
+    /// Last day of the range, by when the usage happened. Give it together with `from`; without both, the range ends today. A range spans at most 31 days.
     pub to: ::std::option::Option<::chrono::NaiveDate>,
 }
 impl OrganizationsBillableUsageListParams {
@@ -547,9 +547,9 @@ pub struct OrganizationsLogsAuditListParams {
     pub since: ::chrono::NaiveDate,
     /// Only return entries logged before this moment: a date (taken as UTC midnight) or an RFC 3339 timestamp.
     pub before: ::chrono::NaiveDate,
-    /// The order of the entries by time; newest first by default.
+    /// The order of the entries by time: `desc` (newest first, the default) or `asc`.
     pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
-    /// The largest number of entries to return in one response.
+    /// The largest number of entries to return in one response, from 1 to 1000; 100 when omitted. Follow `result_info.cursor` for the rest.
     pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
@@ -1125,9 +1125,9 @@ pub struct OrganizationsLogsAuditHistoryListParams {
     pub since: ::chrono::NaiveDate,
     /// Only return entries logged before this moment: a date (taken as UTC midnight) or an RFC 3339 timestamp.
     pub before: ::chrono::NaiveDate,
-    /// The order of the entries by time; newest first by default.
+    /// The order of the entries by time: `desc` (newest first, the default) or `asc`.
     pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
-    /// The largest number of entries to return in one response.
+    /// The largest number of entries to return in one response, from 1 to 1000; 100 when omitted. Follow `result_info.cursor` for the rest.
     pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
@@ -1208,7 +1208,7 @@ pub struct OrganizationsMembersListParams {
     pub user_email_ends_with: ::std::option::Option<::std::string::String>,
     /// The `result_info.next_page_token` of the previous response, to fetch the page after it. Send the same filters as in the first request.
     pub page_token: ::std::option::Option<::std::string::String>,
-    /// How many items to return; 10 when omitted.
+    /// How many items to return, from 0 to 1000; 10 when omitted.
     pub page_size: ::std::option::Option<i64>,
 }
 impl OrganizationsMembersListParams {
@@ -1344,13 +1344,13 @@ pub struct OrganizationsSharesListParams {
     pub resource_types: ::std::option::Option<
         ::std::vec::Vec<crate::models::ShareResourceType>,
     >,
-    /// The field to sort shares by.
+    /// The field to sort shares by: `name`, or `created` (the default).
     pub order: ::std::option::Option<crate::models::OrganizationsSharesListOrder>,
-    /// The sort direction.
+    /// The sort direction: `asc` (the default) or `desc`.
     pub direction: ::std::option::Option<crate::models::ListDirection>,
-    /// The page to return, counting from 1. Defaults to 1 when only `per_page` is given.
+    /// The page to return, counting from 1; 1 when only `per_page` is given. Leave out both `page` and `per_page` to get every share in one response.
     pub page: ::std::option::Option<i64>,
-    /// How many shares each page holds; 20 when only `page` is sent.
+    /// How many shares each page holds, from 1 to 100; 20 when only `page` is given. Leave out both to get every share in one response.
     pub per_page: ::std::option::Option<i64>,
 }
 impl OrganizationsSharesListParams {
