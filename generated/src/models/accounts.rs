@@ -1421,6 +1421,7 @@ pub struct CreateAccountRequest {
     #[serde(rename = "type")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::AccountType>,
+    /// The tenant unit to place the account in, as documented at <https://developers.cloudflare.com/tenant/how-to/manage-accounts/>
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<crate::models::CreateAccountRequestUnit>,
 }
@@ -2221,6 +2222,7 @@ pub struct PermissionGroup {
     /// The permission group's name, such as `Load Balancer`; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Attributes of the group, as a key and a value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::models::GroupMeta>,
 }
@@ -2652,6 +2654,7 @@ pub struct ResourceGroup {
     /// The resource group's name, such as `com.cloudflare.api.account.<account id>`; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Attributes of the group, as a key and a value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::models::GroupMeta>,
     /// The resources the group covers: a root, such as an account, and objects within it.

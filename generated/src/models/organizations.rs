@@ -142,14 +142,17 @@ pub struct BillableUsage {
     #[serde(rename = "BillingPeriodEnd")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// How the charge arises; only `Usage` occurs today.
     #[serde(rename = "ChargeCategory")]
     pub charge_category: crate::models::BillableUsageChargeCategory,
+    /// `Correction` when the record corrects charges invoiced in an earlier period; otherwise null.
     #[serde(rename = "ChargeClass")]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_class: ::std::option::Option<crate::models::BillableUsageChargeClass>,
     /// A readable summary of what is charged for.
     #[serde(rename = "ChargeDescription")]
     pub charge_description: ::std::string::String,
+    /// How often the charge occurs; only `Usage-Based` occurs today.
     #[serde(rename = "ChargeFrequency")]
     pub charge_frequency: crate::models::BillableUsageChargeFrequency,
     /// The start (inclusive) of the period in which the usage happened.
@@ -647,6 +650,7 @@ pub struct NewOrganizationMember {
     /// The state to create the membership in: `active` or `canceled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::NewOrganizationMemberStatus>,
+    /// The user to make a member.
     pub user: crate::models::NewOrganizationMemberUser,
 }
 impl<'de> ::serde::Deserialize<'de> for NewOrganizationMember {

@@ -9,7 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Constraints, Docs, FloatKind, IntKind, TypeRef};
+use crate::ir::{Constraints, Docs, FloatKind, IntKind, TypeDef, TypeRef};
 
 /// Doc attributes for an item: summary, description, deprecation note.
 /// `fallback` is used when the spec says nothing.
@@ -21,11 +21,24 @@ pub fn doc_attrs(docs: &Docs, fallback: &str) -> TokenStream {
     lines_to_attrs(&paragraphs.join("\n\n"))
 }
 
-/// Doc attributes for a field or parameter. Without prose in the spec, the
-/// doc states what the constraints say about valid values, or is left out:
-/// a sentence repeating the name would only hide that nothing is known.
-pub fn value_doc_attrs(docs: &Docs, ty: &TypeRef, constraints: &Constraints) -> TokenStream {
-    let paragraphs = prose(docs);
+/// Doc attributes for a field or parameter. Without prose of its own, a
+/// value of a named type takes the type's prose (the IR gives an inline
+/// enum or object's description to the type it becomes); otherwise the doc
+/// states what the constraints say about valid values, or is left out: a
+/// sentence repeating the name would only hide that nothing is known.
+pub fn value_doc_attrs(
+    types: &[TypeDef],
+    docs: &Docs,
+    ty: &TypeRef,
+    constraints: &Constraints,
+) -> TokenStream {
+    let mut paragraphs = prose(docs);
+    if paragraphs.is_empty()
+        && let TypeRef::Named(id) = ty
+        && let Some(def) = types.get(id.0)
+    {
+        paragraphs = prose(&def.docs);
+    }
     if !paragraphs.is_empty() {
         return lines_to_attrs(&paragraphs.join("\n\n"));
     }
@@ -458,13 +471,50 @@ mod tests {
     }
 
     fn summary(ty: TypeRef, c: Constraints) -> String {
-        value_doc_attrs(&Docs::default(), &ty, &c).to_string()
+        value_doc_attrs(&[], &Docs::default(), &ty, &c).to_string()
+    }
+
+    fn named(description: Option<&str>) -> TypeDef {
+        TypeDef {
+            name: "Kind".into(),
+            pointer: "#/components/schemas/Kind".into(),
+            docs: Docs {
+                description: description.map(str::to_owned),
+                ..Docs::default()
+            },
+            kind: crate::ir::TypeKind::Newtype(TypeRef::String),
+            in_request: false,
+            example: None,
+            feature: None,
+        }
     }
 
     #[test]
     fn a_value_without_prose_or_constraints_gets_no_doc() {
         assert!(summary(TypeRef::String, Constraints::default()).is_empty());
-        assert!(summary(TypeRef::Named(crate::ir::TypeId(0)), Constraints::default()).is_empty());
+        let kind = TypeRef::Named(crate::ir::TypeId(0));
+        let out = value_doc_attrs(
+            &[named(None)],
+            &Docs::default(),
+            &kind,
+            &Constraints::default(),
+        );
+        assert!(out.is_empty(), "{out}");
+    }
+
+    #[test]
+    fn a_named_value_without_prose_takes_the_type_prose() {
+        let types = [named(Some("How the charge arises."))];
+        let kind = TypeRef::Named(crate::ir::TypeId(0));
+        let out = value_doc_attrs(&types, &Docs::default(), &kind, &Constraints::default());
+        assert!(out.to_string().contains("How the charge arises."), "{out}");
+        let own = Docs {
+            description: Some("The category of this charge.".into()),
+            ..Docs::default()
+        };
+        let out = value_doc_attrs(&types, &own, &kind, &Constraints::default()).to_string();
+        assert!(out.contains("The category of this charge."), "{out}");
+        assert!(!out.contains("How the charge arises."), "{out}");
     }
 
     #[test]
@@ -477,7 +527,7 @@ mod tests {
             maximum: Some(50.0),
             ..Constraints::default()
         };
-        let out = value_doc_attrs(&docs, &TypeRef::Int(IntKind::I64), &c).to_string();
+        let out = value_doc_attrs(&[], &docs, &TypeRef::Int(IntKind::I64), &c).to_string();
         assert!(out.contains("How many to return."), "{out}");
         assert!(!out.contains("50"), "{out}");
     }

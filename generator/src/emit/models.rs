@@ -196,7 +196,7 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 fn field(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
     let name = ident(&f.name);
     let ty = ctx.field_ty(&f.ty, f.boxed, f.optional());
-    let docs = value_doc_attrs(&f.docs, &f.ty, &f.constraints);
+    let docs = value_doc_attrs(&ctx.api.types, &f.docs, &f.ty, &f.constraints);
     let deprecated = deprecated(&f.docs);
     let rename = (f.name != f.wire).then(|| {
         let wire = &f.wire;

@@ -51,7 +51,7 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
     let fields = p.fields.iter().map(|f| {
         let n = ident(&f.name);
         let t = ctx.field_ty(&f.ty, false, !f.required);
-        let docs = value_doc_attrs(&f.docs, &f.ty, &f.constraints);
+        let docs = value_doc_attrs(&ctx.api.types, &f.docs, &f.ty, &f.constraints);
         quote!(#docs pub #n: #t,)
     });
     let body_field = body.map(|b| {
