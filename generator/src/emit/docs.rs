@@ -210,15 +210,19 @@ fn json_text(v: &serde_json::Value) -> String {
     }
 }
 
-/// An inline code span. A backtick cannot appear inside one that the
-/// sanitizer keeps intact, so such text is shown as a JSON string with the
-/// backtick escaped.
+/// An inline code span. Text a code span cannot show as is (a backtick,
+/// which the sanitizer would pair up; a line break or other control
+/// character; empty or edge whitespace, which Markdown trims) is shown as
+/// a JSON string, with the backtick escaped.
 fn code(text: &str) -> String {
-    if text.contains('`') {
-        let json = serde_json::Value::String(text.to_owned()).to_string();
-        return format!("`{}`", json.replace('`', "\\u0060"));
+    let plain = !text.is_empty()
+        && text.trim() == text
+        && !text.chars().any(|c| c == '`' || c.is_control());
+    if plain {
+        return format!("`{text}`");
     }
-    format!("`{text}`")
+    let json = serde_json::Value::String(text.to_owned()).to_string();
+    format!("`{}`", json.replace('`', "\\u0060"))
 }
 
 fn capitalize(phrase: String) -> String {
@@ -622,6 +626,13 @@ mod tests {
         };
         let text = constraint_summary(&TypeRef::String, &c).unwrap_or_default();
         assert_eq!(text, "Defaults to `\"a\\u0060b\"`.");
+        assert_eq!(sanitize(&text), text);
+        let c = Constraints {
+            allowed: vec![serde_json::json!(""), serde_json::json!("a\n\nb")],
+            ..Constraints::default()
+        };
+        let text = constraint_summary(&TypeRef::String, &c).unwrap_or_default();
+        assert_eq!(text, "One of `\"\"`, `\"a\\n\\nb\"`.");
         assert_eq!(sanitize(&text), text);
     }
 
