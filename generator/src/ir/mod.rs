@@ -10,6 +10,7 @@ mod auth;
 mod graph;
 pub mod names;
 mod operations;
+mod refs;
 mod resources;
 mod types;
 

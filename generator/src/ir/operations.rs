@@ -1,15 +1,13 @@
 //! Operations: parameters, request bodies, responses, pagination, security.
 
-use std::borrow::Cow;
-
 use openapiv3::{
     Parameter, ParameterData, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody,
     StatusCode,
 };
-use serde::de::DeserializeOwned;
 
 use super::auth::accepted;
 use super::names::{self, Namespace};
+use super::refs;
 use super::resources::{self, OpFacts, OpNaming};
 use super::types::TypeSpace;
 use super::{
@@ -96,27 +94,6 @@ fn find(api: &openapiv3::OpenAPI) -> Vec<Found<'_>> {
     out
 }
 
-/// Resolves a `$ref` to a component of type `T` (parameter, request body,
-/// response) through the raw tree.
-fn deref<'r, T: DeserializeOwned + Clone>(
-    raw: &serde_json::Value,
-    item: &'r ReferenceOr<T>,
-) -> Option<Cow<'r, T>> {
-    match item {
-        ReferenceOr::Item(t) => Some(Cow::Borrowed(t)),
-        ReferenceOr::Reference { reference } => {
-            let mut target = load::resolve(raw, reference)?;
-            for _ in 0..64 {
-                match target.get("$ref").and_then(|r| r.as_str()) {
-                    Some(next) => target = load::resolve(raw, next)?,
-                    None => break,
-                }
-            }
-            serde_json::from_value(target.clone()).ok().map(Cow::Owned)
-        }
-    }
-}
-
 fn is_json(media: &str) -> bool {
     let m = media
         .split(';')
@@ -137,7 +114,7 @@ fn success_schema(
         if !is_success(code) {
             continue;
         }
-        let resp = deref(raw, resp)?;
+        let resp = refs::item(raw, resp)?;
         for (media, m) in &resp.content {
             if is_json(media)
                 && let Some(s) = &m.schema
@@ -317,7 +294,9 @@ fn effective_params(raw: &serde_json::Value, f: &Found<'_>) -> Vec<(Parameter, S
                 .map(|(i, p)| (p, child(&own_at, i.to_string()))),
         );
     for (p, at) in all {
-        let Some(p) = deref(raw, p) else { continue };
+        let Some(p) = refs::item(raw, p) else {
+            continue;
+        };
         let p = p.into_owned();
         let key = (location_of(&p), p.parameter_data_ref().name.clone());
         match out
@@ -401,12 +380,7 @@ fn param(
 /// `label`/`matrix` path styles are read from the raw tree (openapiv3 keeps
 /// them, but only behind the `Path` variant we already destructured).
 fn path_style(space: &TypeSpace<'_>, at: &str) -> Option<Style> {
-    let raw = load::resolve(&space.doc().raw, at)?;
-    let raw = match raw.get("$ref").and_then(|r| r.as_str()) {
-        Some(r) => load::resolve(&space.doc().raw, r)?,
-        None => raw,
-    };
-    match raw.get("style")?.as_str()? {
+    match refs::follow(&space.doc().raw, at)?.get("style")?.as_str()? {
         "label" => Some(Style::Label),
         "matrix" => Some(Style::Matrix),
         _ => None,
@@ -446,7 +420,7 @@ fn request_body(
     };
     let at = child(&f.pointer, "requestBody");
     let raw = &space.doc().raw;
-    let rb: RequestBody = deref(raw, rb)
+    let rb: RequestBody = refs::item(raw, rb)
         .ok_or_else(|| {
             Diagnostic::error(
                 "dangling-ref",
@@ -554,7 +528,7 @@ fn response(space: &mut TypeSpace<'_>, config: &Config, f: &Found<'_>, stem: &st
             .collect();
     for (code, resp) in &codes {
         let at = child(&child(&f.pointer, "responses"), code);
-        let Some(resp) = deref(raw, resp) else {
+        let Some(resp) = refs::item(raw, resp) else {
             continue;
         };
         let resp = resp.into_owned();

@@ -13,7 +13,6 @@
 //! {type: string}` becomes `String` at the use site.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::ops::Deref;
 use std::rc::Rc;
 
 use indexmap::IndexMap;
@@ -23,18 +22,13 @@ use openapiv3::{
 };
 
 use super::names::{self, Namespace};
+use super::refs::{COMPONENT_SCHEMAS, MAX_ALIAS_DEPTH, SchemaRef, Schemas, last_token};
 use super::{
     Constraints, Docs, EnumVariant, Field, FloatKind, IntKind, StringEnum, Struct, TypeDef, TypeId,
     TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::diagnostics::{Diagnostic, child};
 use crate::load::Document;
-
-const COMPONENT_PREFIX: &str = "#/components/schemas/";
-
-/// How many aliases (a `$ref` to a `$ref`, or an `allOf`/`oneOf`/`anyOf` of
-/// one schema) are followed before giving up: a chain that long is a cycle.
-const MAX_ALIAS_DEPTH: usize = 64;
 
 /// A schema resolved at a use site.
 #[derive(Debug, Clone)]
@@ -83,25 +77,6 @@ impl NameChoice {
     }
 }
 
-/// A schema borrowed from the document or parsed from a non-component `$ref`.
-#[derive(Clone)]
-pub enum SchemaRef<'a> {
-    /// Part of the typed document.
-    Borrowed(&'a Schema),
-    /// Parsed on demand from the raw tree.
-    Shared(Rc<Schema>),
-}
-
-impl Deref for SchemaRef<'_> {
-    type Target = Schema;
-    fn deref(&self) -> &Schema {
-        match self {
-            SchemaRef::Borrowed(s) => s,
-            SchemaRef::Shared(s) => s,
-        }
-    }
-}
-
 /// The properties of an object schema, with `allOf` parts merged.
 #[derive(Debug, Clone, Default)]
 pub struct ObjectParts {
@@ -117,6 +92,7 @@ pub struct ObjectParts {
 /// Builds named types on demand.
 pub struct TypeSpace<'a> {
     doc: &'a Document,
+    schemas: Schemas<'a>,
     warnings: Vec<Diagnostic>,
     defs: Vec<Option<TypeDef>>,
     /// `$ref` string to the named type created for it.
@@ -137,7 +113,6 @@ pub struct TypeSpace<'a> {
     shapes: HashMap<String, TypeId>,
     /// The naming hints of every use of a shared inline type.
     shape_hints: HashMap<TypeId, Vec<String>>,
-    parsed: HashMap<String, Rc<Schema>>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -153,7 +128,7 @@ impl<'a> TypeSpace<'a> {
                     let name = names.claim(&names::type_name(key, "Schema"));
                     component_names.insert(
                         format!(
-                            "{COMPONENT_PREFIX}{}",
+                            "{COMPONENT_SCHEMAS}{}",
                             crate::diagnostics::escape_token(key)
                         ),
                         name,
@@ -163,6 +138,7 @@ impl<'a> TypeSpace<'a> {
         }
         Self {
             doc,
+            schemas: Schemas::new(&doc.api, &doc.raw),
             warnings: Vec::new(),
             defs: Vec::new(),
             named: HashMap::new(),
@@ -174,7 +150,6 @@ impl<'a> TypeSpace<'a> {
             used_reserved: HashSet::new(),
             shapes: HashMap::new(),
             shape_hints: HashMap::new(),
-            parsed: HashMap::new(),
         }
     }
 
@@ -238,47 +213,12 @@ impl<'a> TypeSpace<'a> {
 
     /// The schema a reference points to, following alias chains.
     pub fn lookup(&mut self, reference: &str) -> Option<SchemaRef<'a>> {
-        let mut current = reference.to_owned();
-        for _ in 0..MAX_ALIAS_DEPTH {
-            let target: ReferenceOr<SchemaRef<'a>> = if let Some(key) =
-                current.strip_prefix(COMPONENT_PREFIX)
-                && let Some(components) = &self.doc.api.components
-                && let Some(entry) = components
-                    .schemas
-                    .get(&crate::diagnostics::unescape_token(key))
-            {
-                match entry {
-                    ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-                        reference: reference.clone(),
-                    },
-                    ReferenceOr::Item(s) => ReferenceOr::Item(SchemaRef::Borrowed(s)),
-                }
-            } else if let Some(s) = self.parsed.get(&current) {
-                ReferenceOr::Item(SchemaRef::Shared(s.clone()))
-            } else {
-                let raw = crate::load::resolve(&self.doc.raw, &current)?;
-                if let Some(next) = raw.get("$ref").and_then(|r| r.as_str()) {
-                    ReferenceOr::Reference {
-                        reference: next.to_owned(),
-                    }
-                } else {
-                    let schema: Schema = serde_json::from_value(raw.clone()).ok()?;
-                    let schema = Rc::new(schema);
-                    self.parsed.insert(current.clone(), schema.clone());
-                    ReferenceOr::Item(SchemaRef::Shared(schema))
-                }
-            };
-            match target {
-                ReferenceOr::Item(s) => return Some(s),
-                ReferenceOr::Reference { reference } => current = reference,
-            }
-        }
-        None
+        self.schemas.lookup(reference)
     }
 
     /// The last token of a reference, as a naming hint.
     fn ref_hint(reference: &str) -> String {
-        crate::diagnostics::unescape_token(reference.rsplit('/').next().unwrap_or("Schema"))
+        last_token(reference)
     }
 
     fn resolve_ref(&mut self, reference: &str, at: &str) -> Resolved {
@@ -821,10 +761,7 @@ impl<'a> TypeSpace<'a> {
 
     /// The schema behind a schema-or-reference.
     pub fn deref_schema(&mut self, schema: &ReferenceOr<Schema>) -> Option<SchemaRef<'a>> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.lookup(reference),
-            ReferenceOr::Item(s) => Some(SchemaRef::Shared(Rc::new(s.clone()))),
-        }
+        self.schemas.deref(schema)
     }
 
     /// Whether a schema (after references) is an array.
