@@ -597,15 +597,7 @@ pub struct Feature {
     pub name: String,
 }
 
-/// The chained setter name for a field: its own name, except that `new` is
-/// taken by the constructor.
-pub fn setter_name(field: &str) -> String {
-    if field == "new" {
-        "with_new".into()
-    } else {
-        field.to_owned()
-    }
-}
+pub use names::reserved::setter_name;
 
 /// Optional pieces of the runtime that the generated code needs.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,5 +1,16 @@
-//! Rust identifiers from arbitrary API names. This is the only place names
-//! are made, and the rules are fixed:
+//! Rust identifiers from arbitrary API names. This module and its two
+//! children are the only place names are made; every rule is stated once,
+//! here:
+//!
+//! - how a raw name becomes an identifier, and how collisions are resolved
+//!   (below);
+//! - [`derived`]: what a thing without a name of its own is called after
+//!   its use site (the `Params`, `Item`, `Value`, `Variant{i}` suffixes,
+//!   resource and method names, shared inline types);
+//! - [`reserved`]: names the generated code already uses (the constructor,
+//!   the client's methods, catch-all variants, the emitters' local names).
+//!
+//! From a raw name to an identifier:
 //!
 //! 1. Characters that are not ASCII letters or digits separate words. When a
 //!    name has no letters or digits at all (`+`, `*`, `-1`'s sign), its
@@ -12,6 +23,9 @@
 //! 5. Within one namespace, a name already taken gets the smallest free
 //!    numeric suffix (`Name2`, `name_2`) in the order names are claimed,
 //!    which is document order, so results are stable across runs.
+
+pub mod derived;
+pub mod reserved;
 
 use std::collections::HashSet;
 

@@ -6,10 +6,10 @@ use openapiv3::{
 };
 
 use super::auth::accepted;
-use super::names::{self, Namespace};
+use super::names::{self, Namespace, derived, reserved::locals};
 use super::refs;
 use super::resources::{self, OpFacts, OpNaming};
-use super::types::TypeSpace;
+use super::types::{Resolved, TypeSpace};
 use super::{
     Auth, Body, BodyMedia, Docs, Location, Operation, Pagination, Param, ParamsStruct, Response,
     ResponseKind, Segment, Style, TypeRef,
@@ -79,7 +79,7 @@ fn find(api: &openapiv3::OpenAPI) -> Vec<Found<'_>> {
             };
             let id = match &op.operation_id {
                 Some(id) => id.clone(),
-                None => ids.claim(&names::snake_name(&format!("{method} {path}"), "operation")),
+                None => ids.claim(&derived::operation_id(method, path)),
             };
             out.push(Found {
                 path,
@@ -176,7 +176,7 @@ fn operation(
 
     // Path parameters, in template order; they become function arguments.
     let mut arg_names = Namespace::snake();
-    for reserved in ["params", "body", "parts"] {
+    for reserved in locals::ENDPOINT_ARGUMENTS {
         arg_names.reserve(reserved);
     }
     let mut path_params = Vec::new();
@@ -205,7 +205,7 @@ fn operation(
     let mut field_names = Namespace::snake();
     let body = request_body(space, f, &stem)?;
     if body.is_some() {
-        field_names.reserve("body");
+        field_names.reserve(locals::BODY);
     }
     let mut fields = Vec::new();
     for (p, at) in &params {
@@ -238,7 +238,7 @@ fn operation(
     }
     let has_params = !fields.is_empty();
     let params_struct = has_params.then(|| ParamsStruct {
-        name: space.claim_name(&format!("{stem}Params")),
+        name: space.claim_name(&derived::params_struct(&stem)),
         fields,
         has_body: body.is_some(),
     });
@@ -330,18 +330,13 @@ fn param(
     at: &str,
     names_in_scope: &mut Namespace,
 ) -> Param {
-    let hint = format!("{stem} {}", names::type_name(&data.name, "Param"));
+    let hint = derived::parameter(stem, &data.name);
     let resolved = match &data.format {
         ParameterSchemaOrContent::Schema(s) => space.resolve(s, &hint, &child(at, "schema")),
         ParameterSchemaOrContent::Content(content) => {
             match content.iter().find_map(|(_, m)| m.schema.as_ref()) {
                 Some(s) => space.resolve(s, &hint, &child(at, "content")),
-                None => super::types::Resolved {
-                    ty: TypeRef::String,
-                    nullable: false,
-                    docs: Docs::default(),
-                    constraints: Default::default(),
-                },
+                None => Resolved::plain(TypeRef::String),
             }
         }
     };
@@ -460,7 +455,7 @@ fn request_body(
     let (media, ty) = match rank(media) {
         0 | 1 => {
             let ty = match &content.schema {
-                Some(s) => space.resolve(s, &format!("{stem}Body"), &schema_at).ty,
+                Some(s) => space.resolve(s, &derived::body(stem), &schema_at).ty,
                 None => TypeRef::Json,
             };
             let media = if rank(media) == 0 {
@@ -611,7 +606,7 @@ fn response(space: &mut TypeSpace<'_>, config: &Config, f: &Found<'_>, stem: &st
                 let types = std::iter::once(first.ty.clone()).chain(rest).collect();
                 Success {
                     ty: space.union_of(
-                        &format!("{stem}Response"),
+                        &derived::response(stem),
                         types,
                         &child(&f.pointer, "responses"),
                     ),
@@ -643,12 +638,12 @@ fn json_success(
         && let Some(parts) = space.properties_of(schema, at)
         && let Some((result, result_at)) = parts.props.get(&env.result).cloned()
     {
-        let resolved = space.resolve(&result, &format!("{stem}Result"), &result_at);
+        let resolved = space.resolve(&result, &derived::result(stem), &result_at);
         let info = env
             .result_info
             .as_ref()
             .and_then(|name| parts.props.get(name).cloned())
-            .map(|(s, s_at)| space.resolve(&s, &format!("{stem}ResultInfo"), &s_at).ty)
+            .map(|(s, s_at)| space.resolve(&s, &derived::result_info(stem), &s_at).ty)
             .unwrap_or(TypeRef::Json);
         return Success {
             accept: "application/json".into(),
@@ -661,7 +656,7 @@ fn json_success(
             info,
         };
     }
-    let resolved = space.resolve(schema, &format!("{stem}Response"), at);
+    let resolved = space.resolve(schema, &derived::response(stem), at);
     Success {
         accept: "application/json".into(),
         kind: ResponseKind::Json,

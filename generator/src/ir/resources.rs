@@ -1,24 +1,22 @@
 //! The resource tree and method names: `client.accounts().members().list(..)`.
 //!
-//! Rules, applied per operation in document order:
-//! 1. The resource is the path's literal segments (parameters dropped):
-//!    `/accounts/{account_id}/members/{member_id}` is `accounts.members`.
-//!    A custom method suffix (`/members:batchCreate`) names the method.
-//! 2. The method comes from the HTTP method: `GET` is `get` when the path
-//!    ends in a parameter or the result is not a list, else `list`; `POST`
-//!    is `create`, `PUT` `update`, `PATCH` `edit`, `DELETE` `delete`.
-//! 3. The configuration can override the resource and/or method of an
-//!    operation by operationId.
-//! 4. When a resource already has a method of that name, the later operation
-//!    is named after its operationId (then numbered), with a warning.
-//! 5. A child resource whose accessor equals a method name of its parent is
-//!    renamed `<name>_resource`; so is one named `new`, which Rust reserves
-//!    by convention for constructors (a method named `new` is renamed the
-//!    same way as a collision).
+//! Rules, applied per operation in document order (the naming rules
+//! themselves are in [`derived`] and [`reserved`]):
+//! 1. Resource and method come from the path and the HTTP method
+//!    ([`derived::resource_and_method`]); the configuration can override
+//!    either by operationId.
+//! 2. When a resource already has a method of that name, the later
+//!    operation is named after its operationId ([`derived::method`], then
+//!    numbered), with a warning. No method is called `new`
+//!    ([`reserved::CONSTRUCTOR`]); such an operation is renamed the same way.
+//! 3. A child resource whose accessor equals a method name of its parent,
+//!    or `new`, or at the top a method of the client
+//!    ([`reserved::CLIENT_METHODS`]), is renamed `<name>_resource`
+//!    ([`derived::clashing_accessor`]).
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::names::{self, Namespace};
+use super::names::{Namespace, derived, reserved};
 use super::{Feature, Operation, Resource};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, pointer};
@@ -63,30 +61,30 @@ pub fn plan(facts: &[OpFacts], config: &Config, warnings: &mut Vec<Diagnostic>) 
     facts
         .iter()
         .map(|f| {
-            let (mut resource, mut method) = default_name(f);
+            let (mut resource, mut method) =
+                derived::resource_and_method(&f.path, &f.method, f.lists);
             if let Some(o) = config.operations.get(&f.id) {
                 if let Some(r) = &o.resource {
                     resource = r
                         .split('.')
                         .filter(|s| !s.is_empty())
-                        .map(|s| names::snake_name(s, "resource"))
+                        .map(derived::resource_segment)
                         .collect();
                 }
                 if let Some(m) = &o.method {
-                    method = names::snake_name(m, "call");
+                    method = derived::method(m);
                 }
             }
             if resource.is_empty() {
                 resource.push("root".into());
             }
             let ns = taken.entry(resource.clone()).or_insert_with(|| {
-                // `new` is by convention a constructor returning `Self`.
                 let mut ns = Namespace::snake();
-                ns.reserve("new");
+                ns.reserve(reserved::CONSTRUCTOR);
                 ns
             });
             let fn_name = if ns.contains(&method) {
-                let alternative = ns.claim(&names::snake_name(&f.id, "call"));
+                let alternative = ns.claim(&derived::method(&f.id));
                 warnings.push(Diagnostic::warning(
                     "name-collision",
                     pointer(["paths", &f.path, &f.method]),
@@ -100,61 +98,14 @@ pub fn plan(facts: &[OpFacts], config: &Config, warnings: &mut Vec<Diagnostic>) 
             } else {
                 ns.claim(&method)
             };
-            let stem_words = format!("{} {fn_name}", resource.join(" "));
             OpNaming {
-                stem: stems.claim(&names::type_name(&stem_words, "Operation")),
+                stem: stems.claim(&derived::stem(&resource, &fn_name)),
                 resource,
                 fn_name,
             }
         })
         .collect()
 }
-
-fn default_name(f: &OpFacts) -> (Vec<String>, String) {
-    let segments: Vec<&str> = f.path.split('/').filter(|s| !s.is_empty()).collect();
-    let ends_with_param = segments.last().is_some_and(|s| s.starts_with('{'));
-    let mut resource = Vec::new();
-    let mut action = None;
-    for (i, seg) in segments.iter().enumerate() {
-        if seg.starts_with('{') {
-            continue;
-        }
-        let (base, custom) = match seg.split_once(':') {
-            Some((b, c)) if i + 1 == segments.len() && !c.is_empty() => (b, Some(c)),
-            _ => (*seg, None),
-        };
-        if !base.is_empty() {
-            resource.push(names::snake_name(base, "resource"));
-        }
-        if let Some(c) = custom {
-            action = Some(names::snake_name(c, "call"));
-        }
-    }
-    let method = action.unwrap_or_else(|| {
-        match f.method.as_str() {
-            "get" if ends_with_param || !f.lists => "get",
-            "get" => "list",
-            "post" => "create",
-            "put" => "update",
-            "patch" => "edit",
-            other => other,
-        }
-        .to_owned()
-    });
-    (resource, names::snake_name(&method, "call"))
-}
-
-/// Methods the generated `Client` already has; top-level accessors avoid them.
-const CLIENT_METHODS: &[&str] = &[
-    "builder",
-    "from_env",
-    "new",
-    "base_url",
-    "credentials",
-    "request",
-    "max_retries",
-    "timeout",
-];
 
 /// Builds the tree from the planned names and assigns resources and
 /// features to operations.
@@ -190,7 +141,7 @@ pub fn tree(ops: &mut [Operation]) -> (Vec<Resource>, Vec<Feature>) {
             };
             let id = resources.len();
             resources.push(Resource {
-                name: struct_names.claim(&names::type_name(&prefix.join(" "), "Resource")),
+                name: struct_names.claim(&derived::resource_struct(&prefix)),
                 accessor: prefix[depth - 1].clone(),
                 path: prefix.clone(),
                 parent: Some(parent),
@@ -219,10 +170,9 @@ fn op_path(op: &Operation) -> Vec<String> {
 fn resolve_accessor_clashes(resources: &mut [Resource], ops: &[Operation]) {
     for r in 0..resources.len() {
         let mut taken = Namespace::snake();
-        // `new` is by convention a constructor returning `Self`.
-        taken.reserve("new");
+        taken.reserve(reserved::CONSTRUCTOR);
         if r == 0 {
-            for m in CLIENT_METHODS {
+            for m in reserved::CLIENT_METHODS {
                 taken.reserve(m);
             }
         }
@@ -233,7 +183,7 @@ fn resolve_accessor_clashes(resources: &mut [Resource], ops: &[Operation]) {
         for c in children {
             let accessor = resources[c].accessor.clone();
             let wanted = if taken.contains(&accessor) {
-                format!("{accessor}_resource")
+                derived::clashing_accessor(&accessor)
             } else {
                 accessor
             };
@@ -244,7 +194,7 @@ fn resolve_accessor_clashes(resources: &mut [Resource], ops: &[Operation]) {
 
 fn assign_features(resources: &mut [Resource], ops: &mut [Operation]) -> Vec<Feature> {
     let mut names = Namespace::snake();
-    for reserved in ["default", "full"] {
+    for reserved in reserved::FEATURES {
         names.reserve(reserved);
     }
     let mut features = Vec::new();
@@ -269,49 +219,6 @@ fn assign_features(resources: &mut [Resource], ops: &mut [Operation]) -> Vec<Fea
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn name(method: &str, path: &str, lists: bool) -> (String, String) {
-        let f = OpFacts {
-            id: "x".into(),
-            method: method.into(),
-            path: path.into(),
-            lists,
-        };
-        let (r, m) = default_name(&f);
-        (r.join("."), m)
-    }
-
-    #[test]
-    fn default_names() {
-        assert_eq!(
-            name("get", "/accounts", true),
-            ("accounts".into(), "list".into())
-        );
-        assert_eq!(
-            name("get", "/accounts/{id}", false),
-            ("accounts".into(), "get".into())
-        );
-        assert_eq!(
-            name("get", "/accounts/{id}/profile", false),
-            ("accounts.profile".into(), "get".into())
-        );
-        assert_eq!(
-            name("post", "/organizations/{id}/members:batchCreate", false),
-            ("organizations.members".into(), "batch_create".into())
-        );
-        assert_eq!(
-            name("put", "/a/{b}/tokens/{t}/value", false),
-            ("a.tokens.value".into(), "update".into())
-        );
-        assert_eq!(
-            name("delete", "/a/{b}", false),
-            ("a".into(), "delete".into())
-        );
-        assert_eq!(
-            name("post", "/accounts/move", false),
-            ("accounts.move_".into(), "create".into())
-        );
-    }
 
     #[test]
     fn collisions_fall_back_to_operation_ids() {

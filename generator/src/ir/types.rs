@@ -21,8 +21,9 @@ use openapiv3::{
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::names::{self, Namespace};
-use super::refs::{COMPONENT_SCHEMAS, MAX_ALIAS_DEPTH, SchemaRef, Schemas, last_token};
+use super::names::derived::{self, Alternative, Kind};
+use super::names::{self, Namespace, reserved};
+use super::refs::{COMPONENT_SCHEMAS, MAX_ALIAS_DEPTH, SchemaRef, Schemas};
 use super::{
     Constraints, Docs, EnumVariant, Field, FloatKind, IntKind, StringEnum, Struct, TypeDef, TypeId,
     TypeKind, TypeRef, Union, UnionVariant,
@@ -44,7 +45,8 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    fn plain(ty: TypeRef) -> Self {
+    /// A type with nothing else known about it.
+    pub fn plain(ty: TypeRef) -> Self {
         Self {
             ty,
             nullable: false,
@@ -125,7 +127,7 @@ impl<'a> TypeSpace<'a> {
                 if let ReferenceOr::Item(schema) = schema
                     && is_nominal(schema)
                 {
-                    let name = names.claim(&names::type_name(key, "Schema"));
+                    let name = names.claim(&derived::component(key));
                     component_names.insert(
                         format!(
                             "{COMPONENT_SCHEMAS}{}",
@@ -176,7 +178,7 @@ impl<'a> TypeSpace<'a> {
 
     /// Claims a unique type name derived from `hint`.
     pub fn claim_name(&mut self, hint: &str) -> String {
-        self.names.claim(&names::type_name(hint, "Type"))
+        self.names.claim(&derived::inline(hint))
     }
 
     fn take_name(&mut self, choice: &NameChoice) -> String {
@@ -216,11 +218,6 @@ impl<'a> TypeSpace<'a> {
         self.schemas.lookup(reference)
     }
 
-    /// The last token of a reference, as a naming hint.
-    fn ref_hint(reference: &str) -> String {
-        last_token(reference)
-    }
-
     fn resolve_ref(&mut self, reference: &str, at: &str) -> Resolved {
         if let Some(id) = self.named.get(reference) {
             return self.named_resolved(*id);
@@ -239,7 +236,7 @@ impl<'a> TypeSpace<'a> {
         let at_def = reference.to_owned();
         let choice = match self.component_names.get(reference) {
             Some(name) => NameChoice::Reserved(name.clone()),
-            None => NameChoice::Hint(Self::ref_hint(reference)),
+            None => NameChoice::Hint(derived::reference_hint(reference)),
         };
         if is_nominal(&schema) {
             if !self.collapsing.insert(reference.to_owned()) {
@@ -424,16 +421,13 @@ impl<'a> TypeSpace<'a> {
             .into_iter()
             .filter(|v| seen.insert(v.clone()))
             .map(|value| EnumVariant {
-                name: ns.claim(&names::variant_name(
-                    &value,
-                    if value.is_empty() { "Empty" } else { "Value" },
-                )),
+                name: ns.claim(&derived::enum_variant(&value)),
                 value,
             })
             .collect();
         TypeKind::Enum(StringEnum {
             variants,
-            other: ns.claim("Unknown"),
+            other: ns.claim(reserved::CATCH_ALL),
         })
     }
 
@@ -525,11 +519,11 @@ impl<'a> TypeSpace<'a> {
         let mut ns = Namespace::pascal();
         let mut out: Vec<UnionVariant> = Vec::new();
         for (i, v, target) in kept {
-            let label = variant_label(v, target.as_deref(), *i);
+            let label = derived::alternative(alternative_label(v, target.as_deref()), *i);
             let variant_name = ns.claim(&label);
             let resolved = self.resolve(
                 v,
-                &format!("{name}{variant_name}"),
+                &derived::alternative_hint(name, &variant_name),
                 &child(variants_at, i.to_string()),
             );
             if out.iter().any(|o| o.ty == resolved.ty) {
@@ -544,7 +538,7 @@ impl<'a> TypeSpace<'a> {
                         .map(|(k, _)| k.clone())
                         .collect();
                     if tags.is_empty() {
-                        tags.push(Self::ref_hint(reference));
+                        tags.push(derived::reference_hint(reference));
                     }
                     tags
                 }
@@ -560,7 +554,7 @@ impl<'a> TypeSpace<'a> {
         let discriminator = mapping
             .map(|d| d.property_name.clone())
             .filter(|_| out.iter().all(|v| !v.tags.is_empty()));
-        let other = ns.claim("Unknown");
+        let other = ns.claim(reserved::CATCH_ALL);
         TypeKind::Union(Union {
             variants: out,
             discriminator,
@@ -595,7 +589,7 @@ impl<'a> TypeSpace<'a> {
             self.define(id, name, at.to_owned(), docs, kind, example);
             return id;
         }
-        let hint = names::type_name(choice.hint(), "Type");
+        let hint = derived::inline(choice.hint());
         let kind = build(self, &hint);
         let key = shape_key(&kind);
         if let Some(&id) = self.shapes.get(&key) {
@@ -622,20 +616,9 @@ impl<'a> TypeSpace<'a> {
             .collect();
         shared.sort_by_key(|(id, _)| *id);
         for (id, hints) in shared {
-            let words: Vec<Vec<String>> = hints
-                .iter()
-                .map(|h| {
-                    heck::ToSnakeCase::to_snake_case(h.as_str())
-                        .split('_')
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .collect();
-            let common = common_suffix(&words);
-            if common.is_empty() {
+            let Some(name) = derived::shared(&hints) else {
                 continue;
-            }
-            let name = names::type_name(&common.join(" "), "Type");
+            };
             if !self.names.contains(&name)
                 && let Some(Some(def)) = self.defs.get_mut(id.0)
             {
@@ -649,7 +632,7 @@ impl<'a> TypeSpace<'a> {
         let mut ns = Namespace::snake();
         let mut fields = Vec::with_capacity(parts.props.len());
         for (wire, (schema, at)) in &parts.props {
-            let hint = format!("{name} {}", names::type_name(wire, "Field"));
+            let hint = derived::property(name, wire);
             let resolved = self.resolve(schema, &hint, at);
             let docs = match (schema, &resolved.ty) {
                 (ReferenceOr::Reference { .. }, TypeRef::Named(_)) => Docs::default(),
@@ -657,7 +640,7 @@ impl<'a> TypeSpace<'a> {
             };
             let field_name = ns.claim(&names::snake_name(wire, "field"));
             fields.push(Field {
-                setter: super::setter_name(&field_name),
+                setter: reserved::setter_name(&field_name),
                 name: field_name,
                 wire: wire.clone(),
                 ty: resolved.ty,
@@ -670,8 +653,8 @@ impl<'a> TypeSpace<'a> {
         }
         let additional = match &parts.additional {
             Some(Some((schema, at))) => Some((
-                ns.claim("additional_properties"),
-                self.resolve(schema, &format!("{name}Value"), at).ty,
+                ns.claim(reserved::ADDITIONAL_PROPERTIES),
+                self.resolve(schema, &derived::value(name), at).ty,
             )),
             _ => None,
         };
@@ -703,8 +686,7 @@ impl<'a> TypeSpace<'a> {
             Shape::Bool => TypeRef::Bool,
             Shape::Array(items) => match items {
                 Some(items) => {
-                    let item =
-                        self.resolve_boxed(items, &format!("{hint}Item"), &child(at, "items"));
+                    let item = self.resolve_boxed(items, &derived::item(hint), &child(at, "items"));
                     constraints.items = Some(Box::new(item.constraints));
                     TypeRef::Array(Box::new(item.ty))
                 }
@@ -713,7 +695,7 @@ impl<'a> TypeSpace<'a> {
             Shape::Object { .. } | Shape::AllOf(_) => match self.object_parts(schema, at) {
                 Ok(parts) if parts.props.is_empty() => match parts.additional {
                     Some(Some((ap, ap_at))) => {
-                        let value = self.resolve(&ap, &format!("{hint}Value"), &ap_at);
+                        let value = self.resolve(&ap, &derived::value(hint), &ap_at);
                         constraints.values = Some(Box::new(value.constraints));
                         TypeRef::Map(Box::new(value.ty))
                     }
@@ -844,13 +826,13 @@ impl<'a> TypeSpace<'a> {
             .into_iter()
             .enumerate()
             .map(|(i, ty)| UnionVariant {
-                name: ns.claim(&format!("Variant{i}")),
+                name: ns.claim(&derived::positional(i)),
                 ty,
                 tags: Vec::new(),
                 boxed: false,
             })
             .collect();
-        let other = ns.claim("Unknown");
+        let other = ns.claim(reserved::CATCH_ALL);
         self.define(
             id,
             name,
@@ -1161,25 +1143,28 @@ pub fn docs_of(schema: &Schema) -> Docs {
     }
 }
 
-/// A readable variant name for a union alternative.
-fn variant_label(v: &ReferenceOr<Schema>, target: Option<&Schema>, index: usize) -> String {
+/// What names a union alternative, read from its schema.
+fn alternative_label<'s>(
+    v: &'s ReferenceOr<Schema>,
+    target: Option<&'s Schema>,
+) -> Alternative<'s> {
     if let ReferenceOr::Reference { reference } = v {
-        return names::variant_name(&TypeSpace::ref_hint(reference), "Variant");
+        return Alternative::Reference(reference);
     }
     let Some(schema) = target else {
-        return format!("Variant{index}");
+        return Alternative::Position;
     };
     if let Some(title) = &schema.schema_data.title {
-        return names::variant_name(title, "Variant");
+        return Alternative::Title(title);
     }
     match Shape::of(schema) {
-        Shape::Str { .. } => "String".into(),
-        Shape::Int(_) => "Integer".into(),
-        Shape::Num(_) => "Number".into(),
-        Shape::Bool => "Boolean".into(),
-        Shape::Array(_) => "Array".into(),
-        Shape::Object { .. } | Shape::AllOf(_) => "Object".into(),
-        _ => format!("Variant{index}"),
+        Shape::Str { .. } => Alternative::Kind(Kind::String),
+        Shape::Int(_) => Alternative::Kind(Kind::Integer),
+        Shape::Num(_) => Alternative::Kind(Kind::Number),
+        Shape::Bool => Alternative::Kind(Kind::Boolean),
+        Shape::Array(_) => Alternative::Kind(Kind::Array),
+        Shape::Object { .. } | Shape::AllOf(_) => Alternative::Kind(Kind::Object),
+        _ => Alternative::Position,
     }
 }
 
@@ -1308,20 +1293,4 @@ fn shape_key(kind: &TypeKind) -> String {
         }
     }
     key
-}
-
-/// The longest run of words every list ends with.
-fn common_suffix(lists: &[Vec<String>]) -> Vec<String> {
-    let Some(first) = lists.first() else {
-        return Vec::new();
-    };
-    let mut len = 0;
-    while len < first.len()
-        && lists
-            .iter()
-            .all(|l| l.len() > len && l[l.len() - 1 - len] == first[first.len() - 1 - len])
-    {
-        len += 1;
-    }
-    first[first.len() - len..].to_vec()
 }
