@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::docs::{inner_text_attrs, text_attrs};
 use super::rust::{Ctx, ident};
+use crate::ir::names::reserved::locals;
 use crate::ir::{Credential, Placement, Scheme};
 
 /// Human readable list of the environment variables of each credential
@@ -49,6 +50,8 @@ fn schemes<'a>(ctx: &'a Ctx<'_>, c: &Credential) -> Vec<&'a Scheme> {
 /// The `auth.rs` file.
 pub fn file(ctx: &Ctx<'_>) -> TokenStream {
     let root = &ctx.root;
+    let target = ident(locals::TARGET);
+    let found = ident(locals::FOUND);
     let module_doc = inner_text_attrs(
         "Credentials, how each kind is sent, and how they are read from the environment.",
     );
@@ -99,10 +102,10 @@ pub fn file(ctx: &Ctx<'_>) -> TokenStream {
         }
     } else {
         quote! {
-            let mut found: ::std::vec::Vec<(&'static str, Self)> = ::std::vec::Vec::new();
+            let mut #found: ::std::vec::Vec<(&'static str, Self)> = ::std::vec::Vec::new();
             let mut partial: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
             #(#lookups)*
-            #root::client::choose_credentials(found, partial, #expected, optional)
+            #root::client::choose_credentials(#found, partial, #expected, optional)
         }
     };
     quote! {
@@ -125,7 +128,7 @@ pub fn file(ctx: &Ctx<'_>) -> TokenStream {
 
             /// Adds these credentials to a request.
             #[allow(unused_variables)]
-            pub(crate) fn apply(&self, target: #root::request::AuthTarget<'_>) -> ::std::result::Result<(), Error> {
+            pub(crate) fn apply(&self, #target: #root::request::AuthTarget<'_>) -> ::std::result::Result<(), Error> {
                 #apply_body
             }
 
@@ -216,6 +219,8 @@ fn builder_method(ctx: &Ctx<'_>, c: &Credential) -> TokenStream {
 
 fn apply_arm(ctx: &Ctx<'_>, c: &Credential) -> TokenStream {
     let root = &ctx.root;
+    // The secret fields are bound beside `target`; the IR keeps them apart.
+    let target = ident(locals::TARGET);
     let v = ident(&c.variant);
     let schemes = schemes(ctx, c);
     let fields: Vec<_> = schemes.iter().map(|s| ident(&s.field)).collect();
@@ -223,19 +228,19 @@ fn apply_arm(ctx: &Ctx<'_>, c: &Credential) -> TokenStream {
         let f = ident(&s.field);
         match &s.placement {
             Placement::Bearer => quote! {
-                target.headers.insert(::reqwest::header::AUTHORIZATION, #root::client::sensitive(&::std::format!("Bearer {}", #f.expose()))?);
+                #target.headers.insert(::reqwest::header::AUTHORIZATION, #root::client::sensitive(&::std::format!("Bearer {}", #f.expose()))?);
             },
             Placement::Basic => quote! {
-                target.headers.insert(::reqwest::header::AUTHORIZATION, #root::client::sensitive(&::std::format!("Basic {}", #root::encoding::base64(#f.expose().as_bytes())))?);
+                #target.headers.insert(::reqwest::header::AUTHORIZATION, #root::client::sensitive(&::std::format!("Basic {}", #root::encoding::base64(#f.expose().as_bytes())))?);
             },
             Placement::Header(name) => quote! {
-                target.headers.insert(#root::client::header_name(#name)?, #root::client::sensitive(#f.expose())?);
+                #target.headers.insert(#root::client::header_name(#name)?, #root::client::sensitive(#f.expose())?);
             },
             Placement::Query(name) => quote! {
-                target.query.push((::std::string::String::from(#name), #f.expose().to_owned()));
+                #target.query.push((::std::string::String::from(#name), #f.expose().to_owned()));
             },
             Placement::Cookie(name) => quote! {
-                target.cookies.push(::std::format!("{}={}", #name, #f.expose()));
+                #target.cookies.push(::std::format!("{}={}", #name, #f.expose()));
             },
         }
     });
@@ -248,6 +253,8 @@ fn apply_arm(ctx: &Ctx<'_>, c: &Credential) -> TokenStream {
 
 fn lookup(ctx: &Ctx<'_>, c: &Credential) -> Option<TokenStream> {
     let root = &ctx.root;
+    // The secret fields are bound before `found` is used; the IR keeps them apart.
+    let found = ident(locals::FOUND);
     let vars = env_vars(ctx, c)?;
     let v = ident(&c.variant);
     let fields: Vec<_> = schemes(ctx, c).iter().map(|s| ident(&s.field)).collect();
@@ -262,7 +269,7 @@ fn lookup(ctx: &Ctx<'_>, c: &Credential) -> Option<TokenStream> {
             let values = names.map(lookup);
             if values.iter().all(::std::option::Option::is_some) {
                 let [#(#fields),*] = values.map(::std::option::Option::unwrap_or_default);
-                found.push((#label, Self::#v { #(#fields: #fields.into()),* }));
+                #found.push((#label, Self::#v { #(#fields: #fields.into()),* }));
             } else if values.iter().any(::std::option::Option::is_some) {
                 partial.push(#root::client::partial_credentials(&names, &values));
             }

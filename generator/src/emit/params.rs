@@ -7,6 +7,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, text_attrs, value_doc_attrs};
 use super::rust::{Ctx, ident};
+use crate::ir::names::reserved::locals;
 use crate::ir::{Api, Body, BodyMedia, Location, Operation, Param, ParamsStruct, Style};
 
 /// Indices of the operations of one group that have a params struct.
@@ -47,6 +48,9 @@ pub fn call_tokens(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
 fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream {
     let root = &ctx.root;
     let name = ident(&p.name);
+    // The body field and the `write` argument; the IR keeps field names apart.
+    let body_name = ident(locals::BODY);
+    let parts = ident(locals::PARTS);
     let body = op.body.as_ref().filter(|_| p.has_body);
     let fields = p.fields.iter().map(|f| {
         let n = ident(&f.name);
@@ -62,7 +66,7 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
             quote!(::std::option::Option<#t>)
         };
         let docs = doc_attrs(&b.docs, "The request body.");
-        quote!(#docs pub body: #t,)
+        quote!(#docs pub #body_name: #t,)
     });
     let required: Vec<&Param> = p.fields.iter().filter(|f| f.required).collect();
     let mut args: Vec<TokenStream> = required
@@ -88,10 +92,10 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
     if let Some(b) = body {
         if b.required {
             let t = body_ty(ctx, b);
-            args.push(quote!(body: #t));
-            inits.push(quote!(body));
+            args.push(quote!(#body_name: #t));
+            inits.push(quote!(#body_name));
         } else {
-            inits.push(quote!(body: ::std::option::Option::None));
+            inits.push(quote!(#body_name: ::std::option::Option::None));
         }
     }
     let setters = p.fields.iter().filter(|f| !f.required).map(|f| {
@@ -113,8 +117,8 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
         quote! {
             /// Sets the request body.
             #[must_use]
-            pub fn body(mut self, value: #t) -> Self {
-                self.body = ::std::option::Option::Some(value);
+            pub fn #body_name(mut self, value: #t) -> Self {
+                self.#body_name = ::std::option::Option::Some(value);
                 self
             }
         }
@@ -122,15 +126,15 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
     let writes = p.fields.iter().map(|f| write_param(ctx, f));
     let write_body = body.map(|b| {
         let access = if b.required {
-            quote!(&self.body)
+            quote!(&self.#body_name)
         } else {
-            quote!(body)
+            quote!(#body_name)
         };
         let call = write_body(ctx, b, access);
         if b.required {
             call
         } else {
-            quote!(if let ::std::option::Option::Some(body) = &self.body { #call })
+            quote!(if let ::std::option::Option::Some(#body_name) = &self.#body_name { #call })
         }
     });
     let derive_default = required.is_empty() && body.is_none_or(|b| !b.required);
@@ -160,7 +164,7 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
         }
 
         impl #root::request::WriteParams for #name {
-            fn write(self, parts: &mut #root::request::RequestParts) {
+            fn write(self, #parts: &mut #root::request::RequestParts) {
                 #(#writes)*
                 #write_body
             }
@@ -180,12 +184,13 @@ pub fn body_ty(ctx: &Ctx<'_>, b: &Body) -> TokenStream {
 /// The `RequestParts` call that sends a body.
 pub fn write_body(ctx: &Ctx<'_>, b: &Body, value: TokenStream) -> TokenStream {
     let _ = ctx;
+    let parts = ident(locals::PARTS);
     match &b.media {
-        BodyMedia::Json(ct) => quote!(parts.json(#value, #ct);),
-        BodyMedia::Form => quote!(parts.form(#value);),
-        BodyMedia::Multipart => quote!(parts.multipart(#value);),
-        BodyMedia::Text(ct) => quote!(parts.text(::std::clone::Clone::clone(#value), #ct);),
-        BodyMedia::Binary(ct) => quote!(parts.bytes(::std::clone::Clone::clone(#value), #ct);),
+        BodyMedia::Json(ct) => quote!(#parts.json(#value, #ct);),
+        BodyMedia::Form => quote!(#parts.form(#value);),
+        BodyMedia::Multipart => quote!(#parts.multipart(#value);),
+        BodyMedia::Text(ct) => quote!(#parts.text(::std::clone::Clone::clone(#value), #ct);),
+        BodyMedia::Binary(ct) => quote!(#parts.bytes(::std::clone::Clone::clone(#value), #ct);),
     }
 }
 
@@ -206,6 +211,7 @@ pub fn style(ctx: &Ctx<'_>, s: Style) -> TokenStream {
 
 fn write_param(ctx: &Ctx<'_>, f: &Param) -> TokenStream {
     let n = ident(&f.name);
+    let parts = ident(locals::PARTS);
     let wire = &f.wire;
     let explode = f.explode;
     let value = if f.required {
@@ -216,13 +222,13 @@ fn write_param(ctx: &Ctx<'_>, f: &Param) -> TokenStream {
     let call = match f.location {
         Location::Query => {
             let style = style(ctx, f.style);
-            quote!(parts.query(#wire, #value, #style, #explode);)
+            quote!(#parts.query(#wire, #value, #style, #explode);)
         }
-        Location::Header => quote!(parts.header(#wire, #value, #explode);),
-        Location::Cookie => quote!(parts.cookie(#wire, #value, #explode);),
+        Location::Header => quote!(#parts.header(#wire, #value, #explode);),
+        Location::Cookie => quote!(#parts.cookie(#wire, #value, #explode);),
         Location::Path => {
             let style = style(ctx, f.style);
-            quote!(parts.path_param(#wire, #value, #style, #explode);)
+            quote!(#parts.path_param(#wire, #value, #style, #explode);)
         }
     };
     if f.required {

@@ -7,6 +7,7 @@ use quote::quote;
 use super::docs::text_attrs;
 use super::params::{body_ty, style, write_body};
 use super::rust::{Ctx, ident};
+use crate::ir::names::reserved::locals;
 use crate::ir::{Api, Operation, Pagination, ResponseKind, Segment, TypeRef};
 
 /// Accessors on the client for the top-level resources.
@@ -142,6 +143,10 @@ fn endpoint_doc(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
 
 fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let root = &ctx.root;
+    // Bound next to the path parameters, whose names the IR keeps apart.
+    let parts = ident(locals::PARTS);
+    let params = ident(locals::PARAMS);
+    let body = ident(locals::BODY);
     let fn_name = ident(&op.fn_name);
     let doc = endpoint_doc(ctx, op);
     let deprecated = if op.docs.deprecated {
@@ -165,7 +170,7 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let mut steps: Vec<TokenStream> = Vec::new();
     for seg in &op.segments {
         match seg {
-            Segment::Literal(text) => steps.push(quote!(parts.literal(#text);)),
+            Segment::Literal(text) => steps.push(quote!(#parts.literal(#text);)),
             Segment::Param(i) => {
                 let p = &op.path_params[*i];
                 let n = ident(&p.name);
@@ -177,31 +182,31 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
                 } else {
                     quote!(&#n)
                 };
-                steps.push(quote!(parts.path_param(#wire, #value, #style, #explode);));
+                steps.push(quote!(#parts.path_param(#wire, #value, #style, #explode);));
             }
         }
     }
     if let Some(p) = &op.params {
         let t = ident(&p.name);
-        args.push(quote!(params: #root::params::#t));
-        steps.push(quote!(#root::request::WriteParams::write(params, &mut parts);));
+        args.push(quote!(#params: #root::params::#t));
+        steps.push(quote!(#root::request::WriteParams::write(#params, &mut #parts);));
     } else if let Some(b) = &op.body {
         let t = body_ty(ctx, b);
         if b.required {
-            args.push(quote!(body: #t));
-            steps.push(write_body(ctx, b, quote!(&body)));
+            args.push(quote!(#body: #t));
+            steps.push(write_body(ctx, b, quote!(&#body)));
         } else {
-            args.push(quote!(body: ::std::option::Option<#t>));
-            let call = write_body(ctx, b, quote!(body));
-            steps.push(quote!(if let ::std::option::Option::Some(body) = &body { #call }));
+            args.push(quote!(#body: ::std::option::Option<#t>));
+            let call = write_body(ctx, b, quote!(#body));
+            steps.push(quote!(if let ::std::option::Option::Some(#body) = &#body { #call }));
         }
     }
     if op.response.accept != "application/json" {
         let accept = &op.response.accept;
-        steps.push(quote!(parts.accept(#accept);));
+        steps.push(quote!(#parts.accept(#accept);));
     }
     if op.security.is_some() {
-        steps.push(quote!(parts.authenticate();));
+        steps.push(quote!(#parts.authenticate();));
     }
     if let Some(p) = &op.pagination {
         let paging = match p {
@@ -218,7 +223,7 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
                 quote!(#root::pagination::Paging::PageToken { param: #param, next: &[#(#next),*] })
             }
         };
-        steps.push(quote!(parts.paginate(#paging);));
+        steps.push(quote!(#parts.paginate(#paging);));
     }
     let result = result_ty(ctx, op);
     let info = ctx.ty(&op.response.info);
@@ -234,9 +239,9 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
         #doc
         #deprecated
         pub fn #fn_name(&self, #(#args),*) -> #root::Request<#result, #info> {
-            let mut parts = #root::request::RequestParts::new(::reqwest::Method::#method);
+            let mut #parts = #root::request::RequestParts::new(::reqwest::Method::#method);
             #(#steps)*
-            #root::Request::new(self.client, parts, #root::request::#decoder)
+            #root::Request::new(self.client, #parts, #root::request::#decoder)
         }
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityRequirement, SecurityScheme};
 
-use super::names::{self, Namespace};
+use super::names::{self, Namespace, reserved::locals};
 use super::{Auth, Credential, Placement, Scheme};
 use crate::config::AuthConfig;
 use crate::diagnostics::{Diagnostic, child, pointer};
@@ -39,6 +39,9 @@ pub fn build(
 
 fn schemes(api: &OpenAPI, config: &AuthConfig, warnings: &mut Vec<Diagnostic>) -> Vec<Scheme> {
     let mut fields = Namespace::snake();
+    for local in locals::CREDENTIAL_FIELDS {
+        fields.reserve(local);
+    }
     let Some(components) = &api.components else {
         return Vec::new();
     };

@@ -6,7 +6,7 @@ use openapiv3::{
 };
 
 use super::auth::accepted;
-use super::names::{self, Namespace, derived, reserved::locals};
+use super::names::{self, Namespace, derived, reserved, reserved::locals};
 use super::refs;
 use super::resources::{self, OpFacts, OpNaming};
 use super::types::{Resolved, TypeSpace};
@@ -235,6 +235,11 @@ fn operation(
             at,
             &mut field_names,
         ));
+    }
+    let names: Vec<&str> = fields.iter().map(|f: &Param| f.name.as_str()).collect();
+    let setters = reserved::setter_names(&names);
+    for (field, setter) in fields.iter_mut().zip(setters) {
+        field.setter = setter;
     }
     let has_params = !fields.is_empty();
     let params_struct = has_params.then(|| ParamsStruct {

@@ -2,19 +2,39 @@
 //! them. Each list says where the name lives; the emitters use these
 //! constants for the names they write, so the two cannot drift apart.
 
+use super::Namespace;
+
 /// Every struct that has required values is built with `new(..)`, so no
 /// method, setter or resource accessor is called `new` (Rust convention
 /// reserves it for constructors returning `Self`).
 pub const CONSTRUCTOR: &str = "new";
 
-/// The setter of a field: its own name, except that the setter of a field
-/// named `new` is `with_new` (see [`CONSTRUCTOR`]).
+/// The setter of a field on its own: its name, except that the setter of a
+/// field named `new` is `with_new` (see [`CONSTRUCTOR`]).
 pub fn setter_name(field: &str) -> String {
     if field == CONSTRUCTOR {
         format!("with_{field}")
     } else {
         field.to_owned()
     }
+}
+
+/// The setters of a struct's fields, in field order: [`setter_name`] of
+/// each, except that when another field is itself called `with_new`, the
+/// setter of `new` takes the first free numbered form (`with_new_2`).
+pub fn setter_names(fields: &[&str]) -> Vec<String> {
+    let mut taken = Namespace::snake();
+    taken.reserve(CONSTRUCTOR);
+    for field in fields.iter().filter(|f| **f != CONSTRUCTOR) {
+        taken.reserve(field);
+    }
+    fields
+        .iter()
+        .map(|field| match *field {
+            CONSTRUCTOR => taken.claim(&setter_name(field)),
+            other => other.to_owned(),
+        })
+        .collect()
 }
 
 /// Methods of the generated `Client`; accessors of top-level resources
@@ -67,13 +87,24 @@ pub mod locals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::names::Namespace;
 
     #[test]
     fn setters_avoid_the_constructor() {
         assert_eq!(setter_name("new"), "with_new");
         assert_eq!(setter_name("name"), "name");
-        assert_eq!(setter_name("with_new"), "with_new");
+        assert_eq!(setter_names(&["new", "name"]), ["with_new", "name"]);
+    }
+
+    #[test]
+    fn setters_avoid_each_other() {
+        assert_eq!(
+            setter_names(&["new", "with_new", "with_new_2"]),
+            ["with_new_3", "with_new", "with_new_2"]
+        );
+        assert_eq!(
+            setter_names(&["with_new", "new"]),
+            ["with_new", "with_new_2"]
+        );
     }
 
     #[test]

@@ -420,7 +420,7 @@ impl<'a> TypeSpace<'a> {
             };
             let field_name = ns.claim(&names::snake_name(wire, "field"));
             fields.push(Field {
-                setter: reserved::setter_name(&field_name),
+                setter: String::new(),
                 name: field_name,
                 wire: wire.clone(),
                 ty: resolved.ty,
@@ -430,6 +430,11 @@ impl<'a> TypeSpace<'a> {
                 docs,
                 constraints: resolved.constraints,
             });
+        }
+        let names: Vec<&str> = fields.iter().map(|f: &Field| f.name.as_str()).collect();
+        let setters = reserved::setter_names(&names);
+        for (field, setter) in fields.iter_mut().zip(setters) {
+            field.setter = setter;
         }
         let additional = match &parts.additional {
             Some(Some((schema, at))) => Some((
