@@ -175,17 +175,17 @@ pub struct AccountsLogsAudit<'a> {
     pub(crate) client: &'a crate::Client,
 }
 impl<'a> AccountsLogsAudit<'a> {
-    /// Operations under `/accounts/logs/audit/history`.
-    pub fn history(&self) -> crate::resources::AccountsLogsAuditHistory<'a> {
-        crate::resources::AccountsLogsAuditHistory {
-            client: self.client,
-        }
-    }
     /// Operations under `/accounts/logs/audit/product_categories`.
     pub fn product_categories(
         &self,
     ) -> crate::resources::AccountsLogsAuditProductCategories<'a> {
         crate::resources::AccountsLogsAuditProductCategories {
+            client: self.client,
+        }
+    }
+    /// Operations under `/accounts/logs/audit/history`.
+    pub fn history(&self) -> crate::resources::AccountsLogsAuditHistory<'a> {
+        crate::resources::AccountsLogsAuditHistory {
             client: self.client,
         }
     }
@@ -214,6 +214,33 @@ impl<'a> AccountsLogsAudit<'a> {
                 param: "cursor",
                 next: &["result_info", "cursor"],
             });
+        crate::Request::new(self.client, parts, crate::request::decode_envelope)
+    }
+}
+/// Operations under `/accounts/logs/audit/product_categories`. Obtained from `client.accounts().logs().audit().product_categories()`.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountsLogsAuditProductCategories<'a> {
+    pub(crate) client: &'a crate::Client,
+}
+impl<'a> AccountsLogsAuditProductCategories<'a> {
+    /// List audit log product categories
+    ///
+    /// Lists the product categories accepted by the `product_category` filter of the account audit logs operation, each with the resource products it stands for.
+    ///
+    /// `GET /accounts/{account_id}/logs/audit/product_categories` (operation `audit-logs-v2-list-account-product-categories`). Accepts `Credentials::ApiToken` or `Credentials::ApiKey`. Use `.pages()` or `.items()` on the request to stream every page.
+    pub fn list(
+        &self,
+        account_id: &str,
+    ) -> crate::Request<
+        ::std::vec::Vec<crate::models::AuditLogProductCategory>,
+        ::serde_json::Value,
+    > {
+        let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts.literal("/accounts/");
+        parts
+            .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
+        parts.literal("/logs/audit/product_categories");
+        parts.authenticate();
         crate::Request::new(self.client, parts, crate::request::decode_envelope)
     }
 }
@@ -251,33 +278,6 @@ impl<'a> AccountsLogsAuditHistory<'a> {
                 param: "cursor",
                 next: &["result_info", "cursor"],
             });
-        crate::Request::new(self.client, parts, crate::request::decode_envelope)
-    }
-}
-/// Operations under `/accounts/logs/audit/product_categories`. Obtained from `client.accounts().logs().audit().product_categories()`.
-#[derive(Debug, Clone, Copy)]
-pub struct AccountsLogsAuditProductCategories<'a> {
-    pub(crate) client: &'a crate::Client,
-}
-impl<'a> AccountsLogsAuditProductCategories<'a> {
-    /// List audit log product categories
-    ///
-    /// Lists the product categories accepted by the `product_category` filter of the account audit logs operation, each with the resource products it stands for.
-    ///
-    /// `GET /accounts/{account_id}/logs/audit/product_categories` (operation `audit-logs-v2-list-account-product-categories`). Accepts `Credentials::ApiToken` or `Credentials::ApiKey`. Use `.pages()` or `.items()` on the request to stream every page.
-    pub fn list(
-        &self,
-        account_id: &str,
-    ) -> crate::Request<
-        ::std::vec::Vec<crate::models::AuditLogProductCategory>,
-        ::serde_json::Value,
-    > {
-        let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
-        parts.literal("/accounts/");
-        parts
-            .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
-        parts.literal("/logs/audit/product_categories");
-        parts.authenticate();
         crate::Request::new(self.client, parts, crate::request::decode_envelope)
     }
 }

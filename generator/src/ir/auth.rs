@@ -104,14 +104,14 @@ fn schemes(api: &OpenAPI, config: &AuthConfig, warnings: &mut Vec<Diagnostic>) -
     out
 }
 
-/// Every distinct requirement object of the document (global first), then
-/// every scheme no requirement uses, each as its own credential kind.
+/// Every distinct requirement object of the document (global first, then
+/// the operations' in canonical order), then every scheme no requirement
+/// uses, each as its own credential kind.
 fn derived_credentials(api: &OpenAPI, schemes: &[Scheme]) -> Vec<Credential> {
     let mut sets: Vec<Vec<usize>> = Vec::new();
-    let all_requirements =
-        api.security.iter().flatten().chain(
-            crate::load::operations(api).flat_map(|(_, _, op)| op.security.iter().flatten()),
-        );
+    let all_requirements = api.security.iter().flatten().chain(
+        super::operations::canonical(api).flat_map(|(_, _, op)| op.security.iter().flatten()),
+    );
     for req in all_requirements {
         if let Some(set) = scheme_set(req, schemes)
             && !set.is_empty()

@@ -33,9 +33,12 @@ pub struct Api {
     pub envelope: Option<Envelope>,
     /// Credential kinds and the schemes behind them.
     pub auth: Auth,
-    /// Named types, in document traversal order (emitters sort by name).
+    /// Named types, in creation order: the order operations use them, with
+    /// operations sorted by path (emitters sort types by name).
     pub types: Vec<TypeDef>,
-    /// Operations, in document order.
+    /// Operations, sorted by path template (byte order), then by method in
+    /// OpenAPI's order (get, put, post, delete, options, head, patch,
+    /// trace), whatever order the document lists them in.
     pub operations: Vec<Operation>,
     /// The resource tree; index 0 is the client itself.
     pub resources: Vec<Resource>,

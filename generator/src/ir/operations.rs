@@ -63,6 +63,33 @@ pub fn build(
     }
 }
 
+/// The path items of the document in canonical order: sorted by path
+/// template (byte order), so the model never depends on the order the
+/// document lists its paths in. Operations of one path item follow in
+/// OpenAPI's method order (get, put, post, delete, options, head, patch,
+/// trace).
+pub fn path_items(api: &openapiv3::OpenAPI) -> Vec<(&str, &openapiv3::PathItem)> {
+    let mut items: Vec<(&str, &openapiv3::PathItem)> = api
+        .paths
+        .paths
+        .iter()
+        .filter_map(|(path, item)| Some((path.as_str(), item.as_item()?)))
+        .collect();
+    items.sort_by(|a, b| a.0.cmp(b.0));
+    items
+}
+
+/// Every operation in canonical order (see [`path_items`]).
+pub fn canonical(
+    api: &openapiv3::OpenAPI,
+) -> impl Iterator<Item = (&str, &'static str, &openapiv3::Operation)> {
+    path_items(api).into_iter().flat_map(|(path, item)| {
+        METHODS
+            .iter()
+            .filter_map(move |m| load::method_of(item, m).map(|op| (path, *m, op)))
+    })
+}
+
 fn find(api: &openapiv3::OpenAPI) -> Vec<Found<'_>> {
     let mut ids = Namespace::snake();
     for (_, _, op) in load::operations(api) {
@@ -71,8 +98,7 @@ fn find(api: &openapiv3::OpenAPI) -> Vec<Found<'_>> {
         }
     }
     let mut out = Vec::new();
-    for (path, item) in &api.paths.paths {
-        let Some(item) = item.as_item() else { continue };
+    for (path, item) in path_items(api) {
         for method in METHODS {
             let Some(op) = load::method_of(item, method) else {
                 continue;

@@ -1,6 +1,7 @@
 //! The resource tree and method names: `client.accounts().members().list(..)`.
 //!
-//! Rules, applied per operation in document order (the naming rules
+//! Rules, applied per operation in canonical order (sorted by path, then
+//! method; the naming rules
 //! themselves are in [`derived`] and [`reserved`]):
 //! 1. Resource and method come from the path and the HTTP method
 //!    ([`derived::resource_and_method`]); the configuration can override

@@ -48,18 +48,30 @@ impl TypeNames {
     /// Reserves the names of all nominal component schemas, so inline
     /// schemas never take a component's name and a component's name does
     /// not change when another one starts being used.
+    ///
+    /// Components whose names collide are numbered in an order that does
+    /// not depend on the document's: a key that already is its type name
+    /// (`FooBar`) comes first, then the others by key in byte order
+    /// (`fooBar` before `foo_bar`), so `FooBar`, `fooBar` and `foo_bar` are
+    /// `FooBar`, `FooBar2` and `FooBar3`.
     pub fn new(doc: &Document) -> Self {
         let mut names = Namespace::pascal();
         let mut components = HashMap::new();
-        if let Some(c) = &doc.api.components {
-            for (key, schema) in &c.schemas {
-                if let ReferenceOr::Item(schema) = schema
-                    && is_nominal(schema)
-                {
-                    let name = names.claim(&names::derived::component(key));
-                    components.insert(format!("{COMPONENT_SCHEMAS}{}", escape_token(key)), name);
-                }
-            }
+        let mut nominal: Vec<(bool, &str, String)> = doc
+            .api
+            .components
+            .iter()
+            .flat_map(|c| &c.schemas)
+            .filter(|(_, schema)| matches!(schema, ReferenceOr::Item(s) if is_nominal(s)))
+            .map(|(key, _)| {
+                let name = names::derived::component(key);
+                (name != *key, key.as_str(), name)
+            })
+            .collect();
+        nominal.sort();
+        for (_, key, name) in nominal {
+            let name = names.claim(&name);
+            components.insert(format!("{COMPONENT_SCHEMAS}{}", escape_token(key)), name);
         }
         Self {
             names,
@@ -130,20 +142,26 @@ mod tests {
     #[test]
     fn nominal_components_reserve_their_names_up_front() {
         let d = doc(&format!(
-            "    fooBar: {OBJECT}\n    foo_bar: {OBJECT}\n    Id: {{type: string}}\n    a/b: {{type: string, enum: [x]}}\n"
+            "    foo_bar: {OBJECT}\n    fooBar: {OBJECT}\n    FooBar: {OBJECT}\n    Id: {{type: string}}\n    a/b: {{type: string, enum: [x]}}\n"
         ));
         let mut names = TypeNames::new(&d);
         let reserved = |n: &TypeNames, r: &str| match n.for_reference(r) {
             NameChoice::Reserved(name) => Some(name),
             NameChoice::Hint(_) => None,
         };
+        // Numbered by a rule, not by document order: the key that is its
+        // own type name first, then by key.
         assert_eq!(
-            reserved(&names, "#/components/schemas/fooBar").as_deref(),
+            reserved(&names, "#/components/schemas/FooBar").as_deref(),
             Some("FooBar")
         );
         assert_eq!(
-            reserved(&names, "#/components/schemas/foo_bar").as_deref(),
+            reserved(&names, "#/components/schemas/fooBar").as_deref(),
             Some("FooBar2")
+        );
+        assert_eq!(
+            reserved(&names, "#/components/schemas/foo_bar").as_deref(),
+            Some("FooBar3")
         );
         assert_eq!(
             reserved(&names, "#/components/schemas/a~1b").as_deref(),
@@ -152,7 +170,7 @@ mod tests {
         // A primitive component is no type of its own, so reserves nothing.
         assert_eq!(reserved(&names, "#/components/schemas/Id"), None);
         // Inline types avoid reserved names.
-        assert_eq!(names.claim("Foo Bar"), "FooBar3");
+        assert_eq!(names.claim("Foo Bar"), "FooBar4");
         assert_eq!(names.claim("Id"), "Id");
     }
 
