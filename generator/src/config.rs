@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::Error;
+use crate::diagnostics::{Diagnostic, Error};
 
 /// The file name looked up next to the spec when no config is given.
 pub const DEFAULT_FILE_NAME: &str = "generator.yaml";
@@ -33,6 +33,22 @@ pub struct Config {
     pub operations: BTreeMap<String, OperationOverride>,
     /// How the generated crate is split into cargo features.
     pub features: FeaturesConfig,
+    /// Pinned type names: a JSON pointer into the description, where a
+    /// schema is written or used (`#/components/schemas/Account`,
+    /// `#/paths/~1accounts/get/parameters/0/schema`), and the name of the
+    /// type made from it. References on the way are followed, so a use site
+    /// and the place the schema is written pin the same type.
+    pub names: BTreeMap<String, String>,
+    /// The file this configuration was read from, to locate its errors.
+    #[serde(skip)]
+    source: Option<Source>,
+}
+
+/// A configuration file's path and text.
+#[derive(Debug, Clone)]
+struct Source {
+    path: PathBuf,
+    text: String,
 }
 
 /// Package metadata of the generated crate.
@@ -218,11 +234,18 @@ impl Config {
 
     /// Parses configuration text; `path` is only used in error messages.
     pub fn from_yaml(text: &str, path: &Path) -> Result<Self, Error> {
+        let source = Some(Source {
+            path: path.to_path_buf(),
+            text: text.to_owned(),
+        });
         if text.trim().is_empty() {
-            return Ok(Self::default());
+            return Ok(Self {
+                source,
+                ..Self::default()
+            });
         }
         let de = serde_yaml::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(de).map_err(|e| {
+        let config: Self = serde_path_to_error::deserialize(de).map_err(|e| {
             let at = e.path().to_string();
             let inner = e.into_inner();
             let position = inner
@@ -233,7 +256,36 @@ impl Config {
                 file: path.to_path_buf(),
                 message: format!("at `{at}`: {inner}{position}"),
             }
-        })
+        })?;
+        Ok(Self { source, ..config })
+    }
+
+    /// The pointer into the configuration of the pinned name for `key`
+    /// (`#/names/...`); diagnostics about pins point there.
+    pub fn names_pointer(key: &str) -> String {
+        crate::diagnostics::pointer(["names", key])
+    }
+
+    /// Whether a diagnostic points into the configuration's `names`.
+    pub fn is_names_pointer(pointer: &str) -> bool {
+        pointer.starts_with("#/names/")
+    }
+
+    /// An error reporting `diagnostics`, which point into this
+    /// configuration, with the file's name and their lines and columns.
+    pub fn invalid(&self, mut diagnostics: Vec<Diagnostic>) -> Error {
+        let file = match &self.source {
+            Some(source) => {
+                let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+                let found = crate::locate::positions(&source.text, &pointers);
+                for (d, position) in diagnostics.iter_mut().zip(found) {
+                    d.position = d.position.or(position);
+                }
+                source.path.clone()
+            }
+            None => PathBuf::from(DEFAULT_FILE_NAME),
+        };
+        Error::Invalid { file, diagnostics }
     }
 
     /// Loads `generator.yaml` next to `spec` if it exists, else the defaults.

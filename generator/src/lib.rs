@@ -133,7 +133,14 @@ fn build_api(
         diagnostics.retain(|d| d.severity == Severity::Error);
         return Err(invalid(doc, diagnostics));
     }
-    let (api, ir_warnings) = ir::build(doc, config).map_err(|errors| invalid(doc, errors))?;
+    let (api, ir_warnings) = ir::build(doc, config).map_err(|errors| {
+        // Errors about pinned names point into the configuration.
+        if errors.iter().any(|d| Config::is_names_pointer(&d.pointer)) {
+            config.invalid(errors)
+        } else {
+            invalid(doc, errors)
+        }
+    })?;
     diagnostics.extend(ir_warnings);
     Ok((api, diagnostics))
 }

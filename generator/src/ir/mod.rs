@@ -10,6 +10,7 @@ mod auth;
 mod graph;
 pub mod names;
 mod operations;
+mod pins;
 mod refs;
 mod resources;
 mod types;
@@ -634,13 +635,17 @@ impl Api {
 }
 
 /// Builds the model; returns it with the warnings collected on the way.
+/// Errors about the configuration's pinned names point into the
+/// configuration (see [`Config::is_names_pointer`]); all others into the
+/// document.
 pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut warnings = Vec::new();
+    let pins = pins::Pins::new(doc, config)?;
     let auth = auth::build(&doc.api, &config.auth, &mut warnings)?;
-    let mut space = types::TypeSpace::new(doc);
+    let mut space = types::TypeSpace::new(doc, pins);
     let mut ops = operations::build(config, &mut space, &auth, &mut warnings)?;
     let (resources, features) = resources::tree(&mut ops);
-    let (mut types, type_warnings) = space.finish();
+    let (mut types, type_warnings) = space.finish()?;
     warnings.extend(type_warnings);
     graph::box_cycles(&mut types);
     graph::mark_request_types(&mut types, &ops);

@@ -21,8 +21,13 @@
 //!    `_` for snake case).
 //! 4. Rust keywords get a trailing underscore (`type_`, `Self_`).
 //! 5. Within one namespace, a name already taken gets the smallest free
-//!    numeric suffix (`Name2`, `name_2`) in the order names are claimed,
-//!    which is document order, so results are stable across runs.
+//!    numeric suffix (`Name2`, `name_2`) in the order names are claimed.
+//!    That order never depends on the order the document lists its paths
+//!    or component schemas in: operations are visited sorted by path (byte
+//!    order), then by method in OpenAPI's order; colliding component names
+//!    follow their own rule (the key that already is its type name first,
+//!    then by key); names pinned in the configuration are reserved before
+//!    any other.
 
 pub mod derived;
 pub mod reserved;

@@ -18,7 +18,7 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::diagnostics::unescape_token;
+use crate::diagnostics::{child, unescape_token};
 
 /// How many references (or single-schema compositions) in a row are
 /// followed before giving up: a chain that long is a cycle.
@@ -47,6 +47,36 @@ pub fn follow<'a>(raw: &'a Value, reference: &str) -> Option<&'a Value> {
         }
     }
     None
+}
+
+/// Where the node at `pointer` is written: the pointer with every reference
+/// met on the way followed (`#/paths/~1a/get/parameters/0/schema`, where
+/// parameter 0 is a `$ref` to `#/components/parameters/P`, is written at
+/// `#/components/parameters/P/schema`). A reference at the end is not
+/// followed: the pointer then designates the reference itself. `None` when
+/// the pointer does not point to anything.
+pub fn locate(raw: &Value, pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix('#')?;
+    let mut at = String::from("#");
+    let mut node = raw;
+    if rest.is_empty() {
+        return Some(at);
+    }
+    for token in rest.strip_prefix('/')?.split('/') {
+        for _ in 0..MAX_ALIAS_DEPTH {
+            let Some(next) = next_ref(node) else { break };
+            node = target(raw, next)?;
+            at = next.to_owned();
+        }
+        let token = unescape_token(token);
+        node = match node {
+            Value::Object(map) => map.get(&token)?,
+            Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+        at = child(&at, &token);
+    }
+    Some(at)
 }
 
 /// An item of type `T` (parameter, request body, response), following its
@@ -227,6 +257,29 @@ mod tests {
                 .is_none()
         );
         assert!(follow(&d.raw, "#/components/schemas/A").is_none());
+    }
+
+    #[test]
+    fn locations_follow_references_on_the_way_but_not_at_the_end() {
+        let d = doc(COMPONENTS);
+        let raw = &d.raw;
+        assert_eq!(
+            locate(raw, "#/paths/~1a/get/parameters/0/schema").as_deref(),
+            Some("#/components/parameters/Real/schema")
+        );
+        assert_eq!(
+            locate(raw, "#/paths/~1a/get/parameters/1/schema").as_deref(),
+            Some("#/paths/~1a/get/parameters/1/schema")
+        );
+        assert_eq!(
+            locate(raw, "#/components/schemas/A").as_deref(),
+            Some("#/components/schemas/A")
+        );
+        assert_eq!(locate(raw, "#").as_deref(), Some("#"));
+        assert_eq!(locate(raw, "#/paths/~1b"), None);
+        assert_eq!(locate(raw, "#/paths/~1a/get/parameters/9"), None);
+        assert_eq!(locate(raw, "#/openapi/x"), None);
+        assert_eq!(locate(raw, "paths"), None);
     }
 
     #[test]

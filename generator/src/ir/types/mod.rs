@@ -36,6 +36,7 @@ use naming::{NameChoice, TypeNames};
 use schema::{Shape, constraints_of, docs_of, is_nominal, is_nullable};
 
 use super::names::{self, Namespace, reserved};
+use super::pins::Pins;
 use super::refs::Schemas;
 use super::{
     Constraints, Docs, Field, FloatKind, IntKind, Struct, TypeDef, TypeId, TypeKind, TypeRef,
@@ -90,14 +91,14 @@ pub struct TypeSpace<'a> {
     /// Nominal `$ref`s being resolved before they have a type of their own
     /// (cycle guard for a union that collapses onto its one alternative).
     collapsing: HashSet<String>,
-    names: TypeNames,
+    names: TypeNames<'a>,
     shapes: Shapes,
 }
 
 impl<'a> TypeSpace<'a> {
-    /// A type space over `doc`, with the names of its nominal component
-    /// schemas reserved.
-    pub fn new(doc: &'a Document) -> Self {
+    /// A type space over `doc`, with the pinned names and the names of its
+    /// nominal component schemas reserved.
+    pub fn new(doc: &'a Document, pins: Pins) -> Self {
         Self {
             doc,
             schemas: Schemas::new(&doc.api, &doc.raw),
@@ -107,21 +108,26 @@ impl<'a> TypeSpace<'a> {
             structural: HashMap::new(),
             active: HashSet::new(),
             collapsing: HashSet::new(),
-            names: TypeNames::new(doc),
+            names: TypeNames::new(doc, pins),
             shapes: Shapes::default(),
         }
     }
 
-    /// The finished types, in creation order, and the warnings collected.
-    pub fn finish(mut self) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+    /// The finished types, in creation order, and the warnings collected;
+    /// or the configuration errors about pinned names.
+    pub fn finish(mut self) -> Result<(Vec<TypeDef>, Vec<Diagnostic>), Vec<Diagnostic>> {
         self.names
             .rename_shared(&mut self.defs, self.shapes.shared());
+        let errors = self.names.errors(&self.defs);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         let types = self
             .defs
             .into_iter()
             .map(|d| d.expect("every allocated type is completed before finish"))
             .collect();
-        (types, self.warnings)
+        Ok((types, self.warnings))
     }
 
     /// The document being converted.
@@ -248,7 +254,7 @@ impl<'a> TypeSpace<'a> {
                 );
                 resolved.ty = TypeRef::Json;
             }
-            let mut name = self.names.take(&choice);
+            let mut name = self.names.name(&choice, &at_def, id);
             // The wrapped type was resolved first and may have taken the
             // component's own name; the component keeps it, since every
             // reference to the component names the newtype.
@@ -390,7 +396,7 @@ impl<'a> TypeSpace<'a> {
         let inline = reference.is_none() && matches!(choice, NameChoice::Hint(_));
         if !inline {
             let id = self.allocate(reference);
-            let name = self.names.take(choice);
+            let name = self.names.name(choice, at, id);
             let kind = build(self, &name);
             self.define(id, name, at.to_owned(), docs, kind, example);
             return id;
@@ -399,10 +405,11 @@ impl<'a> TypeSpace<'a> {
         let kind = build(self, &hint);
         let key = ShapeKey::of(&kind);
         if let Some(id) = self.shapes.reuse(&key, &hint) {
+            self.names.reuse(&mut self.defs, id, at);
             return id;
         }
         let id = self.allocate(None);
-        let name = self.names.take(choice);
+        let name = self.names.name(choice, at, id);
         self.define(id, name, at.to_owned(), docs, kind, example);
         self.shapes.insert(key, id, hint);
         id
@@ -558,7 +565,7 @@ pub(crate) mod tests {
         schemas: &[&str],
     ) -> (Vec<Resolved>, Vec<TypeDef>, Vec<Diagnostic>) {
         let doc = document(components);
-        let mut space = TypeSpace::new(&doc);
+        let mut space = TypeSpace::new(&doc, Pins::default());
         let resolved = schemas
             .iter()
             .enumerate()
@@ -568,7 +575,7 @@ pub(crate) mod tests {
                 space.resolve(&schema, "Thing", &format!("#/test/{i}"))
             })
             .collect();
-        let (types, warnings) = space.finish();
+        let (types, warnings) = space.finish().expect("no pins, no errors");
         (resolved, types, warnings)
     }
 

@@ -1,17 +1,19 @@
-//! Which name each type gets: components keep the names reserved for them
-//! up front, inline types claim one from their use site's hint when (and
-//! only when) they are created, and an inline type shared by several uses
-//! is renamed after what their names have in common. The rules themselves
-//! live in [`crate::ir::names`].
+//! Which name each type gets: a name pinned in the configuration first;
+//! components keep the names reserved for them up front; inline types claim
+//! one from their use site's hint when (and only when) they are created,
+//! and an inline type shared by several uses is renamed after what their
+//! names have in common. The rules themselves live in [`crate::ir::names`].
 
 use std::collections::{HashMap, HashSet};
 
 use openapiv3::ReferenceOr;
+use serde_json::Value;
 
 use super::schema::is_nominal;
-use crate::diagnostics::escape_token;
+use crate::diagnostics::{Diagnostic, escape_token};
 use crate::ir::names::{self, Namespace};
-use crate::ir::refs::COMPONENT_SCHEMAS;
+use crate::ir::pins::{Pin, Pins};
+use crate::ir::refs::{self, COMPONENT_SCHEMAS};
 use crate::ir::{TypeDef, TypeId};
 use crate::load::Document;
 
@@ -36,15 +38,21 @@ impl NameChoice {
 
 /// The type namespace and the names reserved in it.
 #[derive(Debug)]
-pub struct TypeNames {
+pub struct TypeNames<'a> {
+    raw: &'a Value,
     names: Namespace,
     /// Reserved names of nominal components, by `$ref` string.
     components: HashMap<String, String>,
     /// Reserved names already given to a type.
     used_reserved: HashSet<String>,
+    pins: Pins,
+    /// Types named by a pin on one of their uses: name to type and the
+    /// location pinned.
+    pinned: HashMap<String, (TypeId, String)>,
+    errors: Vec<Diagnostic>,
 }
 
-impl TypeNames {
+impl<'a> TypeNames<'a> {
     /// Reserves the names of all nominal component schemas, so inline
     /// schemas never take a component's name and a component's name does
     /// not change when another one starts being used.
@@ -54,9 +62,18 @@ impl TypeNames {
     /// (`FooBar`) comes first, then the others by key in byte order
     /// (`fooBar` before `foo_bar`), so `FooBar`, `fooBar` and `foo_bar` are
     /// `FooBar`, `FooBar2` and `FooBar3`.
-    pub fn new(doc: &Document) -> Self {
+    ///
+    /// Pinned names are reserved before anything else; a component pinned
+    /// by its own pointer takes its pin, and one whose own name someone
+    /// else pinned is an error (components keep their names).
+    pub fn new(doc: &'a Document, pins: Pins) -> Self {
         let mut names = Namespace::pascal();
         let mut components = HashMap::new();
+        let mut errors = Vec::new();
+        let pinned_names: HashMap<&str, &Pin> = pins.iter().map(|p| (p.name.as_str(), p)).collect();
+        for name in pinned_names.keys() {
+            names.reserve(name);
+        }
         let mut nominal: Vec<(bool, &str, String)> = doc
             .api
             .components
@@ -70,13 +87,30 @@ impl TypeNames {
             .collect();
         nominal.sort();
         for (_, key, name) in nominal {
-            let name = names.claim(&name);
-            components.insert(format!("{COMPONENT_SCHEMAS}{}", escape_token(key)), name);
+            let reference = format!("{COMPONENT_SCHEMAS}{}", escape_token(key));
+            let name = match (
+                pins.at_location(&reference),
+                pinned_names.get(name.as_str()),
+            ) {
+                (Some(own), _) => own.name.clone(),
+                (None, Some(other)) => {
+                    errors.push(other.error(format!(
+                        "`{name}` is the name of component `{reference}`, and components keep their names; pin another name, or pin `{reference}` too"
+                    )));
+                    name
+                }
+                (None, None) => names.claim(&name),
+            };
+            components.insert(reference, name);
         }
         Self {
+            raw: &doc.raw,
             names,
             components,
             used_reserved: HashSet::new(),
+            pins,
+            pinned: HashMap::new(),
+            errors,
         }
     }
 
@@ -102,16 +136,76 @@ impl TypeNames {
         }
     }
 
+    /// The name of a new type `id` made from the schema at `at`: its pin,
+    /// else the reserved name or one claimed from the hint (see
+    /// [`Self::take`]). Components are pinned through their reserved name.
+    pub fn name(&mut self, choice: &NameChoice, at: &str, id: TypeId) -> String {
+        if let NameChoice::Hint(_) = choice
+            && let Some(pin) = self.pins.at(self.raw, at).cloned()
+        {
+            self.give_pin(&pin, id);
+            return pin.name;
+        }
+        self.take(choice)
+    }
+
+    /// Records that `pin` names type `id`; two different types must not
+    /// share a pinned name.
+    fn give_pin(&mut self, pin: &Pin, id: TypeId) {
+        match self.pinned.get(&pin.name) {
+            Some((other, location)) if *other != id => {
+                self.errors.push(pin.error(format!(
+                    "the schemas at `{location}` and `{}` are pinned as `{}` but make two different types; pin each its own name",
+                    pin.location, pin.name
+                )));
+            }
+            Some(_) => {}
+            None => {
+                self.pinned
+                    .insert(pin.name.clone(), (id, pin.location.clone()));
+            }
+        }
+    }
+
+    /// Another use of the inline type `id`, at `at`: a pin there names it.
+    pub fn reuse(&mut self, defs: &mut [Option<TypeDef>], id: TypeId, at: &str) {
+        let Some(pin) = self.pins.at(self.raw, at).cloned() else {
+            return;
+        };
+        let Some(Some(def)) = defs.get_mut(id.0) else {
+            return;
+        };
+        if def.name == pin.name {
+            return;
+        }
+        if let Some((_, location)) = self.pinned.get(&def.name).filter(|(t, _)| *t == id) {
+            self.errors.push(pin.error(format!(
+                "the schemas at `{location}` and `{}` make one type, pinned as both `{}` and `{}`; pin one name",
+                pin.location, def.name, pin.name
+            )));
+            return;
+        }
+        def.name = pin.name.clone();
+        self.give_pin(&pin, id);
+    }
+
+    fn is_pinned(&self, id: TypeId) -> bool {
+        self.pinned.values().any(|(t, _)| *t == id)
+    }
+
     /// Renames each inline type shared by several uses after what the
     /// uses' names have in common, when that name is free; otherwise it
-    /// keeps the name of its first use. `shared` lists the types in
-    /// creation order with their uses' hints.
+    /// keeps the name of its first use. Pinned types keep their pins.
+    /// `shared` lists the types in creation order with their uses' hints.
     pub fn rename_shared<'h>(
         &mut self,
         defs: &mut [Option<TypeDef>],
         shared: impl IntoIterator<Item = (TypeId, &'h [String])>,
     ) {
         for (id, hints) in shared {
+            if self.is_pinned(id) {
+                continue;
+            }
             let Some(name) = names::derived::shared(hints) else {
                 continue;
             };
@@ -122,6 +216,29 @@ impl TypeNames {
                 def.name = name;
             }
         }
+    }
+
+    /// The configuration errors found: pins that name no type, and pins
+    /// in conflict.
+    pub fn errors(mut self, defs: &[Option<TypeDef>]) -> Vec<Diagnostic> {
+        let given: HashSet<&str> = defs.iter().flatten().map(|d| d.name.as_str()).collect();
+        for pin in self.pins.iter() {
+            if given.contains(pin.name.as_str()) {
+                continue;
+            }
+            let why = match refs::target(self.raw, &pin.location)
+                .and_then(|node| node.get("$ref"))
+                .and_then(Value::as_str)
+            {
+                Some(target) => format!("it is a reference; pin `{target}`, where it leads"),
+                None => "the schema there is not used by any operation, or gets no type of its own (only objects with properties, enums and compositions do)".to_owned(),
+            };
+            self.errors.push(pin.error(format!(
+                "no type is made at `{}`, so `{}` names nothing: {why}",
+                pin.key, pin.name
+            )));
+        }
+        self.errors
     }
 }
 
@@ -144,7 +261,7 @@ mod tests {
         let d = doc(&format!(
             "    foo_bar: {OBJECT}\n    fooBar: {OBJECT}\n    FooBar: {OBJECT}\n    Id: {{type: string}}\n    a/b: {{type: string, enum: [x]}}\n"
         ));
-        let mut names = TypeNames::new(&d);
+        let mut names = TypeNames::new(&d, Pins::default());
         let reserved = |n: &TypeNames, r: &str| match n.for_reference(r) {
             NameChoice::Reserved(name) => Some(name),
             NameChoice::Hint(_) => None,
@@ -177,7 +294,7 @@ mod tests {
     #[test]
     fn a_reserved_name_is_given_once() {
         let d = doc(&format!("    Thing: {OBJECT}\n"));
-        let mut names = TypeNames::new(&d);
+        let mut names = TypeNames::new(&d, Pins::default());
         let choice = names.for_reference("#/components/schemas/Thing");
         assert_eq!(names.take(&choice), "Thing");
         assert_eq!(names.take(&choice), "Thing2");
@@ -189,7 +306,7 @@ mod tests {
     #[test]
     fn shared_types_take_the_common_name_only_when_free() {
         let d = doc(&format!("    ListDirection: {OBJECT}\n"));
-        let mut names = TypeNames::new(&d);
+        let mut names = TypeNames::new(&d, Pins::default());
         let def = |name: &str| {
             Some(TypeDef {
                 name: name.into(),

@@ -204,7 +204,7 @@ impl<'a> TypeSpace<'a> {
     /// A union of already resolved types (several success responses).
     pub fn union_of(&mut self, hint: &str, types: Vec<TypeRef>, at: &str) -> TypeRef {
         let id = self.allocate(None);
-        let name = self.claim_name(hint);
+        let name = self.names.name(&NameChoice::Hint(hint.to_owned()), at, id);
         let mut ns = Namespace::pascal();
         let variants = types
             .into_iter()
