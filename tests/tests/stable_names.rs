@@ -1,6 +1,7 @@
-//! Output never depends on the order a description lists its paths or its
-//! component schemas in: reordering them gives byte-identical files, so a
-//! reordered (or re-exported) description renames nothing.
+//! Output never depends on the order a description lists its paths, its
+//! component schemas or its security schemes in: reordering them gives
+//! byte-identical files, so a reordered (or re-exported) description
+//! renames nothing.
 
 use std::path::{Path, PathBuf};
 
@@ -51,11 +52,22 @@ fn generate(path: &Path, raw: &Value, config: &Config) -> Vec<(String, String)> 
 }
 
 #[test]
-fn reordering_paths_and_component_schemas_changes_no_file() {
-    let orders: [(&str, &[&str]); 3] = [
+fn reordering_paths_schemas_and_security_schemes_changes_no_file() {
+    let orders: [(&str, &[&str]); 4] = [
         ("paths reversed", &["/paths"]),
         ("component schemas reversed", &["/components/schemas"]),
-        ("both reversed", &["/paths", "/components/schemas"]),
+        (
+            "security schemes reversed",
+            &["/components/securitySchemes"],
+        ),
+        (
+            "all reversed",
+            &[
+                "/paths",
+                "/components/schemas",
+                "/components/securitySchemes",
+            ],
+        ),
     ];
     let mut failures = Vec::new();
     for spec in descriptions() {

@@ -46,7 +46,11 @@ fn schemes(api: &OpenAPI, config: &AuthConfig, warnings: &mut Vec<Diagnostic>) -
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (key, scheme) in &components.security_schemes {
+    // By key, so field names and the order of credential kinds never
+    // depend on the order the document lists its schemes in.
+    let mut sorted: Vec<_> = components.security_schemes.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (key, scheme) in sorted {
         let at = pointer(["components", "securitySchemes", key]);
         let ReferenceOr::Item(scheme) = scheme else {
             warnings.push(Diagnostic::warning(

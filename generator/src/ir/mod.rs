@@ -108,7 +108,7 @@ pub struct Envelope {
 /// Authentication model.
 #[derive(Debug, Clone, Default)]
 pub struct Auth {
-    /// Security schemes, in `components.securitySchemes` order.
+    /// Security schemes, sorted by key.
     pub schemes: Vec<Scheme>,
     /// Credential kinds a client can be configured with.
     pub credentials: Vec<Credential>,
