@@ -3,6 +3,7 @@
 //! Part of `models` for the `accounts` resource.
 /// A Cloudflare account.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Account {
     /// The account's identifier (32 characters).
     pub id: ::std::string::String,
@@ -144,6 +145,7 @@ impl Account {
 }
 /// What a resource in an account audit log belongs to, as accepted by the `resource_scope` filters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountAuditResourceScope {
     /// `accounts`
     Accounts,
@@ -162,6 +164,7 @@ crate::macros::string_enum!(
 );
 /// The organization that manages the account, if any.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AccountManagedBy {
     /// The identifier of the parent organization, if there is one.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -247,6 +250,7 @@ impl AccountManagedBy {
 }
 /// A user's membership of an account, with the roles or policies that grant access.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AccountMember {
     /// The membership's identifier (not the user's); set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -332,8 +336,79 @@ impl<'de> ::serde::Deserialize<'de> for AccountMember {
         deserializer.deserialize_struct("AccountMember", FIELDS, Visit)
     }
 }
+impl AccountMember {
+    /// A `AccountMember` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            user: ::std::option::Option::None,
+            roles: ::std::option::Option::None,
+            policies: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    #[must_use]
+    pub fn email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AccountMemberStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `user`.
+    #[must_use]
+    pub fn user(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AccountMemberUser>,
+    ) -> Self {
+        self.user = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::Role>>,
+    ) -> Self {
+        self.roles = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::AccountMemberPolicy>,
+        >,
+    ) -> Self {
+        self.policies = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// A policy granted to an account member.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AccountMemberPolicy {
     /// The policy's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -412,8 +487,57 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberPolicy {
         deserializer.deserialize_struct("AccountMemberPolicy", FIELDS, Visit)
     }
 }
+impl AccountMemberPolicy {
+    /// A `AccountMemberPolicy` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            access: ::std::option::Option::None,
+            permission_groups: ::std::option::Option::None,
+            resource_groups: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `access`.
+    #[must_use]
+    pub fn access(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::PolicyEffect>,
+    ) -> Self {
+        self.access = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `permission_groups`.
+    #[must_use]
+    pub fn permission_groups(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::PermissionGroup>>,
+    ) -> Self {
+        self.permission_groups = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `resource_groups`.
+    #[must_use]
+    pub fn resource_groups(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::ResourceGroup>>,
+    ) -> Self {
+        self.resource_groups = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Whether the user has accepted the membership or the invitation is still pending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountMemberStatus {
     /// `accepted`
     Accepted,
@@ -427,6 +551,7 @@ crate::macros::string_enum!(
 );
 /// The user behind an account membership.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AccountMemberUser {
     /// The user's identifier (32 characters).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -565,6 +690,7 @@ impl AccountMemberUser {
 }
 /// Whether an account was moved.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AccountMoveStatus {
     /// The identifier (tag) of the account.
     pub tag: ::std::string::String,
@@ -629,8 +755,32 @@ impl<'de> ::serde::Deserialize<'de> for AccountMoveStatus {
         deserializer.deserialize_struct("AccountMoveStatus", FIELDS, Visit)
     }
 }
+impl AccountMoveStatus {
+    /// A `AccountMoveStatus` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        tag: impl ::std::convert::Into<::std::string::String>,
+        moved: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            tag: tag.into(),
+            moved: moved.into(),
+            message: ::std::option::Option::None,
+        }
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Account-wide settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AccountSettings {
     /// The e-mail address that abuse reports about the account are sent to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -715,6 +865,7 @@ impl AccountSettings {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum AccountsMembersCreateBody {
     /// The `CreateAccountMemberWithRoles` alternative.
     CreateAccountMemberWithRoles(crate::models::CreateAccountMemberWithRoles),
@@ -725,6 +876,7 @@ pub enum AccountsMembersCreateBody {
 }
 /// `AccountsMembersListOrder` (from `#/paths/~1accounts~1{account_id}~1members/get/parameters/1/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountsMembersListOrder {
     /// `user.first_name`
     UserFirstName,
@@ -743,6 +895,7 @@ crate::macros::string_enum!(
 );
 /// `AccountsMembersListStatus` (from `#/paths/~1accounts~1{account_id}~1members/get/parameters/2/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountsMembersListStatus {
     /// `accepted`
     Accepted,
@@ -761,6 +914,7 @@ crate::macros::string_enum!(
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum AccountsMembersUpdateBody {
     /// The `UpdateAccountMemberWithRoles` alternative.
     UpdateAccountMemberWithRoles(crate::models::UpdateAccountMemberWithRoles),
@@ -771,6 +925,7 @@ pub enum AccountsMembersUpdateBody {
 }
 /// An entry in an account's audit log.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AuditLog {
     /// The entry's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -869,8 +1024,87 @@ impl<'de> ::serde::Deserialize<'de> for AuditLog {
         deserializer.deserialize_struct("AuditLog", FIELDS, Visit)
     }
 }
+impl AuditLog {
+    /// A `AuditLog` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            account: ::std::option::Option::None,
+            action: ::std::option::Option::None,
+            actor: ::std::option::Option::None,
+            raw: ::std::option::Option::None,
+            resource: ::std::option::Option::None,
+            zone: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `account`.
+    #[must_use]
+    pub fn account(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogAccount>,
+    ) -> Self {
+        self.account = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogAction>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `actor`.
+    #[must_use]
+    pub fn actor(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogActor>,
+    ) -> Self {
+        self.actor = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogRaw>,
+    ) -> Self {
+        self.raw = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `resource`.
+    #[must_use]
+    pub fn resource(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogResource>,
+    ) -> Self {
+        self.resource = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `zone`.
+    #[must_use]
+    pub fn zone(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogZone>,
+    ) -> Self {
+        self.zone = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// The account the logged action concerned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AuditLogAccount {
     /// The account's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -926,8 +1160,37 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAccount {
         deserializer.deserialize_struct("AuditLogAccount", FIELDS, Visit)
     }
 }
+impl AuditLogAccount {
+    /// A `AuditLogAccount` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Who performed an action recorded in an account audit log.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AuditLogActor {
     /// The actor's identifier; for a user, the user ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1027,8 +1290,87 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogActor {
         deserializer.deserialize_struct("AuditLogActor", FIELDS, Visit)
     }
 }
+impl AuditLogActor {
+    /// A `AuditLogActor` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            type_: ::std::option::Option::None,
+            context: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            ip_address: ::std::option::Option::None,
+            token_id: ::std::option::Option::None,
+            token_name: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogActorType>,
+    ) -> Self {
+        self.type_ = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `context`.
+    #[must_use]
+    pub fn context(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogActorContext>,
+    ) -> Self {
+        self.context = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    #[must_use]
+    pub fn email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ip_address`.
+    #[must_use]
+    pub fn ip_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_address = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `token_id`.
+    #[must_use]
+    pub fn token_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `token_name`.
+    #[must_use]
+    pub fn token_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token_name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// The kind of actor in an account audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuditLogActorType {
     /// `account`
     Account,
@@ -1047,6 +1389,7 @@ crate::macros::string_enum!(
 );
 /// One product that a product category covers.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AuditLogProduct {
     /// The `resource_product` value of the product.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1102,8 +1445,37 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProduct {
         deserializer.deserialize_struct("AuditLogProduct", FIELDS, Visit)
     }
 }
+impl AuditLogProduct {
+    /// A `AuditLogProduct` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            value: ::std::option::Option::None,
+            label: ::std::option::Option::None,
+        }
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `label`.
+    #[must_use]
+    pub fn label(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.label = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// A product category accepted by the `product_category` filter.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AuditLogProductCategory {
     /// The value to pass to the `product_category` filter.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1169,8 +1541,47 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProductCategory {
         deserializer.deserialize_struct("AuditLogProductCategory", FIELDS, Visit)
     }
 }
+impl AuditLogProductCategory {
+    /// A `AuditLogProductCategory` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            value: ::std::option::Option::None,
+            label: ::std::option::Option::None,
+            products: ::std::option::Option::None,
+        }
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `label`.
+    #[must_use]
+    pub fn label(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.label = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `products`.
+    #[must_use]
+    pub fn products(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::AuditLogProduct>>,
+    ) -> Self {
+        self.products = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// The zone the logged action concerned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AuditLogZone {
     /// The zone's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1226,8 +1637,37 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogZone {
         deserializer.deserialize_struct("AuditLogZone", FIELDS, Visit)
     }
 }
+impl AuditLogZone {
+    /// A `AuditLogZone` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Invite a user and grant access through policies.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAccountMemberWithPolicies {
     /// The e-mail address of the user to invite (at most 90 characters).
     pub email: ::std::string::String,
@@ -1322,6 +1762,7 @@ impl CreateAccountMemberWithPolicies {
 }
 /// Invite a user and grant access through account roles.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAccountMemberWithRoles {
     /// The e-mail address of the user to invite (at most 90 characters).
     pub email: ::std::string::String,
@@ -1414,6 +1855,7 @@ impl CreateAccountMemberWithRoles {
 }
 /// The details of an account to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAccountRequest {
     /// The new account's name.
     pub name: ::std::string::String,
@@ -1509,6 +1951,7 @@ impl CreateAccountRequest {
 }
 /// The tenant unit to place the account in, as documented at <https://developers.cloudflare.com/tenant/how-to/manage-accounts/>
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAccountRequestUnit {
     /// The identifier of the tenant unit.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1580,6 +2023,7 @@ impl CreateAccountRequestUnit {
 }
 /// The details of an API token to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateTokenRequest {
     /// The token's name (at most 120 characters).
     pub name: ::std::string::String,
@@ -1709,6 +2153,7 @@ impl CreateTokenRequest {
 }
 /// The identifier of a resource that was deleted.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DeletedResource {
     /// The deleted resource's identifier.
     pub id: ::std::string::String,
@@ -1758,8 +2203,16 @@ impl<'de> ::serde::Deserialize<'de> for DeletedResource {
         deserializer.deserialize_struct("DeletedResource", FIELDS, Visit)
     }
 }
+impl DeletedResource {
+    /// A `DeletedResource` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// The identifier of a subscription that was deleted.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DeletedSubscription {
     /// The deleted subscription's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1808,8 +2261,27 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSubscription {
         deserializer.deserialize_struct("DeletedSubscription", FIELDS, Visit)
     }
 }
+impl DeletedSubscription {
+    /// A `DeletedSubscription` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            subscription_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `subscription_id`.
+    #[must_use]
+    pub fn subscription_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subscription_id = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Attributes of the group, as a key and a value.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct GroupMeta {
     /// The attribute's name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1895,6 +2367,7 @@ impl GroupMeta {
 }
 /// The state to create the membership in; `pending` when omitted. Moving a membership from `accepted` back to `pending` replaces it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MemberInvitationStatus {
     /// `accepted`
     Accepted,
@@ -1908,6 +2381,7 @@ crate::macros::string_enum!(
 );
 /// The outcome of moving accounts to another organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct MoveAccountsOutcome {
     /// The outcome of the move: the account, whether it moved, and why. Published as a single object, not one per account.
     pub statuses: crate::models::AccountMoveStatus,
@@ -1957,8 +2431,18 @@ impl<'de> ::serde::Deserialize<'de> for MoveAccountsOutcome {
         deserializer.deserialize_struct("MoveAccountsOutcome", FIELDS, Visit)
     }
 }
+impl MoveAccountsOutcome {
+    /// A `MoveAccountsOutcome` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        statuses: impl ::std::convert::Into<crate::models::AccountMoveStatus>,
+    ) -> Self {
+        Self { statuses: statuses.into() }
+    }
+}
 /// Accounts to move and the organization to move them to.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct MoveAccountsRequest {
     /// The identifiers of the accounts to move.
     pub account_ids: ::std::vec::Vec<::std::string::String>,
@@ -2036,6 +2520,7 @@ impl MoveAccountsRequest {
 }
 /// A policy to grant to an account member, naming groups by identifier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct NewAccountMemberPolicy {
     /// The policy's identifier; set by the server.
     pub id: ::std::string::String,
@@ -2137,6 +2622,7 @@ impl NewAccountMemberPolicy {
 }
 /// Read and write access to one area.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PermissionGrant {
     /// Whether reading is allowed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2216,6 +2702,7 @@ impl PermissionGrant {
 }
 /// A named set of permissions covering a group of operations.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PermissionGroup {
     /// The permission group's identifier.
     pub id: ::std::string::String,
@@ -2310,6 +2797,7 @@ impl PermissionGroup {
 }
 /// The product category a permission group belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PermissionGroupCategory {
     /// `developer_platform`
     DeveloperPlatform,
@@ -2352,6 +2840,7 @@ crate::macros::string_enum!(
 );
 /// A permission group named by its identifier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PermissionGroupReference {
     /// The permission group's identifier.
     pub id: ::std::string::String,
@@ -2413,6 +2902,7 @@ impl PermissionGroupReference {
 }
 /// A kind of resource a permission group can be scoped to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PermissionGroupScope {
     /// `com.cloudflare.api.account`
     ComCloudflareApiAccount,
@@ -2433,6 +2923,7 @@ crate::macros::string_enum!(
 );
 /// Whether a policy allows or denies the operations it covers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PolicyEffect {
     /// `allow`
     Allow,
@@ -2444,6 +2935,7 @@ pub enum PolicyEffect {
 crate::macros::string_enum!(PolicyEffect, Unknown, { Allow => "allow", Deny => "deny" });
 /// The rate plan a subscription is for.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RatePlan {
     /// The plan, such as `free`, `pro` or `business`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2616,6 +3108,7 @@ impl RatePlan {
 }
 /// The identifier of a rate plan.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RatePlanId {
     /// `free`
     Free,
@@ -2648,6 +3141,7 @@ crate::macros::string_enum!(
 );
 /// A named set of resources, defined by a scope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ResourceGroup {
     /// The resource group's identifier; set by the server.
     pub id: ::std::string::String,
@@ -2719,8 +3213,42 @@ impl<'de> ::serde::Deserialize<'de> for ResourceGroup {
         deserializer.deserialize_struct("ResourceGroup", FIELDS, Visit)
     }
 }
+impl ResourceGroup {
+    /// A `ResourceGroup` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        scope: impl ::std::convert::Into<crate::models::ResourceScope>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            scope: scope.into(),
+        }
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `meta`.
+    #[must_use]
+    pub fn meta(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::GroupMeta>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// A resource group named by its identifier.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ResourceGroupReference {
     /// The resource group's identifier.
     pub id: ::std::string::String,
@@ -2779,6 +3307,7 @@ impl ResourceGroupReference {
 }
 /// The resources a resource group covers.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ResourceScope {
     /// The root of the scope, as a resource kind and identifier such as `com.cloudflare.api.account.<account id>`; set by the server.
     pub key: ::std::string::String,
@@ -2836,8 +3365,24 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScope {
         deserializer.deserialize_struct("ResourceScope", FIELDS, Visit)
     }
 }
+impl ResourceScope {
+    /// A `ResourceScope` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        key: impl ::std::convert::Into<::std::string::String>,
+        objects: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::ResourceScopeObject>,
+        >,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            objects: objects.into(),
+        }
+    }
+}
 /// One object covered by a scope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ResourceScopeObject {
     /// The object, as a resource kind and identifier such as `com.cloudflare.api.account.zone.<zone id>`; set by the server.
     pub key: ::std::string::String,
@@ -2887,8 +3432,16 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScopeObject {
         deserializer.deserialize_struct("ResourceScopeObject", FIELDS, Visit)
     }
 }
+impl ResourceScopeObject {
+    /// A `ResourceScopeObject` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { key: key.into() }
+    }
+}
 /// A predefined set of permissions that can be granted to account members.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Role {
     /// The role's identifier (at most 32 characters).
     pub id: ::std::string::String,
@@ -2981,6 +3534,7 @@ impl Role {
 }
 /// The read and write access a role grants, by area.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct RolePermissions {
     /// Read and write access to analytics.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3249,6 +3803,7 @@ impl RolePermissions {
 }
 /// A subscription of an account to a rate plan.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Subscription {
     /// The subscription's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3442,6 +3997,7 @@ impl Subscription {
 }
 /// How often the subscription renews.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionFrequency {
     /// `weekly`
     Weekly,
@@ -3460,6 +4016,7 @@ crate::macros::string_enum!(
 );
 /// The billing state of the subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionState {
     /// `Trial`
     Trial,
@@ -3485,6 +4042,7 @@ crate::macros::string_enum!(
 );
 /// An API token, without its secret value.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Token {
     /// The token's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3607,8 +4165,117 @@ impl<'de> ::serde::Deserialize<'de> for Token {
         deserializer.deserialize_struct("Token", FIELDS, Visit)
     }
 }
+impl Token {
+    /// A `Token` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            issued_on: ::std::option::Option::None,
+            modified_on: ::std::option::Option::None,
+            last_used_on: ::std::option::Option::None,
+            not_before: ::std::option::Option::None,
+            expires_on: ::std::option::Option::None,
+            condition: ::std::option::Option::None,
+            policies: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::TokenStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `issued_on`.
+    #[must_use]
+    pub fn issued_on(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.issued_on = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `modified_on`.
+    #[must_use]
+    pub fn modified_on(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_on = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `last_used_on`.
+    #[must_use]
+    pub fn last_used_on(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_used_on = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `not_before`.
+    #[must_use]
+    pub fn not_before(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.not_before = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `expires_on`.
+    #[must_use]
+    pub fn expires_on(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.expires_on = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `condition`.
+    #[must_use]
+    pub fn condition(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::TokenCondition>,
+    ) -> Self {
+        self.condition = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::TokenPolicy>>,
+    ) -> Self {
+        self.policies = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Conditions a request must meet for the token to be accepted.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct TokenCondition {
     /// The client IP ranges requests with the token must, or must not, come from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3677,6 +4344,7 @@ impl TokenCondition {
 }
 /// A permission group that can be granted to an account-owned API token.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct TokenPermissionGroup {
     /// The permission group's public identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3748,8 +4416,59 @@ impl<'de> ::serde::Deserialize<'de> for TokenPermissionGroup {
         deserializer.deserialize_struct("TokenPermissionGroup", FIELDS, Visit)
     }
 }
+impl TokenPermissionGroup {
+    /// A `TokenPermissionGroup` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            category: ::std::option::Option::None,
+            scopes: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `category`.
+    #[must_use]
+    pub fn category(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::PermissionGroupCategory>,
+    ) -> Self {
+        self.category = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `scopes`.
+    #[must_use]
+    pub fn scopes(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::PermissionGroupScope>,
+        >,
+    ) -> Self {
+        self.scopes = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// An access policy of an API token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct TokenPolicy {
     /// The policy's identifier; set by the server.
     pub id: ::std::string::String,
@@ -3846,6 +4565,7 @@ impl TokenPolicy {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum TokenPolicyResources {
     /// The `ResourceMap` alternative.
     ResourceMap(
@@ -3863,6 +4583,7 @@ pub enum TokenPolicyResources {
 }
 /// The client IP ranges the token may or may not be used from.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct TokenRequestIp {
     /// CIDR ranges (IPv4 or IPv6, such as `199.27.128.0/21`) the token may be used from.
     #[serde(rename = "in")]
@@ -3949,6 +4670,7 @@ impl TokenRequestIp {
 }
 /// Whether the token can be used.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenStatus {
     /// `active`
     Active,
@@ -3965,6 +4687,7 @@ crate::macros::string_enum!(
 );
 /// The status of the token that authenticated the request.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct TokenVerification {
     /// The token's identifier; set by the server.
     pub id: ::std::string::String,
@@ -4036,8 +4759,42 @@ impl<'de> ::serde::Deserialize<'de> for TokenVerification {
         deserializer.deserialize_struct("TokenVerification", FIELDS, Visit)
     }
 }
+impl TokenVerification {
+    /// A `TokenVerification` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        status: impl ::std::convert::Into<crate::models::TokenStatus>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            status: status.into(),
+            not_before: ::std::option::Option::None,
+            expires_on: ::std::option::Option::None,
+        }
+    }
+    /// Sets `not_before`.
+    #[must_use]
+    pub fn not_before(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.not_before = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `expires_on`.
+    #[must_use]
+    pub fn expires_on(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.expires_on = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// A newly created API token, including its secret value.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct TokenWithValue {
     /// The token's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4168,8 +4925,127 @@ impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
         deserializer.deserialize_struct("TokenWithValue", FIELDS, Visit)
     }
 }
+impl TokenWithValue {
+    /// A `TokenWithValue` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            issued_on: ::std::option::Option::None,
+            modified_on: ::std::option::Option::None,
+            last_used_on: ::std::option::Option::None,
+            not_before: ::std::option::Option::None,
+            expires_on: ::std::option::Option::None,
+            condition: ::std::option::Option::None,
+            policies: ::std::option::Option::None,
+            value: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::TokenStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `issued_on`.
+    #[must_use]
+    pub fn issued_on(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.issued_on = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `modified_on`.
+    #[must_use]
+    pub fn modified_on(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_on = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `last_used_on`.
+    #[must_use]
+    pub fn last_used_on(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_used_on = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `not_before`.
+    #[must_use]
+    pub fn not_before(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.not_before = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `expires_on`.
+    #[must_use]
+    pub fn expires_on(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.expires_on = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `condition`.
+    #[must_use]
+    pub fn condition(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::TokenCondition>,
+    ) -> Self {
+        self.condition = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::TokenPolicy>>,
+    ) -> Self {
+        self.policies = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Replace a member's policies.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateAccountMemberWithPolicies {
     /// The policies the member should have, replacing the current ones.
     pub policies: ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
@@ -4235,6 +5111,7 @@ impl UpdateAccountMemberWithPolicies {
 }
 /// Replace a member's account roles.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateAccountMemberWithRoles {
     /// The membership's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4357,6 +5234,7 @@ impl UpdateAccountMemberWithRoles {
 }
 /// The new details of an API token.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateTokenRequest {
     /// The token's identifier; set by the server.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -11,6 +11,7 @@ mod organizations;
 pub use organizations::*;
 /// The kind of account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountType {
     /// `standard`
     Standard,
@@ -24,6 +25,7 @@ crate::macros::string_enum!(
 );
 /// `AccountsLogsAuditListDirection` (from `#/paths/~1accounts~1{account_id}~1logs~1audit/get/parameters/48/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountsLogsAuditListDirection {
     /// `desc`
     Desc,
@@ -37,6 +39,7 @@ crate::macros::string_enum!(
 );
 /// What was done.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AuditLogAction {
     /// A short description of the action, such as `Add Member`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -107,8 +110,57 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAction {
         deserializer.deserialize_struct("AuditLogAction", FIELDS, Visit)
     }
 }
+impl AuditLogAction {
+    /// A `AuditLogAction` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            description: ::std::option::Option::None,
+            result: ::std::option::Option::None,
+            time: ::std::option::Option::None,
+            type_: ::std::option::Option::None,
+        }
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `result`.
+    #[must_use]
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `time`.
+    #[must_use]
+    pub fn time(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.type_ = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// The outcome of a logged action, as accepted by the `action_result` filters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuditLogActionResult {
     /// `success`
     Success,
@@ -122,6 +174,7 @@ crate::macros::string_enum!(
 );
 /// A kind of logged action, as accepted by the `action_type` filters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuditLogActionType {
     /// `create`
     Create,
@@ -140,6 +193,7 @@ crate::macros::string_enum!(
 );
 /// How the actor authenticated.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuditLogActorContext {
     /// `api_key`
     ApiKey,
@@ -160,6 +214,7 @@ crate::macros::string_enum!(
 );
 /// Paging details of a resource history, and how precisely the resource was identified.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AuditLogHistoryResultInfo {
     /// How many entries this response holds.
     pub count: i64,
@@ -227,8 +282,32 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogHistoryResultInfo {
         deserializer.deserialize_struct("AuditLogHistoryResultInfo", FIELDS, Visit)
     }
 }
+impl AuditLogHistoryResultInfo {
+    /// A `AuditLogHistoryResultInfo` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        count: impl ::std::convert::Into<i64>,
+        history_status: impl ::std::convert::Into<crate::models::AuditLogHistoryStatus>,
+    ) -> Self {
+        Self {
+            count: count.into(),
+            cursor: ::std::option::Option::None,
+            history_status: history_status.into(),
+        }
+    }
+    /// Sets `cursor`.
+    #[must_use]
+    pub fn cursor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cursor = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// How the resource was identified: `exact` by its URI, `approximate` without it, `unavailable` when the source entry did not say enough (the result is then empty).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuditLogHistoryStatus {
     /// `exact`
     Exact,
@@ -245,6 +324,7 @@ crate::macros::string_enum!(
 );
 /// Details of the HTTP request behind the action.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AuditLogRaw {
     /// The Cloudflare Ray ID of the request, such as `8e9b1c60ef9e1c9a`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -327,8 +407,64 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogRaw {
         deserializer.deserialize_struct("AuditLogRaw", FIELDS, Visit)
     }
 }
+impl AuditLogRaw {
+    /// A `AuditLogRaw` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            cf_ray_id: ::std::option::Option::None,
+            method: ::std::option::Option::None,
+            status_code: ::std::option::Option::None,
+            uri: ::std::option::Option::None,
+            user_agent: ::std::option::Option::None,
+        }
+    }
+    /// Sets `cf_ray_id`.
+    #[must_use]
+    pub fn cf_ray_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cf_ray_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.method = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `status_code`.
+    #[must_use]
+    pub fn status_code(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.status_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `uri`.
+    #[must_use]
+    pub fn uri(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uri = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `user_agent`.
+    #[must_use]
+    pub fn user_agent(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_agent = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// The resource the action affected.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AuditLogResource {
     /// The resource's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -426,8 +562,83 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogResource {
         deserializer.deserialize_struct("AuditLogResource", FIELDS, Visit)
     }
 }
+impl AuditLogResource {
+    /// A `AuditLogResource` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            product: ::std::option::Option::None,
+            type_: ::std::option::Option::None,
+            scope: ::std::option::Option::None,
+            request: ::std::option::Option::None,
+            response: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `product`.
+    #[must_use]
+    pub fn product(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.product = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.type_ = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn scope(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `request`.
+    #[must_use]
+    pub fn request(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.request = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `response`.
+    #[must_use]
+    pub fn response(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.response = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Paging details of a list fetched with a cursor.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CursorResultInfo {
     /// How many items this response holds, as a decimal string such as `"25"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -483,8 +694,37 @@ impl<'de> ::serde::Deserialize<'de> for CursorResultInfo {
         deserializer.deserialize_struct("CursorResultInfo", FIELDS, Visit)
     }
 }
+impl CursorResultInfo {
+    /// A `CursorResultInfo` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            count: ::std::option::Option::None,
+            cursor: ::std::option::Option::None,
+        }
+    }
+    /// Sets `count`.
+    #[must_use]
+    pub fn count(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `cursor`.
+    #[must_use]
+    pub fn cursor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cursor = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// `ListDirection` (from `#/paths/~1accounts/get/parameters/3/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListDirection {
     /// `asc`
     Asc,
@@ -496,6 +736,7 @@ pub enum ListDirection {
 crate::macros::string_enum!(ListDirection, Unknown, { Asc => "asc", Desc => "desc" });
 /// An organization, which groups accounts, sub-organizations and members.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Organization {
     /// The organization's identifier; set by the server.
     pub id: ::std::string::String,
@@ -629,6 +870,7 @@ impl Organization {
 }
 /// The organization features that are enabled.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationFlags {
     /// The setting for creating accounts in the organization. Its values are not documented.
     pub account_creation: ::std::string::String,
@@ -762,6 +1004,7 @@ impl OrganizationFlags {
 }
 /// System-maintained details of an organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationMeta {
     /// The identifiers of the organization's ancestors, from the root down, ending with the organization itself (a root organization lists only itself). Useful for building authorization scopes that cover every ancestor.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -876,6 +1119,7 @@ impl OrganizationMeta {
 }
 /// The organization directly above this one.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationParent {
     /// The parent organization's identifier.
     pub id: ::std::string::String,
@@ -948,6 +1192,7 @@ impl OrganizationParent {
 }
 /// Paging details of a list fetched by page number. The counters are whole numbers in practice; they are declared as any number, as published, so that every value the published description allows can be read.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PageResultInfo {
     /// The page returned, counting from 1 (a whole number).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1030,8 +1275,52 @@ impl<'de> ::serde::Deserialize<'de> for PageResultInfo {
         deserializer.deserialize_struct("PageResultInfo", FIELDS, Visit)
     }
 }
+impl PageResultInfo {
+    /// A `PageResultInfo` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            page: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
+            count: ::std::option::Option::None,
+            total_count: ::std::option::Option::None,
+            total_pages: ::std::option::Option::None,
+        }
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.page = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.per_page = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `count`.
+    #[must_use]
+    pub fn count(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `total_count`.
+    #[must_use]
+    pub fn total_count(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.total_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `total_pages`.
+    #[must_use]
+    pub fn total_pages(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.total_pages = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// The business contact details of an account or organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Profile {
     /// The legal name of the business.
     pub business_name: ::std::string::String,

@@ -3,6 +3,7 @@
 //! Part of `models` for the `organizations` resource.
 /// The organization the logged action concerned.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct AuditLogOrganization {
     /// The organization's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -51,8 +52,27 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogOrganization {
         deserializer.deserialize_struct("AuditLogOrganization", FIELDS, Visit)
     }
 }
+impl AuditLogOrganization {
+    /// A `AuditLogOrganization` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Up to ten memberships to create at once.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct BatchCreateOrganizationMembersRequest {
     /// The memberships to create, at most ten.
     pub members: ::std::vec::Vec<crate::models::NewOrganizationMember>,
@@ -119,6 +139,7 @@ impl BatchCreateOrganizationMembersRequest {
 }
 /// One day of usage of one billable metric by one account, following the FinOps FOCUS 1.3 cost and usage columns. Columns prefixed `x_` are Cloudflare extensions. Cost and price columns are not filled in yet.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct BillableUsage {
     /// The amount invoiced, after reduced rates and discounts but without amortised prepayments, in `BillingCurrency`; null while cost columns are not filled in.
     #[serde(rename = "BilledCost")]
@@ -499,8 +520,244 @@ impl<'de> ::serde::Deserialize<'de> for BillableUsage {
         deserializer.deserialize_struct("BillableUsage", FIELDS, Visit)
     }
 }
+impl BillableUsage {
+    /// A `BillableUsage` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        billing_account_id: impl ::std::convert::Into<::std::string::String>,
+        billing_account_name: impl ::std::convert::Into<::std::string::String>,
+        charge_category: impl ::std::convert::Into<
+            crate::models::BillableUsageChargeCategory,
+        >,
+        charge_description: impl ::std::convert::Into<::std::string::String>,
+        charge_frequency: impl ::std::convert::Into<
+            crate::models::BillableUsageChargeFrequency,
+        >,
+        charge_period_start: impl ::std::convert::Into<
+            ::chrono::DateTime<::chrono::Utc>,
+        >,
+        charge_period_end: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        consumed_quantity: impl ::std::convert::Into<f64>,
+        consumed_unit: impl ::std::convert::Into<::std::string::String>,
+        host_provider_name: impl ::std::convert::Into<::std::string::String>,
+        invoice_issuer_name: impl ::std::convert::Into<::std::string::String>,
+        service_provider_name: impl ::std::convert::Into<::std::string::String>,
+        x_billable_metric_id: impl ::std::convert::Into<::std::string::String>,
+        x_billable_metric_name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            billed_cost: ::std::option::Option::None,
+            billing_account_id: billing_account_id.into(),
+            billing_account_name: billing_account_name.into(),
+            billing_currency: ::std::option::Option::None,
+            billing_period_start: ::std::option::Option::None,
+            billing_period_end: ::std::option::Option::None,
+            charge_category: charge_category.into(),
+            charge_class: ::std::option::Option::None,
+            charge_description: charge_description.into(),
+            charge_frequency: charge_frequency.into(),
+            charge_period_start: charge_period_start.into(),
+            charge_period_end: charge_period_end.into(),
+            consumed_quantity: consumed_quantity.into(),
+            consumed_unit: consumed_unit.into(),
+            contracted_cost: ::std::option::Option::None,
+            contracted_unit_price: ::std::option::Option::None,
+            effective_cost: ::std::option::Option::None,
+            host_provider_name: host_provider_name.into(),
+            invoice_issuer_name: invoice_issuer_name.into(),
+            list_cost: ::std::option::Option::None,
+            list_unit_price: ::std::option::Option::None,
+            pricing_quantity: ::std::option::Option::None,
+            pricing_unit: ::std::option::Option::None,
+            region_id: ::std::option::Option::None,
+            region_name: ::std::option::Option::None,
+            service_provider_name: service_provider_name.into(),
+            sub_account_id: ::std::option::Option::None,
+            sub_account_name: ::std::option::Option::None,
+            x_billable_metric_id: x_billable_metric_id.into(),
+            x_billable_metric_name: x_billable_metric_name.into(),
+            x_product_category_name: ::std::option::Option::None,
+            x_product_family_id: ::std::option::Option::None,
+            x_product_family_name: ::std::option::Option::None,
+            x_zone_id: ::std::option::Option::None,
+            x_zone_name: ::std::option::Option::None,
+        }
+    }
+    /// Sets `BilledCost`.
+    #[must_use]
+    pub fn billed_cost(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.billed_cost = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `BillingCurrency`.
+    #[must_use]
+    pub fn billing_currency(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.billing_currency = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `BillingPeriodStart`.
+    #[must_use]
+    pub fn billing_period_start(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.billing_period_start = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `BillingPeriodEnd`.
+    #[must_use]
+    pub fn billing_period_end(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.billing_period_end = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ChargeClass`.
+    #[must_use]
+    pub fn charge_class(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::BillableUsageChargeClass>,
+    ) -> Self {
+        self.charge_class = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ContractedCost`.
+    #[must_use]
+    pub fn contracted_cost(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.contracted_cost = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ContractedUnitPrice`.
+    #[must_use]
+    pub fn contracted_unit_price(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.contracted_unit_price = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `EffectiveCost`.
+    #[must_use]
+    pub fn effective_cost(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.effective_cost = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ListCost`.
+    #[must_use]
+    pub fn list_cost(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.list_cost = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ListUnitPrice`.
+    #[must_use]
+    pub fn list_unit_price(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.list_unit_price = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `PricingQuantity`.
+    #[must_use]
+    pub fn pricing_quantity(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.pricing_quantity = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `PricingUnit`.
+    #[must_use]
+    pub fn pricing_unit(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pricing_unit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `RegionId`.
+    #[must_use]
+    pub fn region_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `RegionName`.
+    #[must_use]
+    pub fn region_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `SubAccountId`.
+    #[must_use]
+    pub fn sub_account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sub_account_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `SubAccountName`.
+    #[must_use]
+    pub fn sub_account_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sub_account_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `x_ProductCategoryName`.
+    #[must_use]
+    pub fn x_product_category_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.x_product_category_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `x_ProductFamilyId`.
+    #[must_use]
+    pub fn x_product_family_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.x_product_family_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `x_ProductFamilyName`.
+    #[must_use]
+    pub fn x_product_family_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.x_product_family_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `x_ZoneId`.
+    #[must_use]
+    pub fn x_zone_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.x_zone_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `x_ZoneName`.
+    #[must_use]
+    pub fn x_zone_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.x_zone_name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// How the charge arises; only `Usage` occurs today.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillableUsageChargeCategory {
     /// `Usage`
     Usage,
@@ -510,6 +767,7 @@ pub enum BillableUsageChargeCategory {
 crate::macros::string_enum!(BillableUsageChargeCategory, Unknown, { Usage => "Usage" });
 /// `Correction` when the record corrects charges invoiced in an earlier period; otherwise null.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillableUsageChargeClass {
     /// `Correction`
     Correction,
@@ -521,6 +779,7 @@ crate::macros::string_enum!(
 );
 /// How often the charge occurs; only `Usage-Based` occurs today.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillableUsageChargeFrequency {
     /// `Usage-Based`
     UsageBased,
@@ -532,6 +791,7 @@ crate::macros::string_enum!(
 );
 /// A membership to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationMemberRequest {
     /// The membership to create.
     pub member: crate::models::NewOrganizationMember,
@@ -595,6 +855,7 @@ impl CreateOrganizationMemberRequest {
 }
 /// The identifier of an organization that was deleted.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct DeletedOrganization {
     /// The deleted organization's identifier.
     pub id: ::std::string::String,
@@ -644,8 +905,16 @@ impl<'de> ::serde::Deserialize<'de> for DeletedOrganization {
         deserializer.deserialize_struct("DeletedOrganization", FIELDS, Visit)
     }
 }
+impl DeletedOrganization {
+    /// A `DeletedOrganization` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// A membership to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct NewOrganizationMember {
     /// The state to create the membership in: `active` or `canceled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -725,6 +994,7 @@ impl NewOrganizationMember {
 }
 /// The state to create a membership in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewOrganizationMemberStatus {
     /// `active`
     Active,
@@ -738,6 +1008,7 @@ crate::macros::string_enum!(
 );
 /// The user to make a member.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct NewOrganizationMemberUser {
     /// The user's e-mail address.
     pub email: ::std::string::String,
@@ -799,6 +1070,7 @@ impl NewOrganizationMemberUser {
 }
 /// An account as listed within an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationAccount {
     /// The account's identifier.
     pub id: ::std::string::String,
@@ -879,8 +1151,36 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
         deserializer.deserialize_struct("OrganizationAccount", FIELDS, Visit)
     }
 }
+impl OrganizationAccount {
+    /// A `OrganizationAccount` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        type_: impl ::std::convert::Into<crate::models::AccountType>,
+        created_on: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        settings: impl ::std::convert::Into<crate::models::OrganizationAccountSettings>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: ::std::option::Option::None,
+            type_: type_.into(),
+            created_on: created_on.into(),
+            settings: settings.into(),
+        }
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Account-wide settings; each is null when unset.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationAccountSettings {
     /// The address that abuse reports about the account are sent to.
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
@@ -972,8 +1272,73 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccountSettings {
         deserializer.deserialize_struct("OrganizationAccountSettings", FIELDS, Visit)
     }
 }
+impl OrganizationAccountSettings {
+    /// A `OrganizationAccountSettings` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            abuse_contact_email: ::std::option::Option::None,
+            access_approval_expiry: ::std::option::Option::None,
+            api_access_enabled: ::std::option::Option::None,
+            default_nameservers: ::std::option::Option::None,
+            enforce_twofactor: ::std::option::Option::None,
+            use_account_custom_ns_by_default: ::std::option::Option::None,
+        }
+    }
+    /// Sets `abuse_contact_email`.
+    #[must_use]
+    pub fn abuse_contact_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.abuse_contact_email = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `access_approval_expiry`.
+    #[must_use]
+    pub fn access_approval_expiry(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.access_approval_expiry = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `api_access_enabled`.
+    #[must_use]
+    pub fn api_access_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.api_access_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `default_nameservers`.
+    #[must_use]
+    pub fn default_nameservers(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_nameservers = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `enforce_twofactor`.
+    #[must_use]
+    pub fn enforce_twofactor(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.enforce_twofactor = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `use_account_custom_ns_by_default`.
+    #[must_use]
+    pub fn use_account_custom_ns_by_default(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.use_account_custom_ns_by_default = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+}
 /// An entry in an organization's audit log.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationAuditLog {
     /// The entry's identifier.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1064,8 +1429,77 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLog {
         deserializer.deserialize_struct("OrganizationAuditLog", FIELDS, Visit)
     }
 }
+impl OrganizationAuditLog {
+    /// A `OrganizationAuditLog` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            organization: ::std::option::Option::None,
+            action: ::std::option::Option::None,
+            actor: ::std::option::Option::None,
+            raw: ::std::option::Option::None,
+            resource: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `organization`.
+    #[must_use]
+    pub fn organization(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogOrganization>,
+    ) -> Self {
+        self.organization = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogAction>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `actor`.
+    #[must_use]
+    pub fn actor(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::OrganizationAuditLogActor>,
+    ) -> Self {
+        self.actor = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogRaw>,
+    ) -> Self {
+        self.raw = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `resource`.
+    #[must_use]
+    pub fn resource(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogResource>,
+    ) -> Self {
+        self.resource = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Who performed an action recorded in an organization audit log.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationAuditLogActor {
     /// The actor's identifier; for a user, the user ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1168,8 +1602,87 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLogActor {
         deserializer.deserialize_struct("OrganizationAuditLogActor", FIELDS, Visit)
     }
 }
+impl OrganizationAuditLogActor {
+    /// A `OrganizationAuditLogActor` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            type_: ::std::option::Option::None,
+            context: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            ip_address: ::std::option::Option::None,
+            token_id: ::std::option::Option::None,
+            token_name: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn type_(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::OrganizationAuditLogActorType>,
+    ) -> Self {
+        self.type_ = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `context`.
+    #[must_use]
+    pub fn context(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AuditLogActorContext>,
+    ) -> Self {
+        self.context = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    #[must_use]
+    pub fn email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ip_address`.
+    #[must_use]
+    pub fn ip_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_address = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `token_id`.
+    #[must_use]
+    pub fn token_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `token_name`.
+    #[must_use]
+    pub fn token_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token_name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// The kind of actor in an organization audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationAuditLogActorType {
     /// `cloudflare_admin`
     CloudflareAdmin,
@@ -1186,6 +1699,7 @@ crate::macros::string_enum!(
 );
 /// What a resource in an organization audit log belongs to, as accepted by the `resource_scope` filters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationAuditResourceScope {
     /// `organizations`
     Organizations,
@@ -1197,6 +1711,7 @@ crate::macros::string_enum!(
 );
 /// A user's membership of an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationMember {
     /// The membership's identifier.
     pub id: ::std::string::String,
@@ -1296,8 +1811,35 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
         deserializer.deserialize_struct("OrganizationMember", FIELDS, Visit)
     }
 }
+impl OrganizationMember {
+    /// A `OrganizationMember` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        status: impl ::std::convert::Into<crate::models::OrganizationMemberStatus>,
+        user: impl ::std::convert::Into<crate::models::OrganizationMemberUser>,
+        meta: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        create_time: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        update_time: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            status: status.into(),
+            user: user.into(),
+            meta: meta.into(),
+            create_time: create_time.into(),
+            update_time: update_time.into(),
+        }
+    }
+}
 /// The state of an organization membership.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationMemberStatus {
     /// `active`
     Active,
@@ -1316,6 +1858,7 @@ crate::macros::string_enum!(
 );
 /// The user behind an organization membership.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationMemberUser {
     /// The user's identifier.
     pub id: ::std::string::String,
@@ -1399,8 +1942,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberUser {
         deserializer.deserialize_struct("OrganizationMemberUser", FIELDS, Visit)
     }
 }
+impl OrganizationMemberUser {
+    /// A `OrganizationMemberUser` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        email: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        two_factor_authentication_enabled: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            email: email.into(),
+            name: name.into(),
+            two_factor_authentication_enabled: two_factor_authentication_enabled.into(),
+        }
+    }
+}
 /// `OrganizationsAccountsListOrderBy` (from `#/paths/~1organizations~1{organization_id}~1accounts/get/parameters/9/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationsAccountsListOrderBy {
     /// `account_name`
     AccountName,
@@ -1412,6 +1973,7 @@ crate::macros::string_enum!(
 );
 /// `OrganizationsSharesListOrder` (from `#/paths/~1organizations~1{organization_id}~1shares/get/parameters/5/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationsSharesListOrder {
     /// `name`
     Name,
@@ -1425,6 +1987,7 @@ crate::macros::string_enum!(
 );
 /// Paging details of a list fetched with page tokens.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct PageTokenResultInfo {
     /// Send this as `page_token`, with the same filters, to fetch the next page; absent on the last page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1480,8 +2043,34 @@ impl<'de> ::serde::Deserialize<'de> for PageTokenResultInfo {
         deserializer.deserialize_struct("PageTokenResultInfo", FIELDS, Visit)
     }
 }
+impl PageTokenResultInfo {
+    /// A `PageTokenResultInfo` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            next_page_token: ::std::option::Option::None,
+            total_size: ::std::option::Option::None,
+        }
+    }
+    /// Sets `next_page_token`.
+    #[must_use]
+    pub fn next_page_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next_page_token = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `total_size`.
+    #[must_use]
+    pub fn total_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_size = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// A set of resources one account or organization shares with others.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct Share {
     /// The share's identifier.
     pub id: ::std::string::String,
@@ -1661,8 +2250,96 @@ impl<'de> ::serde::Deserialize<'de> for Share {
         deserializer.deserialize_struct("Share", FIELDS, Visit)
     }
 }
+impl Share {
+    /// A `Share` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        account_id: impl ::std::convert::Into<::std::string::String>,
+        account_name: impl ::std::convert::Into<::std::string::String>,
+        organization_id: impl ::std::convert::Into<::std::string::String>,
+        status: impl ::std::convert::Into<crate::models::ShareStatus>,
+        target_type: impl ::std::convert::Into<crate::models::ShareTargetType>,
+        created: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        modified: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            account_id: account_id.into(),
+            account_name: account_name.into(),
+            organization_id: organization_id.into(),
+            kind: ::std::option::Option::None,
+            status: status.into(),
+            target_type: target_type.into(),
+            created: created.into(),
+            modified: modified.into(),
+            associated_recipient_count: ::std::option::Option::None,
+            associating_recipient_count: ::std::option::Option::None,
+            disassociated_recipient_count: ::std::option::Option::None,
+            disassociating_recipient_count: ::std::option::Option::None,
+            resources: ::std::option::Option::None,
+        }
+    }
+    /// Sets `kind`.
+    #[must_use]
+    pub fn kind(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::ShareKind>,
+    ) -> Self {
+        self.kind = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `associated_recipient_count`.
+    #[must_use]
+    pub fn associated_recipient_count(
+        mut self,
+        value: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.associated_recipient_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `associating_recipient_count`.
+    #[must_use]
+    pub fn associating_recipient_count(
+        mut self,
+        value: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.associating_recipient_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `disassociated_recipient_count`.
+    #[must_use]
+    pub fn disassociated_recipient_count(
+        mut self,
+        value: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.disassociated_recipient_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `disassociating_recipient_count`.
+    #[must_use]
+    pub fn disassociating_recipient_count(
+        mut self,
+        value: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.disassociating_recipient_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `resources`.
+    #[must_use]
+    pub fn resources(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::ShareResource>>,
+    ) -> Self {
+        self.resources = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Whether the share was sent or received.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ShareKind {
     /// `sent`
     Sent,
@@ -1676,6 +2353,7 @@ crate::macros::string_enum!(
 );
 /// A resource included in a share.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
 pub struct ShareResource {
     /// The identifier of the share resource entry.
     pub id: ::std::string::String,
@@ -1799,8 +2477,38 @@ impl<'de> ::serde::Deserialize<'de> for ShareResource {
         deserializer.deserialize_struct("ShareResource", FIELDS, Visit)
     }
 }
+impl ShareResource {
+    /// A `ShareResource` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        resource_id: impl ::std::convert::Into<::std::string::String>,
+        resource_type: impl ::std::convert::Into<crate::models::ShareResourceType>,
+        resource_account_id: impl ::std::convert::Into<::std::string::String>,
+        resource_version: impl ::std::convert::Into<i64>,
+        status: impl ::std::convert::Into<crate::models::ShareResourceStatus>,
+        meta: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        created: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        modified: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            resource_id: resource_id.into(),
+            resource_type: resource_type.into(),
+            resource_account_id: resource_account_id.into(),
+            resource_version: resource_version.into(),
+            status: status.into(),
+            meta: meta.into(),
+            created: created.into(),
+            modified: modified.into(),
+        }
+    }
+}
 /// The lifecycle state of a shared resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ShareResourceStatus {
     /// `active`
     Active,
@@ -1817,6 +2525,7 @@ crate::macros::string_enum!(
 );
 /// The kind of a shared resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ShareResourceType {
     /// `custom-ruleset`
     CustomRuleset,
@@ -1842,6 +2551,7 @@ crate::macros::string_enum!(
 );
 /// The lifecycle state of a share.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ShareStatus {
     /// `active`
     Active,
@@ -1858,6 +2568,7 @@ crate::macros::string_enum!(
 );
 /// The kind of recipient a share targets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ShareTargetType {
     /// `account`
     Account,

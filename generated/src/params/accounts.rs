@@ -3,6 +3,7 @@
 //! Part of `params` for the `accounts` resource.
 /// Parameters of `client.accounts().list(..)`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct AccountsListParams {
     /// Only return accounts with this name.
     pub name: ::std::option::Option<::std::string::String>,
@@ -73,6 +74,7 @@ impl crate::request::WriteParams for AccountsListParams {
 }
 /// Parameters of `client.accounts().logs().audit().list(..)`.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AccountsLogsAuditListParams {
     /// Only return entries for accounts with one of these names.
     pub account_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -884,6 +886,7 @@ impl crate::request::WriteParams for AccountsLogsAuditListParams {
 }
 /// Parameters of `client.accounts().logs().audit().history().list(..)`.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AccountsLogsAuditHistoryListParams {
     /// The `action.time` of the audit log entry named by `id`, as an RFC 3339 timestamp; it narrows the search for that entry.
     pub action_time: ::chrono::DateTime<::chrono::Utc>,
@@ -959,6 +962,7 @@ impl crate::request::WriteParams for AccountsLogsAuditHistoryListParams {
 }
 /// Parameters of `client.accounts().members().list(..)`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct AccountsMembersListParams {
     /// The field to sort members by.
     pub order: ::std::option::Option<crate::models::AccountsMembersListOrder>,
@@ -1044,6 +1048,7 @@ impl crate::request::WriteParams for AccountsMembersListParams {
 }
 /// Parameters of `client.accounts().roles().list(..)`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct AccountsRolesListParams {
     /// The page to return, counting from 1; 1 when omitted.
     pub page: ::std::option::Option<i64>,
@@ -1084,6 +1089,7 @@ impl crate::request::WriteParams for AccountsRolesListParams {
 }
 /// Parameters of `client.accounts().tokens().list(..)`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct AccountsTokensListParams {
     /// The page to return, counting from 1; 1 when omitted.
     pub page: ::std::option::Option<i64>,
@@ -1151,6 +1157,7 @@ impl crate::request::WriteParams for AccountsTokensListParams {
 }
 /// Parameters of `client.accounts().tokens().permission_groups().list(..)`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct AccountsTokensPermissionGroupsListParams {
     /// Only return the permission group with this name. Send the value URL-encoded.
     pub name: ::std::option::Option<::std::string::String>,

@@ -614,8 +614,7 @@ impl Synth<'_, '_> {
         })
     }
 
-    /// A struct through its constructor and setters (or, for a type that
-    /// never appears in requests, a struct literal). `tag` forces the value
+    /// A struct through its constructor and setters. `tag` forces the value
     /// of a union's discriminator property; `again` says the type is already
     /// being built further out (only required fields then).
     #[allow(clippy::too_many_arguments)]
@@ -637,7 +636,6 @@ impl Synth<'_, '_> {
         }
         let mut ctor = Vec::new();
         let mut setters = Vec::new();
-        let mut literal = Vec::new();
         for f in &s.fields {
             let field_at = format!("{at}.{}", f.wire);
             let tag_value = tag
@@ -649,9 +647,7 @@ impl Synth<'_, '_> {
             // A required field that may be null is still sent; optional ones
             // only in the full case.
             let wanted = f.required || fill_optional || tag_value.is_some();
-            let n = ident(&f.name);
             if !wanted {
-                literal.push(quote!(#n: ::std::option::Option::None));
                 continue;
             }
             let mut c = f.constraints.clone();
@@ -663,30 +659,11 @@ impl Synth<'_, '_> {
             if f.optional() {
                 let setter = ident(&f.setter);
                 setters.push(quote!(.#setter(#v)));
-                let v = if f.boxed {
-                    quote!(::std::boxed::Box::new(#v))
-                } else {
-                    v
-                };
-                literal.push(quote!(#n: ::std::option::Option::Some(#v)));
             } else {
-                ctor.push(v.clone());
-                let v = if f.boxed {
-                    quote!(::std::boxed::Box::new(#v))
-                } else {
-                    v
-                };
-                literal.push(quote!(#n: #v));
+                ctor.push(v);
             }
         }
-        if def.in_request {
-            return Ok(quote!(#root::models::#name::new(#(#ctor),*) #(#setters)*));
-        }
-        if let Some((fname, _)) = &s.additional {
-            let fname = ident(fname);
-            literal.push(quote!(#fname: ::std::collections::BTreeMap::new()));
-        }
-        Ok(quote!(#root::models::#name { #(#literal),* }))
+        Ok(quote!(#root::models::#name::new(#(#ctor),*) #(#setters)*))
     }
 
     /// The first alternative that can be built, preferring one whose shape

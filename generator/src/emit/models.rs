@@ -72,9 +72,14 @@ fn structure(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let deserialize = deserialize(ctx, def, s);
-    let constructor = def.in_request.then(|| constructor(ctx, def, s));
+    let constructor = constructor(ctx, def, s);
+    // `#[non_exhaustive]` with `new(required..)` and setters: a field the
+    // description adds later (optional) is no break for code outside the
+    // crate, which can neither write struct literals nor destructure
+    // exhaustively.
     quote! {
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
@@ -214,8 +219,9 @@ fn field(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
     }
 }
 
-/// `new(required..)` plus a chained setter per optional field, for types
-/// that appear in requests.
+/// `new(required..)` plus a chained setter per optional field. Every struct
+/// has them, response types too: callers build values for their own tests
+/// and mocks without struct literals, which `#[non_exhaustive]` forbids.
 fn constructor(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let required: Vec<&Field> = s.fields.iter().filter(|f| !f.optional()).collect();
@@ -285,7 +291,10 @@ fn string_enum(ctx: &Ctx<'_>, def: &TypeDef, e: &StringEnum) -> TokenStream {
         quote!(#n => #value)
     });
     quote! {
+        // A value the description adds later is no break for an exhaustive
+        // `match` downstream; until then it decodes into the catch-all.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the client does not know; kept verbatim.
@@ -317,6 +326,7 @@ fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize #derive_deserialize)]
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #other_doc

@@ -148,6 +148,7 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
     quote! {
         #doc
         #[derive(Debug, Clone, #default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #body_field

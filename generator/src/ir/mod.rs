@@ -166,7 +166,7 @@ pub struct TypeDef {
     pub docs: Docs,
     /// Shape.
     pub kind: TypeKind,
-    /// Whether a request may contain it (it then gets a constructor).
+    /// Whether a request may contain it.
     pub in_request: bool,
     /// An example value of the whole type, from the spec.
     pub example: Option<serde_json::Value>,
