@@ -262,6 +262,7 @@ mod tests {
                         name: format!("f{i}"),
                         setter: format!("f{i}"),
                         wire: format!("f{i}"),
+                        pointer: String::new(),
                         ty,
                         required: false,
                         nullable: false,

@@ -253,6 +253,8 @@ pub struct Field {
     pub setter: String,
     /// Name on the wire.
     pub wire: String,
+    /// Pointer to the property's schema.
+    pub pointer: String,
     /// Value type (without the `Option`).
     pub ty: TypeRef,
     /// Listed in `required`.
@@ -460,6 +462,9 @@ pub struct Param {
     pub setter: String,
     /// Name on the wire.
     pub wire: String,
+    /// Pointer to the parameter object (where the operation or its path
+    /// lists it).
+    pub pointer: String,
     /// Location.
     pub location: Location,
     /// Value type (without `Option`).

@@ -382,6 +382,7 @@ fn param(
         setter: super::setter_name(&name),
         name,
         wire: data.name.clone(),
+        pointer: at.to_owned(),
         location,
         ty: resolved.ty,
         required: data.required,

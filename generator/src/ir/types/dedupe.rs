@@ -115,6 +115,7 @@ impl FieldKey {
             required,
             nullable,
             boxed,
+            pointer: _,
             docs: _,
             constraints: _,
         } = f;
@@ -194,6 +195,7 @@ mod tests {
             name: name.into(),
             setter: name.into(),
             wire: name.into(),
+            pointer: String::new(),
             ty,
             required: false,
             nullable: false,

@@ -430,6 +430,7 @@ impl<'a> TypeSpace<'a> {
                 setter: String::new(),
                 name: field_name,
                 wire: wire.clone(),
+                pointer: at.clone(),
                 ty: resolved.ty,
                 required: parts.required.contains(wire),
                 nullable: resolved.nullable,
