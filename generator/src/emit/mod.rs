@@ -12,6 +12,7 @@ mod conformance;
 mod docs;
 mod models;
 mod params;
+mod provenance;
 mod resources;
 mod runtime;
 mod rust;
@@ -150,6 +151,8 @@ enum Job {
     Runtime,
     /// `src/auth.rs`.
     Auth,
+    /// `.stats.yml`.
+    Provenance,
     /// Items `chunk * CHUNK ..` of a group (`None`: the shared `mod.rs`).
     Chunk(Module, Option<usize>, usize),
 }
@@ -257,7 +260,7 @@ fn emit_with_root(api: &Api, root: TokenStream) -> Result<Vec<OutputFile>, Error
             jobs.extend((0..chunks).map(|c| Job::Chunk(module, group, c)));
         }
     }
-    jobs.extend([Job::Templates, Job::Runtime, Job::Auth]);
+    jobs.extend([Job::Templates, Job::Runtime, Job::Auth, Job::Provenance]);
     // Fragments arrive in job order, so chunks of a file join in order.
     let mut files: Vec<OutputFile> = Vec::new();
     for fragment in run_parallel(api, &root.to_string(), &jobs)? {
@@ -337,6 +340,7 @@ fn run_job(ctx: &Ctx<'_>, job: Job) -> Result<Vec<OutputFile>, Error> {
             files.push(runtime::lib_file()?);
             Ok(files)
         }
+        Job::Provenance => Ok(vec![provenance::file(ctx.api)?]),
         Job::Chunk(module, group, chunk) => {
             let units = module.units(ctx.api, group);
             let end = units.len().min((chunk + 1) * CHUNK);

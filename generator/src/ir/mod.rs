@@ -52,6 +52,17 @@ pub struct Api {
     pub default_full: bool,
     /// Which optional runtime pieces the generated code needs.
     pub uses: Uses,
+    /// The input files the model was built from.
+    pub sources: Vec<Source>,
+}
+
+/// One input file, identified by its bytes (provenance of the crate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Path relative to the root document's directory, `/`-separated.
+    pub path: String,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
 }
 
 /// Package metadata.
@@ -678,6 +689,12 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
             gated: config.features.per_resource,
             default_full: config.features.default_full,
             uses,
+            sources: doc
+                .sources
+                .digests()
+                .into_iter()
+                .map(|(path, sha256)| Source { path, sha256 })
+                .collect(),
         },
         warnings,
     ))

@@ -401,10 +401,9 @@ impl Bundler<'_> {
                 return None;
             }
         };
-        let source = self.sources.add(SourceFile {
-            path: display.to_path_buf(),
-            text,
-        });
+        let source = self
+            .sources
+            .add(SourceFile::new(display.to_path_buf(), text, &bytes));
         self.files.push(Loaded {
             path: display.to_path_buf(),
             tree,

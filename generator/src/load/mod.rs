@@ -87,10 +87,7 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<Document, Error> {
     };
     let (text, mut raw) = read_tree(path, bytes)?;
     let version = check_version(&raw).map_err(|(kind, message)| fail(kind, None, message))?;
-    let mut sources = Sources::new(SourceFile {
-        path: path.to_path_buf(),
-        text,
-    });
+    let mut sources = Sources::new(SourceFile::new(path.to_path_buf(), text, bytes));
     let mut warnings = Vec::new();
     let webhooks = match version {
         Version::V3_1 => openapi31::take_webhooks(&mut raw),

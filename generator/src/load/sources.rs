@@ -19,6 +19,22 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The text, to locate diagnostics.
     pub text: String,
+    /// SHA-256 of the file's bytes as read, in lowercase hex: the
+    /// provenance the generated crate records.
+    pub sha256: String,
+}
+
+impl SourceFile {
+    /// A file read from `path` as `bytes`, decoded to `text`.
+    pub fn new(path: PathBuf, text: String, bytes: &[u8]) -> Self {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(bytes);
+        Self {
+            path,
+            text,
+            sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        }
+    }
 }
 
 /// Where a subtree of the bundled document came from.
@@ -58,6 +74,17 @@ impl Sources {
     /// The files, the entry file first.
     pub fn files(&self) -> &[SourceFile] {
         &self.files
+    }
+
+    /// Each file's path relative to the entry file's directory (`/`
+    /// separators, the same on every machine; the entry file is its file
+    /// name) with its SHA-256, the entry file first.
+    pub fn digests(&self) -> Vec<(String, String)> {
+        let root = self.files[0].path.parent().unwrap_or(Path::new(""));
+        self.files
+            .iter()
+            .map(|f| (relative_path(root, &f.path), f.sha256.clone()))
+            .collect()
     }
 
     /// The entry file's text.
@@ -139,6 +166,30 @@ impl Sources {
     }
 }
 
+/// `path` relative to the directory `root`, resolved lexically (`.` and
+/// `..` folded) with `/` separators; `..` remains for a file outside it.
+fn relative_path(root: &Path, path: &Path) -> String {
+    use std::path::Component;
+    let fold = |p: &Path| -> Vec<String> {
+        let mut parts: Vec<String> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if parts.last().is_some_and(|l| l != "..") => {
+                    parts.pop();
+                }
+                other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+            }
+        }
+        parts
+    };
+    let (root, path) = (fold(root), fold(path));
+    let common = root.iter().zip(&path).take_while(|(a, b)| a == b).count();
+    let mut out: Vec<String> = vec!["..".to_owned(); root.len() - common];
+    out.extend(path[common..].iter().cloned());
+    out.join("/")
+}
+
 /// Whether `prefix` is `pointer` or one of its ancestors.
 fn is_prefix(prefix: &str, pointer: &str) -> bool {
     pointer.starts_with(prefix)
@@ -150,14 +201,18 @@ mod tests {
     use super::*;
 
     fn sources() -> Sources {
-        let mut s = Sources::new(SourceFile {
-            path: "api/openapi.yaml".into(),
-            text: "openapi: 3.0.3\ncomponents:\n  schemas:\n    A: {type: string}\n".into(),
-        });
-        let pet = s.add(SourceFile {
-            path: "api/schemas/Pet.yaml".into(),
-            text: "type: object\nproperties:\n  name: {type: string}\n".into(),
-        });
+        let entry = "openapi: 3.0.3\ncomponents:\n  schemas:\n    A: {type: string}\n";
+        let mut s = Sources::new(SourceFile::new(
+            "api/openapi.yaml".into(),
+            entry.into(),
+            entry.as_bytes(),
+        ));
+        let text = "type: object\nproperties:\n  name: {type: string}\n";
+        let pet = s.add(SourceFile::new(
+            "api/schemas/Pet.yaml".into(),
+            text.into(),
+            text.as_bytes(),
+        ));
         s.map("#/components/schemas/Pet".into(), pet, "#".into());
         s
     }
@@ -187,5 +242,36 @@ mod tests {
         // Not in the text: located at the nearest ancestor.
         assert_eq!(d[1].file, None);
         assert_eq!(d[1].position, Some(Position { line: 4, column: 5 }));
+    }
+
+    #[test]
+    fn digests_name_files_relative_to_the_entry_file() {
+        let mut s = sources();
+        let common = "type: string\n";
+        s.add(SourceFile::new(
+            "api/./schemas/../../shared/common.yaml".into(),
+            common.into(),
+            common.as_bytes(),
+        ));
+        let digests = s.digests();
+        let paths: Vec<&str> = digests.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["openapi.yaml", "schemas/Pet.yaml", "../shared/common.yaml"]
+        );
+        // `sha256sum` of `type: string\n`.
+        assert_eq!(
+            digests[2].1,
+            "7a16e9ec7ffd96fcb37f5c5e839b2e7ea32e488091a0d010f359377968d23f44"
+        );
+    }
+
+    #[test]
+    fn the_digest_is_of_the_bytes_as_read() {
+        let bytes = "\u{feff}a: 1\n";
+        let f = SourceFile::new("x.yaml".into(), "a: 1\n".into(), bytes.as_bytes());
+        let g = SourceFile::new("x.yaml".into(), "a: 1\n".into(), b"a: 1\n");
+        assert_ne!(f.sha256, g.sha256);
+        assert_eq!(f.sha256.len(), 64);
     }
 }
