@@ -15,6 +15,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;
@@ -39,6 +40,9 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
     /// Counts for the summary line.
     pub stats: Stats,
+    /// The model the files were emitted from, e.g. to compare with the
+    /// previous description's ([`diff::compare`]).
+    pub model: ir::Api,
     /// The files of the spec, to locate diagnostics by file, line and
     /// column.
     sources: load::Sources,
@@ -76,6 +80,13 @@ pub fn generate(path: &Path, config: &Config) -> Result<Generated, Error> {
     let sources = std::mem::take(&mut doc.sources);
     drop(doc);
     emit_built(built, sources)
+}
+
+/// Builds the model of the spec at `path` without emitting anything; its
+/// warnings are dropped. [`diff::compare`] compares two models.
+pub fn model(path: &Path, config: &Config) -> Result<ir::Api, Error> {
+    let mut doc = load::load(path)?;
+    Ok(build_api(&mut doc, config)?.0)
 }
 
 /// Generates the client as one Rust source file to `include!` from a
@@ -188,6 +199,7 @@ fn emit_built(built: Built, sources: load::Sources) -> Result<Generated, Error> 
     Ok(Generated {
         files,
         warnings: diagnostics,
+        model: api,
         sources,
         stats,
     })
