@@ -302,9 +302,221 @@ impl Config {
     }
 }
 
+/// `text` (a configuration file) with `crate.version` set to `version`,
+/// everything else (comments, order, layout) left as it was: the value is
+/// replaced where it stands, or a `version:` line is added to a block
+/// `crate:` mapping, or a `crate:` section is appended. A file whose
+/// `crate` entry is written another way (flow style, empty) is refused with
+/// a message saying what to write by hand.
+pub fn with_crate_version(text: &str, version: &str) -> Result<String, String> {
+    use saphyr_parser::{Event, Parser};
+    let by_hand = |why: &str| format!("{why}; set `crate.version: {version}` by hand");
+    let mut events = Vec::new();
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| e.to_string())?;
+        events.push((event, span));
+    }
+    let Some(root) = events.iter().position(|(e, _)| {
+        matches!(
+            e,
+            Event::MappingStart(..) | Event::SequenceStart(..) | Event::Scalar(..)
+        )
+    }) else {
+        return Ok(append_crate_section(text, version));
+    };
+    let is_flow = |i: usize| char_at(text, events[i].1.start.index()) == Some('{');
+    if !matches!(events[root].0, Event::MappingStart(..)) || is_flow(root) {
+        return Err(by_hand("the file is not a block mapping"));
+    }
+    let Some(value) = entry_value(&events, root, "crate") else {
+        return Ok(append_crate_section(text, version));
+    };
+    if !matches!(events[value].0, Event::MappingStart(..)) || is_flow(value) {
+        return Err(by_hand("`crate` is not a block mapping"));
+    }
+    let updated = match entry_value(&events, value, "version") {
+        Some(v) => {
+            let start = byte_offset(text, events[v].1.start.index());
+            let end = match &events[v].0 {
+                Event::Scalar(value, style, ..) => scalar_end(text, start, value, *style),
+                _ => None,
+            }
+            .ok_or_else(|| by_hand("`crate.version` is not a one-line value"))?;
+            format!("{}{version}{}", &text[..start], &text[end..])
+        }
+        None => {
+            let first_key = events[value + 1].1.start;
+            let line_start = text[..byte_offset(text, first_key.index())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let indent = " ".repeat(first_key.col());
+            format!(
+                "{}{indent}version: {version}\n{}",
+                &text[..line_start],
+                &text[line_start..]
+            )
+        }
+    };
+    match Config::from_yaml(&updated, Path::new("generator.yaml")) {
+        Ok(c) if c.krate.version == version => Ok(updated),
+        _ => Err(by_hand("the file could not be updated safely")),
+    }
+}
+
+fn append_crate_section(text: &str, version: &str) -> String {
+    let separator = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
+    format!("{text}{separator}crate:\n  version: {version}\n")
+}
+
+/// The index of the value event of `key` in the mapping starting at
+/// `mapping`, if it has that key.
+fn entry_value(
+    events: &[(saphyr_parser::Event<'_>, saphyr_parser::Span)],
+    mapping: usize,
+    key: &str,
+) -> Option<usize> {
+    use saphyr_parser::Event;
+    let mut i = mapping + 1;
+    while i < events.len() && !matches!(events[i].0, Event::MappingEnd) {
+        let value = skip_node(events, i);
+        if matches!(&events[i].0, Event::Scalar(k, ..) if k == key) {
+            return Some(value);
+        }
+        i = skip_node(events, value);
+    }
+    None
+}
+
+/// The index just past the node starting at `i`.
+fn skip_node(events: &[(saphyr_parser::Event<'_>, saphyr_parser::Span)], i: usize) -> usize {
+    use saphyr_parser::Event;
+    let mut depth = 0usize;
+    let mut j = i;
+    while j < events.len() {
+        match events[j].0 {
+            Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
+            Event::MappingEnd | Event::SequenceEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        j += 1;
+        if depth == 0 {
+            break;
+        }
+    }
+    j
+}
+
+/// Where a one-line scalar starting at byte `start` ends in the text.
+fn scalar_end(
+    text: &str,
+    start: usize,
+    value: &str,
+    style: saphyr_parser::ScalarStyle,
+) -> Option<usize> {
+    use saphyr_parser::ScalarStyle;
+    let rest = &text[start..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let closing = match style {
+        ScalarStyle::Plain => return line.starts_with(value).then(|| start + value.len()),
+        ScalarStyle::SingleQuoted => {
+            // `''` is an escaped quote inside single quotes.
+            let mut chars = line.char_indices().skip(1).peekable();
+            loop {
+                let (i, c) = chars.next()?;
+                if c == '\'' {
+                    if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                        chars.next();
+                        continue;
+                    }
+                    break i;
+                }
+            }
+        }
+        ScalarStyle::DoubleQuoted => {
+            let mut chars = line.char_indices().skip(1);
+            loop {
+                match chars.next()? {
+                    (_, '\\') => {
+                        chars.next();
+                    }
+                    (i, '"') => break i,
+                    _ => {}
+                }
+            }
+        }
+        _ => return None,
+    };
+    Some(start + closing + 1)
+}
+
+fn char_at(text: &str, index: usize) -> Option<char> {
+    text.chars().nth(index)
+}
+
+/// The byte offset of the character at `index`.
+fn byte_offset(text: &str, index: usize) -> usize {
+    text.char_indices()
+        .nth(index)
+        .map_or(text.len(), |(offset, _)| offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crate_version_is_replaced_in_place() {
+        let text = "# conventions\ncrate:\n  name: x # the package\n  version: 0.1.0 # bumped by --bump-version\n  license: MIT\nclient:\n  max_retries: 3\n";
+        let updated = with_crate_version(text, "0.2.0").unwrap();
+        assert_eq!(updated, text.replace("version: 0.1.0", "version: 0.2.0"));
+        for quoted in ["'0.1.0'", "\"0.1.0\""] {
+            let text = text.replace("0.1.0", quoted);
+            let updated = with_crate_version(&text, "1.0.0-rc.1").unwrap();
+            assert_eq!(updated, text.replace(quoted, "1.0.0-rc.1"));
+        }
+    }
+
+    #[test]
+    fn crate_version_is_added_where_missing() {
+        let updated = with_crate_version("crate:\n    name: x\nclient: {}\n", "0.2.0").unwrap();
+        assert_eq!(
+            updated,
+            "crate:\n    version: 0.2.0\n    name: x\nclient: {}\n"
+        );
+        let updated = with_crate_version("client:\n  max_retries: 1", "0.2.0").unwrap();
+        assert_eq!(
+            updated,
+            "client:\n  max_retries: 1\ncrate:\n  version: 0.2.0\n"
+        );
+        assert_eq!(
+            with_crate_version("", "0.3.0").unwrap(),
+            "crate:\n  version: 0.3.0\n"
+        );
+        assert_eq!(
+            with_crate_version("# nothing yet\n", "0.3.0").unwrap(),
+            "# nothing yet\ncrate:\n  version: 0.3.0\n"
+        );
+    }
+
+    #[test]
+    fn other_layouts_are_refused_with_what_to_do() {
+        for text in [
+            "crate: {name: x, version: 0.1.0}\n",
+            "{crate: {}}\n",
+            "- a\n",
+            "crate:\n",
+        ] {
+            let e = with_crate_version(text, "0.2.0").unwrap_err();
+            assert!(
+                e.contains("set `crate.version: 0.2.0` by hand"),
+                "{text}: {e}"
+            );
+        }
+    }
 
     #[test]
     fn empty_config_is_default() {

@@ -160,6 +160,14 @@ pub enum Error {
         /// Renderer message.
         message: String,
     },
+    /// The previous description (`--against`) could not be read.
+    #[error("--against {against}: {message}")]
+    Against {
+        /// The argument: a file or a git revision.
+        against: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Emitted code did not parse as Rust; this is a bug in the generator.
     #[error("internal error: generated {file} is not valid Rust: {message}")]
     InvalidOutput {

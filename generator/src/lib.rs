@@ -20,6 +20,7 @@ pub mod emit;
 pub mod ir;
 pub mod load;
 mod locate;
+pub mod previous;
 pub mod validate;
 pub mod write;
 

@@ -99,6 +99,27 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<WriteReport, Error> {
     Ok(report)
 }
 
+/// Replaces one file outside the output directory (the configuration,
+/// after `--bump-version`) through a temporary file and a rename.
+pub fn replace_file(path: &Path, contents: &str) -> Result<(), Error> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut handle = fs::File::create(&temp).map_err(io(&temp))?;
+        handle.write_all(contents.as_bytes()).map_err(io(&temp))?;
+        handle.sync_all().map_err(io(&temp))?;
+        fs::rename(&temp, path).map_err(io(path))
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
 /// Compares `dir` with `files` without writing anything.
 pub fn check(dir: &Path, files: &[OutputFile]) -> Result<Vec<Difference>, Error> {
     let mut out = Vec::new();
