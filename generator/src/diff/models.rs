@@ -6,15 +6,19 @@ use super::rust::Side;
 use super::{Changes, Class, deprecation};
 use crate::ir::{Api, Field, StringEnum, Struct, TypeDef, TypeKind, Union};
 
-/// Types whose Rust name changed while their definition stayed where it
-/// was (same pointer): previous name to current name.
+/// Types whose Rust name changed while the type stayed: a type that
+/// disappeared and one that appeared with the same pointer, or else the
+/// only such pair with the same shape (a shared inline type is defined
+/// where it is first used, so adding a use before it moves its pointer).
+/// Previous name to current name.
 pub fn renamed_types(previous: &Api, current: &Api) -> BTreeMap<String, String> {
     let names =
         |api: &Api| -> BTreeSet<String> { api.types.iter().map(|t| t.name.clone()).collect() };
     let (old_names, new_names) = (names(previous), names(current));
     let gone = by_pointer(previous, &new_names);
     let fresh = by_pointer(current, &old_names);
-    gone.iter()
+    let mut renames: BTreeMap<String, String> = gone
+        .iter()
         .filter(|(pointer, _)| !pointer.is_empty())
         .filter_map(
             |(pointer, old)| match (old.as_slice(), fresh.get(pointer)?.as_slice()) {
@@ -22,7 +26,72 @@ pub fn renamed_types(previous: &Api, current: &Api) -> BTreeMap<String, String> 
                 _ => None,
             },
         )
-        .collect()
+        .collect();
+    let taken: BTreeSet<String> = renames.values().cloned().collect();
+    let by_shape = |side: &Side<'_>, others: &BTreeSet<String>, skip: &dyn Fn(&str) -> bool| {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for t in side
+            .api
+            .types
+            .iter()
+            .filter(|t| !others.contains(&t.name) && !skip(&t.name))
+        {
+            map.entry(shape(side, t)).or_default().push(t.name.clone());
+        }
+        map
+    };
+    let (old_side, new_side) = (
+        Side::new(previous, renames.clone()),
+        Side::new(current, BTreeMap::new()),
+    );
+    let gone = by_shape(&old_side, &new_names, &|n| renames.contains_key(n));
+    let fresh = by_shape(&new_side, &old_names, &|n| taken.contains(n));
+    for (key, old) in gone {
+        if let (Some([new]), [old]) = (fresh.get(&key).map(Vec::as_slice), old.as_slice()) {
+            renames.insert(old.clone(), new.clone());
+        }
+    }
+    renames
+}
+
+/// What a type looks like from Rust, without its own name.
+fn shape(side: &Side<'_>, t: &TypeDef) -> String {
+    match &t.kind {
+        TypeKind::Struct(s) => {
+            let fields: Vec<String> = s
+                .fields
+                .iter()
+                .map(|f| format!("{}: {} as {}", f.name, side.field(f), f.wire))
+                .collect();
+            format!(
+                "struct {{{}}} {:?}",
+                fields.join(", "),
+                s.additional.as_ref().map(|(n, ty)| (n, side.ty(ty)))
+            )
+        }
+        TypeKind::Enum(e) => {
+            let variants: Vec<String> = e
+                .variants
+                .iter()
+                .map(|v| format!("{}={}", v.name, v.value))
+                .collect();
+            format!("enum {{{}}} {}", variants.join(", "), e.other)
+        }
+        TypeKind::Union(u) => {
+            let variants: Vec<String> = u
+                .variants
+                .iter()
+                .map(|v| format!("{}({})", v.name, side.wrapped(&v.ty, v.boxed, false)))
+                .collect();
+            format!(
+                "union {{{}}} {:?} {}",
+                variants.join(", "),
+                u.discriminator,
+                u.other
+            )
+        }
+        TypeKind::Newtype(inner) => format!("newtype({})", side.ty(inner)),
+    }
 }
 
 /// Names of the types not in `others`, by pointer.
@@ -66,7 +135,7 @@ pub fn compare(
                     out.current(
                         Class::Breaking,
                         "type-renamed",
-                        &item,
+                        format!("models::{}", before.name),
                         format!("renamed from `{}` to `{new_name}`", before.name),
                         &after.pointer,
                     )

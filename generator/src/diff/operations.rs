@@ -52,6 +52,15 @@ pub fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
     for (call, after) in &current {
         if let Some(before) = previous.get(call) {
             compare_operation(old, new, before, after, call, out);
+            compare_feature(
+                old,
+                new,
+                before.feature,
+                after.feature,
+                call,
+                &after.pointer,
+                out,
+            );
         } else if let Some((old_call, before)) = moved.get(call.as_str()) {
             out.current(
                 Class::Breaking,
@@ -173,7 +182,6 @@ fn compare_operation(
         at,
         ("operation-deprecated", "operation-undeprecated"),
     );
-    compare_feature(old, new, before.feature, after.feature, call, at, out);
     compare_wire(old, new, before, after, call, out);
 }
 
@@ -675,7 +683,7 @@ fn compare_wire(
     let (sb, sa) = (kinds(old, before), kinds(new, after));
     if sb != sa {
         let describe = |s: &Option<BTreeSet<String>>| match s {
-            None => "no credentials".to_owned(),
+            None => "none (sent without credentials)".to_owned(),
             Some(s) if s.is_empty() => "any credentials".to_owned(),
             Some(s) => s
                 .iter()
@@ -688,7 +696,7 @@ fn compare_wire(
             "security-changed",
             call,
             format!("accepts {} instead of {}", describe(&sa), describe(&sb)),
-            &child(at, "security"),
+            at,
         );
     }
 }

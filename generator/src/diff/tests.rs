@@ -487,10 +487,28 @@ fn a_type_renamed_in_place_is_reported_once() {
     let renamed = BASE
         .replace("    Kind:\n", "    Species:\n")
         .replace("schemas/Kind'", "schemas/Species'");
-    let got = changes(BASE, &renamed);
-    // Not the same pointer: a removal and an addition, and every use.
+    // Another pointer, the only type of that shape: renamed, not every use
+    // changed.
+    assert_eq!(
+        changes(BASE, &renamed),
+        one(Class::Breaking, "type-renamed", "models::Kind")
+    );
+    // Two candidates of the same shape: a removal and an addition.
+    let twice = renamed.replace(
+        "    Person:\n      type: object\n      properties:\n",
+        "    Breed:\n      type: string\n      enum: [cat, dog]\n    Person:\n      type: object\n      properties:\n        breed: {$ref: '#/components/schemas/Breed'}\n",
+    );
+    let got = changes(BASE, &twice);
     assert!(
         got.contains(&(Class::Breaking, "type-removed", "models::Kind".into())),
+        "{got:#?}"
+    );
+    assert!(
+        got.contains(&(
+            Class::Breaking,
+            "field-type-changed",
+            "models::Pet::kind".into()
+        )),
         "{got:#?}"
     );
     // The same pointer under another name (as when an inline name changes).
@@ -508,8 +526,10 @@ fn a_type_renamed_in_place_is_reported_once() {
         .iter()
         .map(|c| (c.class, c.kind, c.item.as_str()))
         .collect();
-    assert_eq!(got, vec![(Class::Breaking, "type-renamed", "models::Kind")]);
+    // Named as downstream code knows it: by its previous name.
+    assert_eq!(got, vec![(Class::Breaking, "type-renamed", "models::Sort")]);
     assert_eq!(r.changes[0].before.as_deref(), Some("Sort"));
+    assert_eq!(r.changes[0].after.as_deref(), Some("Kind"));
 }
 
 #[test]
@@ -606,4 +626,127 @@ fn changelog_entries_go_on_top_and_replace_their_own_version() {
     let again = update_changelog(Some(&edited), "0.2.0", &r2);
     assert!(again.contains("Hand-written note."), "{again}");
     assert_eq!(again.matches("## 0.2.0").count(), 1, "{again}");
+}
+
+fn api_with(yaml: &str, config: &str) -> Api {
+    let doc = crate::load::load_bytes(Path::new("pets.yaml"), yaml.as_bytes()).unwrap();
+    let config = Config::from_yaml(config, Path::new("generator.yaml")).unwrap();
+    crate::ir::build(&doc, &config)
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .0
+}
+
+fn config_changes(old: &str, new: &str, yaml: &str) -> Vec<(Class, &'static str, String)> {
+    compare(&api_with(yaml, old), &api_with(yaml, new))
+        .changes
+        .into_iter()
+        .map(|c| (c.class, c.kind, c.item))
+        .collect()
+}
+
+#[test]
+fn crate_names_and_client_defaults() {
+    let got = config_changes("crate: {name: pets}\n", "crate: {name: pet-store}\n", BASE);
+    assert_eq!(
+        got,
+        vec![
+            (Class::Breaking, "library-renamed", "crate pet-store".into()),
+            (Class::Breaking, "package-renamed", "crate pet-store".into()),
+        ]
+    );
+    let got = config_changes(
+        "client: {max_retries: 2}\n",
+        "client: {max_retries: 5}\n",
+        BASE,
+    );
+    assert_eq!(
+        got,
+        one(Class::Internal, "client-default-changed", "Client")
+    );
+    // The crate's own version is not an API change.
+    assert_eq!(
+        config_changes(
+            "crate: {version: 0.1.0}\n",
+            "crate: {version: 0.2.0}\n",
+            BASE
+        ),
+        vec![]
+    );
+}
+
+#[test]
+fn cargo_features() {
+    let gated = "features: {per_resource: true}\n";
+    let got = config_changes("", gated, BASE);
+    assert_eq!(
+        got,
+        one(Class::Additive, "features-introduced", "cargo features")
+    );
+    assert_eq!(
+        config_changes(gated, "", BASE),
+        one(Class::Breaking, "features-removed", "cargo features")
+    );
+    let opt_in = "features: {per_resource: true, default_full: false}\n";
+    assert_eq!(
+        config_changes(gated, opt_in, BASE),
+        one(
+            Class::Breaking,
+            "default-features-changed",
+            "feature `full`"
+        )
+    );
+    let extra = with(
+        "  /pets/{pet_id}:\n",
+        "  /toys:\n    get:\n      operationId: listToys\n      responses:\n        '204': {description: none}\n  /pets/{pet_id}:\n",
+    );
+    let got = compare(&api_with(BASE, gated), &api_with(&extra, gated));
+    let feature = got
+        .changes
+        .iter()
+        .find(|c| c.kind == "feature-added")
+        .expect("feature added");
+    assert_eq!(feature.item, "feature `toys`");
+    assert_eq!(feature.pointer.as_deref(), Some("#/paths/~1toys/get"));
+    let got = compare(&api_with(&extra, gated), &api_with(BASE, gated));
+    assert!(
+        got.changes
+            .iter()
+            .any(|c| (c.class, c.kind) == (Class::Breaking, "feature-removed"))
+    );
+}
+
+#[test]
+fn credential_kinds() {
+    let secured = with("components:\n", "security: [{token: []}]\ncomponents:\n  securitySchemes:\n    token: {type: http, scheme: bearer}\n    key: {type: apiKey, in: header, name: X-Key}\n")
+        .replacen("components:\n  schemas:", "  schemas:", 1);
+    let one_kind = "auth:\n  credentials:\n    - {name: Token, schemes: [token]}\n";
+    let two_kinds = "auth:\n  credentials:\n    - {name: Token, schemes: [token]}\n    - {name: Key, schemes: [key]}\n";
+    let got = config_changes(one_kind, two_kinds, &secured);
+    assert_eq!(
+        got,
+        one(Class::Additive, "credential-added", "Credentials::Key")
+    );
+    assert_eq!(
+        config_changes(two_kinds, one_kind, &secured),
+        one(Class::Breaking, "credential-removed", "Credentials::Key")
+    );
+    let both = "auth:\n  credentials:\n    - {name: Token, schemes: [token, key]}\n";
+    let got = config_changes(one_kind, both, &secured);
+    assert!(
+        got.contains(&(
+            Class::Breaking,
+            "credential-changed",
+            "Credentials::Token".into()
+        )),
+        "{got:#?}"
+    );
+    let env = "auth:\n  schemes:\n    token: {env: PET_TOKEN}\n  credentials:\n    - {name: Token, schemes: [token]}\n";
+    assert_eq!(
+        config_changes(one_kind, env, &secured),
+        one(
+            Class::Internal,
+            "credential-environment-changed",
+            "Credentials::Token"
+        )
+    );
 }
