@@ -324,13 +324,17 @@ fn compare_field(
         let (kind, message) = match (b.optional(), a.optional()) {
             (true, false) if old.ty(&b.ty) == new.ty(&a.ty) => (
                 "field-now-required",
-                format!("now required: `{ta}` instead of `{tb}`, and `new(..)` takes it"),
+                format!(
+                    "now required: `{ta}` instead of `{tb}`; `new(..)` takes it and the setter `{}(..)` is gone",
+                    b.setter
+                ),
             ),
             (false, true) if old.ty(&b.ty) == new.ty(&a.ty) => (
                 "field-now-optional",
                 format!(
-                    "now {}: `{ta}` instead of `{tb}`, and `new(..)` no longer takes it",
-                    if a.required { "nullable" } else { "optional" }
+                    "now {}: `{ta}` instead of `{tb}`; `new(..)` no longer takes it, the setter `{}(..)` sets it",
+                    if a.required { "nullable" } else { "optional" },
+                    a.setter
                 ),
             ),
             _ => (
@@ -543,6 +547,24 @@ fn compare_enum(before: &StringEnum, after: &StringEnum, item: &str, at: &str, o
             ),
             at,
         );
+    }
+    let order = |e: &StringEnum| -> Vec<String> {
+        e.variants
+            .iter()
+            .map(|v| v.name.clone())
+            .filter(|n| previous.contains_key(n.as_str()) && current.contains_key(n.as_str()))
+            .collect()
+    };
+    if order(before) != order(after) {
+        // `Ord` is derived: it follows the order of the variants.
+        out.current(
+            Class::Internal,
+            "variant-order-changed",
+            item,
+            "the variants are in another order, and compare (`Ord`) in that order",
+            at,
+        )
+        .types(order(before).join(", "), order(after).join(", "));
     }
     if before.other != after.other {
         out.current(

@@ -523,14 +523,18 @@ fn compare_param(
             (false, true) if same_inner => (
                 "param-now-required",
                 format!(
-                    "now required: `new(..)` takes `{}: {}`, and the field is `{ta}`",
+                    "now required: `new(..)` takes `{}: {}`, the field is `{ta}` and the setter `{}(..)` is gone",
                     a.name,
-                    new.ty(&a.ty)
+                    new.ty(&a.ty),
+                    b.setter
                 ),
             ),
             (true, false) if same_inner => (
                 "param-now-optional",
-                format!("now optional: `new(..)` no longer takes it, and the field is `{ta}`"),
+                format!(
+                    "now optional: `new(..)` no longer takes it, the field is `{ta}` and the setter `{}(..)` sets it",
+                    a.setter
+                ),
             ),
             _ => (
                 "param-type-changed",

@@ -266,6 +266,21 @@ fn enum_values_added_are_additive_and_removed_ones_breaking() {
 }
 
 #[test]
+fn reordered_enum_values_are_internal() {
+    let reordered = with("enum: [cat, dog]", "enum: [dog, cat]");
+    assert_eq!(
+        changes(BASE, &reordered),
+        one(Class::Internal, "variant-order-changed", "models::Kind")
+    );
+    // A value added in the middle keeps the order of the others.
+    let middle = with("enum: [cat, dog]", "enum: [cat, cow, dog]");
+    assert_eq!(
+        changes(BASE, &middle),
+        one(Class::Additive, "variant-added", "models::Kind::Cow")
+    );
+}
+
+#[test]
 fn union_alternatives() {
     let more = with(
         "        - {type: string}\n",
