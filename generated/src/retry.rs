@@ -45,6 +45,10 @@ pub(crate) fn retry_delay(
 
 /// The delay a server asked for with `retry-after-ms` or `retry-after`
 /// (seconds or an HTTP date), when it is between 0 and 60 seconds.
+///
+/// The first header that holds a readable delay decides: a value that is
+/// not a finite, non-negative number (`NaN`, `inf`, `-1`, `soon`) counts as
+/// absent, so it never hides the other header.
 fn server_delay(headers: &HeaderMap) -> Option<Duration> {
     let text = |name: &str| {
         headers
@@ -52,20 +56,28 @@ fn server_delay(headers: &HeaderMap) -> Option<Duration> {
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
-    let delay = if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        Duration::try_from_secs_f64(ms / 1000.0).ok()
-    } else if let Some(value) = text("retry-after") {
-        match value.parse::<f64>() {
-            Ok(secs) => Duration::try_from_secs_f64(secs).ok(),
-            Err(_) => httpdate::parse_http_date(value).ok().map(|at| {
-                at.duration_since(SystemTime::now())
-                    .unwrap_or(Duration::ZERO)
-            }),
-        }
-    } else {
-        None
-    };
+    let millis = text("retry-after-ms").and_then(|ms| duration(ms, 1e-3));
+    let delay = millis.or_else(|| {
+        text("retry-after").and_then(|value| {
+            duration(value, 1.0).or_else(|| {
+                httpdate::parse_http_date(value).ok().map(|at| {
+                    at.duration_since(SystemTime::now())
+                        .unwrap_or(Duration::ZERO)
+                })
+            })
+        })
+    });
     delay.filter(|d| *d <= MAX_SERVER_DELAY)
+}
+
+/// `text` as a number of units of `unit` seconds, if it is a finite,
+/// non-negative number.
+fn duration(text: &str, unit: f64) -> Option<Duration> {
+    let value: f64 = text.parse().ok()?;
+    if !value.is_finite() {
+        return None;
+    }
+    Duration::try_from_secs_f64(value * unit).ok()
 }
 
 /// Exponential backoff from `bounds.initial` (0.5 s by default), capped at

@@ -160,6 +160,26 @@ async fn retry_after_ms_takes_precedence_over_retry_after() {
         .unwrap();
 }
 
+/// A `retry-after-ms` that is not a number of milliseconds (`NaN`, `inf`,
+/// negative) counts as absent, so a valid `retry-after` still decides. A
+/// `POST` answered 503 is replayed only when the server gave a delay, which
+/// makes the difference visible in the request count, without timing.
+#[tokio::test]
+async fn an_unreadable_retry_after_ms_gives_way_to_retry_after() {
+    for ms in ["NaN", "inf", "-1"] {
+        let server = MockServer::start().await;
+        let response = ResponseTemplate::new(503)
+            .insert_header("retry-after-ms", ms)
+            .insert_header("retry-after", "0");
+        always(&server, "POST", response, 3).await;
+        let err = bounded(quick_client(&server).accounts().create(new_account()))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE), "{ms}");
+        assert_eq!(attempts(&server).await, counts(3), "{ms}");
+    }
+}
+
 #[tokio::test]
 async fn a_requested_delay_beyond_60_seconds_falls_back_to_backoff() {
     for (name, value) in [
