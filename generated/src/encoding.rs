@@ -71,6 +71,7 @@ fn number(n: &serde_json::Number) -> String {
 }
 
 fn shape<T: Serialize + ?Sized>(value: &T) -> Result<Shape, String> {
+    finite(value)?;
     let value = serde_json::to_value(value).map_err(|e| e.to_string())?;
     Ok(match value {
         Value::Null => Shape::Absent,
@@ -82,6 +83,236 @@ fn shape<T: Serialize + ?Sized>(value: &T) -> Result<Shape, String> {
     })
 }
 
+/// Rejects a value holding a NaN or infinite number anywhere. JSON has no
+/// such numbers, and `serde_json` turns them into `null`, which would drop
+/// the parameter (or send `null`) instead of telling the caller.
+pub(crate) fn finite<T: Serialize + ?Sized>(value: &T) -> Result<(), String> {
+    value.serialize(FiniteCheck).map_err(|e| e.0)
+}
+
+/// A serializer that only looks for non-finite floats.
+struct FiniteCheck;
+
+#[derive(Debug)]
+struct NotFinite(String);
+
+impl std::fmt::Display for NotFinite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotFinite {}
+
+impl serde::ser::Error for NotFinite {
+    fn custom<M: std::fmt::Display>(message: M) -> Self {
+        NotFinite(message.to_string())
+    }
+}
+
+fn check_float(value: f64) -> Result<(), NotFinite> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(NotFinite(format!(
+            "`{value}` is not a finite number, and cannot be sent"
+        )))
+    }
+}
+
+/// Serializer methods that accept their value.
+macro_rules! accept {
+    ($($method:ident($ty:ty)),* $(,)?) => {
+        $(fn $method(self, _: $ty) -> Result<(), NotFinite> {
+            Ok(())
+        })*
+    };
+}
+
+impl serde::Serializer for FiniteCheck {
+    type Ok = ();
+    type Error = NotFinite;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    accept!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_i128(i128),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_u128(u128),
+        serialize_char(char),
+        serialize_str(&str),
+        serialize_bytes(&[u8]),
+        serialize_unit_struct(&'static str),
+    );
+
+    fn serialize_f32(self, value: f32) -> Result<(), NotFinite> {
+        check_float(f64::from(value))
+    }
+
+    fn serialize_f64(self, value: f64) -> Result<(), NotFinite> {
+        check_float(value)
+    }
+
+    fn serialize_none(self) -> Result<(), NotFinite> {
+        Ok(())
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), NotFinite> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), NotFinite> {
+        Ok(())
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<(), NotFinite> {
+        Ok(())
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), NotFinite> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), NotFinite> {
+        value.serialize(self)
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, NotFinite> {
+        Ok(self)
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Self, NotFinite> {
+        Ok(self)
+    }
+
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, NotFinite> {
+        Ok(self)
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, NotFinite> {
+        Ok(self)
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Self, NotFinite> {
+        Ok(self)
+    }
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, NotFinite> {
+        Ok(self)
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, NotFinite> {
+        Ok(self)
+    }
+}
+
+/// The compound parts of [`FiniteCheck`]: every element, key, value and
+/// field is checked in turn.
+macro_rules! compound {
+    ($($trait:ident: $method:ident),* $(,)?) => {
+        $(impl serde::ser::$trait for FiniteCheck {
+            type Ok = ();
+            type Error = NotFinite;
+
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), NotFinite> {
+                value.serialize(FiniteCheck)
+            }
+
+            fn end(self) -> Result<(), NotFinite> {
+                Ok(())
+            }
+        })*
+    };
+}
+
+compound!(
+    SerializeSeq: serialize_element,
+    SerializeTuple: serialize_element,
+    SerializeTupleStruct: serialize_field,
+    SerializeTupleVariant: serialize_field,
+);
+
+impl serde::ser::SerializeMap for FiniteCheck {
+    type Ok = ();
+    type Error = NotFinite;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), NotFinite> {
+        key.serialize(FiniteCheck)
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), NotFinite> {
+        value.serialize(FiniteCheck)
+    }
+
+    fn end(self) -> Result<(), NotFinite> {
+        Ok(())
+    }
+}
+
+/// Struct fields: named, and with `skip_field` defaults.
+macro_rules! fields {
+    ($($trait:ident),* $(,)?) => {
+        $(impl serde::ser::$trait for FiniteCheck {
+            type Ok = ();
+            type Error = NotFinite;
+
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                _: &'static str,
+                value: &T,
+            ) -> Result<(), NotFinite> {
+                value.serialize(FiniteCheck)
+            }
+
+            fn end(self) -> Result<(), NotFinite> {
+                Ok(())
+            }
+        })*
+    };
+}
+
+fields!(SerializeStruct, SerializeStructVariant);
+
 /// The text of a path parameter (not yet percent-encoded per piece: the
 /// returned string is already encoded).
 pub(crate) fn path_value<T: Serialize + ?Sized>(
@@ -90,7 +321,8 @@ pub(crate) fn path_value<T: Serialize + ?Sized>(
     style: Style,
     explode: bool,
 ) -> Result<String, String> {
-    let pieces: Vec<String> = match shape(value)? {
+    let shape = shape(value).map_err(|e| format!("path parameter `{name}`: {e}"))?;
+    let pieces: Vec<String> = match shape {
         Shape::Absent => Vec::new(),
         Shape::Scalar(s) => vec![encode(&s)],
         Shape::List(items) => items.iter().map(|s| encode(s)).collect(),

@@ -25,6 +25,8 @@ use super::pagination::Paging;
 use super::retry::{backoff, retry_delay};
 
 /// Request header carrying the attempt number (0 for the first attempt).
+/// The client always sets it: a value given with [`Request::header`] is
+/// replaced.
 pub const RETRY_COUNT_HEADER: &str = "x-retry-count";
 
 /// A request body ready to send.
@@ -149,6 +151,9 @@ impl RequestParts {
     }
 
     pub(crate) fn json<T: Serialize + ?Sized>(&mut self, body: &T, content_type: &'static str) {
+        if let Err(e) = encoding::finite(body) {
+            return self.reject(format!("request body: {e}"));
+        }
         match serde_json::to_vec(body) {
             Ok(data) => self.body = Some(Body::new(content_type, data)),
             Err(e) => self.reject(format!("request body: {e}")),
@@ -446,7 +451,8 @@ pub(crate) async fn execute(
         // builder, which would copy the prepared headers in one by one.
         let mut request = reqwest::Request::new(parts.method.clone(), url.clone());
         *request.headers_mut() = headers.clone();
-        request.headers_mut().append(
+        // Inserted, not appended: it replaces a value set with `header(..)`.
+        request.headers_mut().insert(
             HeaderName::from_static(RETRY_COUNT_HEADER),
             HeaderValue::from(attempt),
         );

@@ -79,3 +79,39 @@ async fn text_and_binary_responses_ask_for_their_media_type() {
     assert_eq!(photo, vec![0x89, b'P', b'N', b'G']);
     assert_eq!(client.health().get().await.unwrap(), "ok");
 }
+
+/// JSON has no NaN or infinity (`serde_json` writes `null`), so such a
+/// number would be dropped from the query, or sent as `null`, without a
+/// word: the request is rejected before it is sent.
+#[tokio::test]
+async fn non_finite_numbers_are_rejected_before_any_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets"))
+        .and(query_param("max_weight", "2.5"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let list = |weight: f64| {
+        let params = tests::petstore::params::PetsListParams::new().max_weight(weight);
+        client.pets().list(params)
+    };
+    assert!(list(2.5).await.unwrap().is_empty());
+    for weight in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let err = list(weight).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidArgument(m) if m.contains("`max_weight`")),
+            "{weight}: {err:?}"
+        );
+        assert!(!err.is_retryable());
+    }
+    let pet = models::NewPet::new("Rex").weight(f64::NAN);
+    let err = client.pets().create(pet).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument(m) if m.contains("request body")),
+        "{err:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

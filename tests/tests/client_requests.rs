@@ -1,6 +1,6 @@
 //! What goes on the wire: path segments that cannot escape, query strings
 //! with the spec's exact names and styles, dates in RFC 3339, JSON bodies,
-//! standard and per-request headers.
+//! standard and per-request headers, the attempt header.
 
 mod common;
 
@@ -272,6 +272,20 @@ async fn per_request_headers_are_sent() {
         common::header_values(&server, "x-trace-id").await,
         [Some("trace-1".to_owned()), None]
     );
+}
+
+#[tokio::test]
+async fn a_retry_count_set_by_the_caller_is_replaced() {
+    let server = echo(account(ACCOUNT_ID)).await;
+    bounded(client(&server).accounts().get(ACCOUNT_ID).header(
+        reqwest::header::HeaderName::from_static("x-retry-count"),
+        reqwest::header::HeaderValue::from_static("7"),
+    ))
+    .await
+    .unwrap();
+    let sent = requests(&server).await;
+    let values: Vec<_> = sent[0].headers.get_all("x-retry-count").iter().collect();
+    assert_eq!(values, ["0"]);
 }
 
 /// The ClientHello the default client sends to an `https` base URL: read
