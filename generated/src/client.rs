@@ -336,15 +336,19 @@ fn tls_config() -> Result<rustls::ClientConfig, Error> {
 /// original request. `reqwest` drops `Authorization` and `Cookie` on a
 /// redirect to another host, but not custom credential headers such as API
 /// keys, so those redirects are not followed: the 3xx response is returned
-/// as an error instead.
+/// as an error instead. A redirect back to a URL already visited, or an
+/// eleventh redirect, is [`Error::Redirect`].
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let same_origin = attempt
             .previous()
             .first()
             .is_some_and(|first| first.origin() == attempt.url().origin());
-        if attempt.previous().len() >= MAX_REDIRECTS {
-            attempt.error("too many redirects")
+        if attempt.previous().contains(attempt.url()) {
+            attempt
+                .error("redirect loop: the server redirected back to a URL it had redirected from")
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
         } else if same_origin {
             attempt.follow()
         } else {

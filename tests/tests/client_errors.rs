@@ -1,17 +1,18 @@
 //! The response envelope and the error type: unwrapping `result`,
 //! `success: false`, each error kind and its helpers, decode errors with
 //! paths and bounded excerpts, lenient decoding of unknown enum values and
-//! extra fields.
+//! extra fields, errors found before sending and redirect loops (never
+//! retried), and messages safe to log.
 
 mod common;
 
 use cloudflare_orgs::models::{AccountType, AccountsMembersCreateBody};
 use cloudflare_orgs::{ApiMessage, Client, Error};
-use common::{ACCOUNT_ID, account, bounded, client, envelope, envelope_with_info};
+use common::{ACCOUNT_ID, account, bounded, builder, client, envelope, envelope_with_info};
 use reqwest::StatusCode;
 use serde_json::json;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 async fn serve(server: &MockServer, verb: &str, route: &str, response: ResponseTemplate) {
     Mock::given(method(verb))
@@ -571,4 +572,151 @@ fn api_messages_display_code_text_and_pointer() {
     }))
     .unwrap();
     assert_eq!(message.to_string(), "[1003] bad (at /a)");
+}
+
+async fn request_count(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn a_url_too_long_to_send_is_an_invalid_argument_and_not_retried() {
+    let server = MockServer::start().await;
+    let id = "a".repeat(70_000);
+    let err = bounded(client(&server).accounts().get(&id))
+        .await
+        .unwrap_err();
+    let Error::InvalidArgument(message) = &err else {
+        panic!("expected an invalid argument, got {err:?}");
+    };
+    assert!(message.contains("bytes long"), "{message}");
+    assert!(!err.is_retryable());
+    assert!(err.to_string().len() < 300, "{}", err.to_string().len());
+    assert_eq!(request_count(&server).await, 0);
+}
+
+#[tokio::test]
+async fn a_request_the_http_client_refuses_is_a_local_error_and_not_retried() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = MockServer::start().await;
+    let https_only = reqwest::Client::builder().https_only(true).build().unwrap();
+    let client = builder(&server).http_client(https_only).build().unwrap();
+    let err = bounded(client.accounts().get(ACCOUNT_ID))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test]
+async fn a_redirect_loop_is_its_own_error_and_not_retried() {
+    let server = MockServer::start().await;
+    let target = format!("/accounts/{ACCOUNT_ID}");
+    Mock::given(path(target.clone()))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", target.as_str()))
+        .mount(&server)
+        .await;
+    // A longer loop, through another URL.
+    Mock::given(path("/accounts/a"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", "/accounts/b"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/accounts/b"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", "/accounts/a"))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for (id, requests) in [(ACCOUNT_ID, 1), ("a", 2)] {
+        let before = request_count(&server).await;
+        let err = bounded(client.accounts().get(id)).await.unwrap_err();
+        let Error::Redirect(message) = &err else {
+            panic!("expected a redirect error, got {err:?}");
+        };
+        assert!(message.contains("loop"), "{message}");
+        assert!(!err.is_retryable());
+        assert_eq!(request_count(&server).await - before, requests, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn too_many_redirects_are_a_redirect_error() {
+    let server = MockServer::start().await;
+    let redirect = |request: &Request| {
+        let n: u64 = request
+            .url
+            .path()
+            .trim_start_matches("/accounts/r")
+            .parse()
+            .unwrap_or(0);
+        ResponseTemplate::new(302)
+            .insert_header("location", format!("/accounts/r{}", n + 1).as_str())
+    };
+    Mock::given(method("GET"))
+        .respond_with(redirect)
+        .mount(&server)
+        .await;
+    let err = bounded(client(&server).accounts().get("r0"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Redirect(m) if m.contains("10")),
+        "{err:?}"
+    );
+    // The request and ten redirects, once: no retry.
+    assert_eq!(request_count(&server).await, 11);
+}
+
+#[tokio::test]
+async fn server_text_cannot_forge_log_lines() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("cf-ray", "ray\t1")
+                .set_body_json(json!({
+                    "success": false,
+                    "errors": [{ "code": 1, "message": "denied\r\n2024-01-01 INFO admin logged in\u{1b}[2K" }],
+                    "messages": [],
+                    "result": null
+                })),
+        )
+        .mount(&server)
+        .await;
+    let err = bounded(client(&server).accounts().get(ACCOUNT_ID))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(!text.chars().any(char::is_control), "{text:?}");
+    assert!(
+        text.contains(r"denied\r\n2024-01-01 INFO admin logged in\u{1b}[2K"),
+        "{text}"
+    );
+    // The error keeps the server's text as it was.
+    assert!(err.api_errors()[0].message.contains('\n'));
+}
+
+#[tokio::test]
+async fn error_messages_are_bounded() {
+    let server = MockServer::start().await;
+    // Within what the client reads of an error body (64 KiB).
+    let errors: Vec<serde_json::Value> = (0..50)
+        .map(|i| json!({ "code": i, "message": "x".repeat(1000) }))
+        .collect();
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(json!({ "success": false, "errors": errors })),
+        )
+        .mount(&server)
+        .await;
+    let err = bounded(client(&server).accounts().get(ACCOUNT_ID))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.len() <= 4096, "{}", text.len());
+    assert!(
+        text.starts_with("API error: HTTP 400 Bad Request: [0] xxx"),
+        "{text}"
+    );
+    assert!(text.ends_with('…'), "{text}");
+    // The error itself keeps every item.
+    assert_eq!(err.api_errors().len(), 50);
 }

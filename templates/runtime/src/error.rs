@@ -2,7 +2,7 @@
 // Helpers for decode and envelope errors go unused by APIs without such responses.
 #![allow(dead_code)]
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -12,8 +12,15 @@ use super::config;
 
 /// How many bytes of a response body errors keep for diagnosis.
 const EXCERPT_LIMIT: usize = 1024;
+/// The longest message (`Display`) of an error, in bytes.
+const MESSAGE_LIMIT: usize = 4096;
 
 /// Everything that can go wrong when calling the API.
+///
+/// Its message (`Display`) is safe to log: control characters (and
+/// bidirectional text controls) in text that came from the server are
+/// escaped, so they cannot forge log lines or terminal output, and a message
+/// is at most 4 KiB. The values inside keep the server's text as it was.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -24,9 +31,13 @@ pub enum Error {
     Timeout(reqwest::Error),
     /// The connection could not be made or broke before a response arrived.
     Connection(reqwest::Error),
+    /// The server redirected in a loop, or more than 10 times. Not retried:
+    /// the server would do it again.
+    Redirect(String),
     /// A response body did not have the documented shape.
     Decode(Box<DecodeError>),
-    /// An argument was rejected before any request was sent.
+    /// An argument was rejected before any request was sent (an empty path
+    /// parameter, a NaN, a URL too long to send). Never retried.
     InvalidArgument(String),
     /// The client could not be configured (credentials, base URL).
     Config(String),
@@ -134,6 +145,7 @@ impl ApiMessage {
 
 impl fmt::Display for ApiMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let f = &mut Sanitized::new(f);
         if let Some(code) = self.code {
             write!(f, "[{code}] ")?;
         }
@@ -225,6 +237,7 @@ pub(crate) fn retryable_status(status: StatusCode) -> bool {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let f = &mut Sanitized::new(f);
         match self {
             Error::Api(e) => {
                 write!(f, "API error: HTTP {}", e.status)?;
@@ -242,6 +255,7 @@ impl fmt::Display for Error {
             }
             Error::Timeout(e) => write!(f, "request timed out: {e}"),
             Error::Connection(e) => write!(f, "connection error: {e}"),
+            Error::Redirect(m) => write!(f, "redirect error: {m}"),
             Error::Decode(e) => {
                 write!(
                     f,
@@ -269,13 +283,93 @@ impl std::error::Error for Error {
     }
 }
 
+/// Classes an error of the HTTP client: one it found in the request before
+/// sending it is an invalid argument, and a redirect loop has its own kind.
 impl From<reqwest::Error> for Error {
     fn from(e: reqwest::Error) -> Self {
-        if e.is_timeout() {
+        if e.is_builder() {
+            Error::InvalidArgument(format!(
+                "the HTTP client could not send the request: {}",
+                causes(&e.without_url())
+            ))
+        } else if e.is_redirect() {
+            Error::Redirect(causes(&e.without_url()))
+        } else if e.is_timeout() {
             Error::Timeout(e)
         } else {
             Error::Connection(e)
         }
+    }
+}
+
+/// The message of an error, followed by its sources' (`a: b: c`).
+fn causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Writes into a formatter with control characters (and bidirectional
+/// text controls) escaped, and stops after [`MESSAGE_LIMIT`] bytes.
+///
+/// Cutting the text short is not an error: a `Display` impl that fails
+/// would make `to_string()` panic.
+struct Sanitized<'a, 'b> {
+    f: &'a mut fmt::Formatter<'b>,
+    /// Bytes left before the text is cut, keeping room for the `…` that
+    /// marks the cut.
+    left: usize,
+    cut: bool,
+}
+
+impl<'a, 'b> Sanitized<'a, 'b> {
+    fn new(f: &'a mut fmt::Formatter<'b>) -> Self {
+        Self {
+            f,
+            left: MESSAGE_LIMIT - '…'.len_utf8(),
+            cut: false,
+        }
+    }
+
+    fn put(&mut self, text: &str) -> fmt::Result {
+        if self.cut {
+            return Ok(());
+        }
+        if text.len() <= self.left {
+            self.left -= text.len();
+            return self.f.write_str(text);
+        }
+        let mut end = self.left;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.cut = true;
+        self.f.write_str(&text[..end])?;
+        self.f.write_str("…")
+    }
+}
+
+/// Characters that must not reach a log or a terminal as they are.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+impl fmt::Write for Sanitized<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let mut rest = text;
+        while let Some(at) = rest.find(unsafe_char) {
+            self.put(&rest[..at])?;
+            let c = rest[at..].chars().next().unwrap_or_default();
+            self.put(&c.escape_default().to_string())?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        self.put(rest)
     }
 }
 
@@ -349,4 +443,77 @@ pub(crate) fn decode_error(
         body: excerpt(body),
         request_id: request_id(headers),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    fn api(body: &str, headers: HeaderMap) -> Error {
+        api_error(StatusCode::BAD_GATEWAY, headers, body.as_bytes())
+    }
+
+    #[test]
+    fn server_text_in_messages_has_its_control_characters_escaped() {
+        let body = r#"{"errors": [{"code": 1, "message": "bad\r\nINFO forged line \u001b[31m\u202eevil"}]}"#;
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_bytes(b"id\t1").unwrap());
+        let text = api(body, headers).to_string();
+        assert!(!text.chars().any(unsafe_char), "{text:?}");
+        assert!(
+            text.contains(r"bad\r\nINFO forged line \u{1b}[31m\u{202e}evil"),
+            "{text}"
+        );
+        assert!(text.contains(r"(request id id\t1)"), "{text}");
+        let excerpt = api("<html>\n\t<h1>502</h1>\0", HeaderMap::new()).to_string();
+        assert!(
+            excerpt.ends_with(r"<html>\n\t<h1>502</h1>\u{0}"),
+            "{excerpt}"
+        );
+        let message = ApiMessage::lenient(&serde_json::json!("a\nb")).to_string();
+        assert_eq!(message, r"a\nb");
+        let decode = decode_error(
+            StatusCode::OK,
+            &HeaderMap::new(),
+            b"{\"x\":\"\x1b\"}",
+            "x".into(),
+            "invalid type: string \"\u{1b}\"".into(),
+        );
+        assert!(!decode.to_string().chars().any(unsafe_char), "{decode}");
+    }
+
+    #[test]
+    fn messages_are_bounded() {
+        let items: Vec<_> = (0..200)
+            .map(|i| serde_json::json!({"code": i, "message": "é".repeat(500)}))
+            .collect();
+        let body = serde_json::json!({ "errors": items }).to_string();
+        let text = api(&body, HeaderMap::new()).to_string();
+        assert!(text.len() <= MESSAGE_LIMIT, "{}", text.len());
+        assert!(text.len() > MESSAGE_LIMIT - 8, "{}", text.len());
+        assert!(text.ends_with('…'), "{text}");
+        // Escapes count towards the limit too.
+        let text = Error::Pagination("\n".repeat(10_000)).to_string();
+        assert!(
+            text.len() <= MESSAGE_LIMIT && text.ends_with('…'),
+            "{}",
+            text.len()
+        );
+        let short = Error::InvalidArgument("fine".into()).to_string();
+        assert_eq!(short, "invalid argument: fine");
+    }
+
+    #[test]
+    fn local_and_redirect_errors_are_not_retryable() {
+        for e in [
+            Error::InvalidArgument("x".into()),
+            Error::Config("x".into()),
+            Error::Redirect("loop".into()),
+            Error::Pagination("x".into()),
+        ] {
+            assert!(!e.is_retryable(), "{e:?}");
+        }
+    }
 }

@@ -27,6 +27,10 @@ use super::retry::{backoff, retry_delay};
 /// replaced.
 pub const RETRY_COUNT_HEADER: &str = "x-retry-count";
 
+/// The longest URL the HTTP stack sends (`http::Uri` takes at most
+/// `u16::MAX - 1` bytes).
+const MAX_URL_LEN: usize = u16::MAX as usize - 1;
+
 /// A request body ready to send.
 #[derive(Debug, Clone)]
 pub(crate) struct Body {
@@ -214,8 +218,17 @@ impl RequestParts {
             let all: Vec<(String, String)> = self.query.iter().chain(auth_query).cloned().collect();
             url.push_str(&encoding::query_string(&all));
         }
+        // Too long for the HTTP stack, which would fail the same way on
+        // every attempt. The URL is not quoted: it is long, and its query
+        // may hold credentials.
+        if url.len() > MAX_URL_LEN {
+            return Err(Error::InvalidArgument(format!(
+                "the request URL would be {} bytes long, more than the {MAX_URL_LEN} an HTTP request can carry",
+                url.len()
+            )));
+        }
         reqwest::Url::parse(&url)
-            .map_err(|e| Error::InvalidArgument(format!("invalid URL `{url}`: {e}")))
+            .map_err(|e| Error::InvalidArgument(format!("the request URL is not valid: {e}")))
     }
 
     fn base_headers(
@@ -463,8 +476,10 @@ pub(crate) async fn execute(
             Err(e) => {
                 // A failed connection never reached the server; anything
                 // later may have been acted on, so only idempotent requests
-                // are replayed.
-                if retries_left && (e.is_connect() || idempotent) {
+                // are replayed. A request the HTTP client refused to build,
+                // or a redirect loop, would fail the same way again.
+                let again = !e.is_builder() && !e.is_redirect();
+                if retries_left && again && (e.is_connect() || idempotent) {
                     tokio::time::sleep(backoff(attempt, backoff_bounds)).await;
                     attempt += 1;
                     continue;
