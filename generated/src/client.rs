@@ -65,7 +65,11 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
+    /// Without the user name and password it may have been given with.
     base_url: String,
+    /// `Authorization: Basic` from the user name and password of the base
+    /// URL, if it had them.
+    url_auth: Option<reqwest::header::HeaderValue>,
     credentials: Option<Credentials>,
     max_retries: u32,
     timeout: Duration,
@@ -146,6 +150,10 @@ impl Client {
         &self.inner.user_agent
     }
 
+    pub(crate) fn url_auth(&self) -> Option<&reqwest::header::HeaderValue> {
+        self.inner.url_auth.as_ref()
+    }
+
     pub(crate) fn backoff(&self) -> Backoff {
         self.inner.backoff
     }
@@ -154,7 +162,7 @@ impl Client {
 /// Configures a [`Client`].
 #[derive(Debug)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: BaseUrl,
     credentials: Option<Credentials>,
     max_retries: u32,
     timeout: Duration,
@@ -163,10 +171,19 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
 }
 
+/// A base URL as given, whose `Debug` output hides a password in it.
+struct BaseUrl(String);
+
+impl fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&redact_password(&self.0), f)
+    }
+}
+
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: BaseUrl(DEFAULT_BASE_URL.to_owned()),
             credentials: None,
             max_retries: DEFAULT_MAX_RETRIES,
             timeout: DEFAULT_TIMEOUT,
@@ -179,8 +196,16 @@ impl Default for ClientBuilder {
 
 impl ClientBuilder {
     /// Sends requests to `url` instead of the default base URL.
+    ///
+    /// An `http` or `https` URL, which may end with a path that every
+    /// request path is appended to, but not with a query or a fragment
+    /// ([`ClientBuilder::build`] rejects those). A user name and password
+    /// in it (`https://user:password@host/`) are taken out of the URL and
+    /// sent as `Authorization: Basic` on every request that carries no
+    /// `Authorization` header of its own credentials; they never appear in
+    /// `Debug` output or error messages.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = BaseUrl(url.into());
         self
     }
 
@@ -260,22 +285,19 @@ impl ClientBuilder {
             self.credentials = Some(credentials);
         }
         if let Some(url) = config::BASE_URL_ENV.and_then(lookup) {
-            self.base_url = url;
+            self.base_url = BaseUrl(url);
         }
         Ok(self)
     }
 
     /// Builds the client.
+    ///
+    /// Fails with [`Error::Config`] when the base URL is not an `http(s)`
+    /// URL or has a query or fragment, when credentials or the user agent
+    /// cannot be sent as header values, or when the HTTP client cannot be
+    /// set up.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
-        match reqwest::Url::parse(&base_url) {
-            Ok(url) if url.scheme() == "http" || url.scheme() == "https" => {}
-            Ok(_) | Err(_) => {
-                return Err(Error::Config(format!(
-                    "base URL `{base_url}` is not an http(s) URL"
-                )));
-            }
-        }
+        let (base_url, url_auth) = split_base_url(self.base_url.0.trim_end_matches('/'))?;
         if let Some(credentials) = &self.credentials {
             // Reject credentials that cannot be sent (e.g. a line break
             // in a token) now rather than on the first request.
@@ -302,6 +324,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                url_auth,
                 credentials: self.credentials,
                 max_retries: self.max_retries,
                 timeout: self.timeout,
@@ -309,6 +332,65 @@ impl ClientBuilder {
                 user_agent,
             }),
         })
+    }
+}
+
+/// Checks a base URL, and takes the user name and password out of it (as an
+/// `Authorization: Basic` value), if it has them, so that they cannot show
+/// in any URL the client reports.
+fn split_base_url(text: &str) -> Result<(String, Option<reqwest::header::HeaderValue>), Error> {
+    let shown = redact_password(text);
+    let problem = |what: &str| Error::Config(format!("base URL `{shown}` {what}"));
+    let mut url =
+        reqwest::Url::parse(text).map_err(|e| problem(&format!("is not a valid URL ({e})")))?;
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(problem("is not an http(s) URL"));
+    }
+    // Request paths are appended to the base URL: after a query they would
+    // become part of it, and after a fragment they would never be sent.
+    if url.query().is_some() {
+        return Err(problem(
+            "has a query (`?..`); put parameters on requests instead",
+        ));
+    }
+    if url.fragment().is_some() {
+        return Err(problem(
+            "has a fragment (`#..`), which would cut off every request path",
+        ));
+    }
+    if url.username().is_empty() && url.password().is_none() {
+        return Ok((text.to_owned(), None));
+    }
+    let decode = |part: &str| {
+        percent_encoding::percent_decode_str(part)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let user = decode(url.username());
+    let password = url.password().map(decode).unwrap_or_default();
+    let basic = super::encoding::base64(format!("{user}:{password}").as_bytes());
+    let value = sensitive(&format!("Basic {basic}"))?;
+    // Setting a user name or password only fails for URLs without a host,
+    // which http(s) URLs always have.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    Ok((url.as_str().trim_end_matches('/').to_owned(), Some(value)))
+}
+
+/// `url` with the password of its user information, if any, replaced by
+/// `[REDACTED]`. Works on text that does not parse as a URL too.
+pub(crate) fn redact_password(url: &str) -> std::borrow::Cow<'_, str> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => match authority[..at].find(':') {
+            Some(colon) => {
+                format!("{}:[REDACTED]{}", &url[..start + colon], &url[start + at..]).into()
+            }
+            None => url.into(),
+        },
+        None => url.into(),
     }
 }
 

@@ -287,6 +287,11 @@ impl RequestParts {
         for (name, value) in extra {
             headers.insert(name.clone(), value.clone());
         }
+        if let Some(basic) = client.url_auth()
+            && !headers.contains_key(reqwest::header::AUTHORIZATION)
+        {
+            headers.insert(reqwest::header::AUTHORIZATION, basic.clone());
+        }
         Ok((headers, auth_query))
     }
 }

@@ -1,6 +1,7 @@
 //! Client construction: credentials (builder, `from_vars`, the real
 //! `from_env`), exactly one auth scheme on the wire, base URL, user agent,
-//! custom HTTP client, redirects, and secrets kept out of `Debug`.
+//! custom HTTP client, redirects, and secrets kept out of `Debug`, also a
+//! password in the base URL.
 
 mod common;
 
@@ -626,4 +627,84 @@ async fn debug_output_never_shows_secrets() {
     // The output still says what is configured.
     assert!(shown[0].contains("ApiToken"), "{}", shown[0]);
     assert_eq!(Secret::new("x").expose(), "x");
+}
+
+#[test]
+fn a_base_url_with_a_query_or_fragment_is_rejected() {
+    for url in [
+        "https://api.example.com/v4?x=1",
+        "https://api.example.com/v4?",
+        "https://api.example.com/v4#frag",
+        "https://api.example.com/#",
+    ] {
+        let err = Client::builder().base_url(url).build().unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{url}: {err:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_password_in_the_base_url_is_sent_as_basic_auth_and_never_shown() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(account(ACCOUNT_ID))))
+        .mount(&server)
+        .await;
+    let with_password = |uri: &str| uri.replacen("http://", "http://gate:s3cr3t-pw@", 1);
+    let builder = Client::builder().base_url(with_password(&server.uri()));
+    let shown_builder = format!("{builder:?}");
+    let client = builder.build().unwrap();
+    bounded(client.accounts().get(ACCOUNT_ID)).await.unwrap();
+    let sent = server.received_requests().await.unwrap();
+    let basic = sent[0]
+        .headers
+        .get("authorization")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(basic, "Basic Z2F0ZTpzM2NyM3QtcHc="); // gate:s3cr3t-pw
+    // Credentials of the client's own win over the URL's.
+    let token = Client::builder()
+        .base_url(with_password(&server.uri()))
+        .api_token(TOKEN)
+        .build()
+        .unwrap();
+    bounded(token.accounts().get(ACCOUNT_ID)).await.unwrap();
+    let sent = server.received_requests().await.unwrap();
+    let bearer: Vec<_> = sent[1].headers.get_all("authorization").iter().collect();
+    assert_eq!(bearer, [format!("Bearer {TOKEN}").as_str()]);
+
+    // A transport error, and a bad base URL.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let closed = Client::builder()
+        .base_url(format!("http://gate:s3cr3t-pw@127.0.0.1:{port}/v4"))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = bounded(closed.accounts().get(ACCOUNT_ID))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    let bad = Client::builder()
+        .base_url("ftp://gate:s3cr3t-pw@example.com")
+        .build()
+        .unwrap_err();
+    let shown = [
+        shown_builder,
+        format!("{client:?}"),
+        format!("{closed:#?}"),
+        client.base_url().to_owned(),
+        format!("{err}"),
+        format!("{err:?}"),
+        format!("{bad}"),
+        format!("{bad:?}"),
+    ];
+    for text in &shown {
+        assert!(!text.contains("s3cr3t"), "the password leaked: {text}");
+    }
+    assert!(shown[0].contains("gate:[REDACTED]@"), "{}", shown[0]);
 }
