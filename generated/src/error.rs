@@ -36,6 +36,16 @@ pub enum Error {
     /// The server redirected in a loop, or more than 10 times. Not retried:
     /// the server would do it again.
     Redirect(String),
+    /// The response body was larger than the limit
+    /// (`ClientBuilder::max_response_size`, or `max_response_size(..)` on
+    /// the request). The client stopped reading at the limit.
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// A response body did not have the documented shape.
     Decode(Box<DecodeError>),
     /// An argument was rejected before any request was sent (an empty path
@@ -166,6 +176,7 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::Timeout(e) | Error::Connection(e) => e.status(),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -189,7 +200,9 @@ impl Error {
     /// failures, and HTTP 408, 409, 429 and 5xx, unless the server said
     /// otherwise with `x-should-retry` (which also makes any status
     /// retryable when `true`). The client has already retried as configured
-    /// before returning such an error.
+    /// before returning such an error. Errors found on this side (invalid
+    /// arguments, configuration), redirect loops, bodies over the size
+    /// limit and pagination errors are not retryable.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout(_) | Error::Connection(_) => true,
@@ -258,6 +271,10 @@ impl fmt::Display for Error {
             Error::Timeout(e) => write!(f, "request timed out: {e}"),
             Error::Connection(e) => write!(f, "connection error: {e}"),
             Error::Redirect(m) => write!(f, "redirect error: {m}"),
+            Error::ResponseTooLarge { status, limit } => write!(
+                f,
+                "the response (HTTP {status}) is larger than the limit of {limit} bytes"
+            ),
             Error::Decode(e) => {
                 write!(
                     f,

@@ -92,7 +92,10 @@ fn client_overhead(c: &mut Criterion) {
     // The raw client needs a crypto provider (see Cargo.toml): the same
     // `ring` the generated client uses.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = reqwest::Client::new();
+    // Without decompression, as the generated client: the tests enable
+    // `reqwest`'s `gzip` feature, which would otherwise add a header and a
+    // decoding layer to the raw side only.
+    let http = reqwest::Client::builder().no_gzip().build().unwrap();
     let account_url = format!("{base}/accounts/{ACCOUNT_ID}");
     let since = NaiveDate::from_ymd_opt(2024, 10, 1).unwrap();
     let before = NaiveDate::from_ymd_opt(2024, 11, 1).unwrap();

@@ -102,6 +102,7 @@ pub fn lib_file() -> Result<OutputFile, Error> {
     });
     let exports = quote! {
         pub use auth::Credentials;
+        pub use client::DEFAULT_MAX_RESPONSE_SIZE;
         pub use client::{Client, ClientBuilder, Secret};
         pub use config::{DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
         pub use error::{ApiError, ApiMessage, DecodeError, Error};

@@ -17,6 +17,10 @@ pub const DEFAULT_RETRY_BACKOFF_INITIAL: Duration = Duration::from_millis(500);
 pub const DEFAULT_RETRY_BACKOFF_MAX: Duration = Duration::from_secs(8);
 /// Most redirects the default HTTP client follows for one request.
 const MAX_REDIRECTS: usize = 10;
+/// Default limit of a response body's size: 32 MiB, far above any JSON
+/// page this kind of API returns, and far below what would strain memory.
+/// See [`ClientBuilder::max_response_size`].
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
 
 /// A secret string (token, key). Its `Debug` output never shows the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -73,6 +77,7 @@ struct Inner {
     timeout: Duration,
     backoff: Backoff,
     user_agent: reqwest::header::HeaderValue,
+    max_response_size: u64,
 }
 
 /// Bounds of the exponential backoff between retries.
@@ -102,6 +107,7 @@ impl fmt::Debug for Client {
                 &(self.inner.backoff.initial, self.inner.backoff.max),
             )
             .field("user_agent", &self.inner.user_agent)
+            .field("max_response_size", &self.inner.max_response_size)
             .finish_non_exhaustive()
     }
 }
@@ -136,6 +142,11 @@ impl Client {
         self.inner.timeout
     }
 
+    /// The default limit of a response body's size, in bytes.
+    pub fn max_response_size(&self) -> u64 {
+        self.inner.max_response_size
+    }
+
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
@@ -167,6 +178,7 @@ pub struct ClientBuilder {
     backoff: Backoff,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
+    max_response_size: u64,
 }
 
 /// A base URL as given, whose `Debug` output hides a password in it.
@@ -188,6 +200,7 @@ impl Default for ClientBuilder {
             backoff: Backoff::DEFAULT,
             user_agent: None,
             http: None,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
         }
     }
 }
@@ -236,6 +249,30 @@ impl ClientBuilder {
             initial,
             max: max.max(initial),
         };
+        self
+    }
+
+    /// Rejects a response whose body is larger than `bytes` (default
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`], 32 MiB) with
+    /// [`Error::ResponseTooLarge`]; [`Request::max_response_size`] overrides
+    /// it for one request. The size is counted as the body arrives, so a
+    /// longer body is never read into memory: the client stops reading at
+    /// the limit (or before, when the `Content-Length` header announces
+    /// more) and closes the connection. The body counted is the one the
+    /// HTTP client delivers: the default client never decompresses (it
+    /// sends no `Accept-Encoding`, whatever `reqwest` features another
+    /// crate enables), and a client given with
+    /// [`ClientBuilder::http_client`] that does is held to the limit on the
+    /// decompressed body.
+    ///
+    /// Error responses are read up to 64 KiB at most (enough for the
+    /// server's error items; [`ApiError::body`] keeps 1 KiB of it), and a
+    /// response that is retried is read no further than that either.
+    ///
+    /// [`Request::max_response_size`]: super::request::Request::max_response_size
+    /// [`ApiError::body`]: super::error::ApiError::body
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = bytes;
         self
     }
 
@@ -312,9 +349,17 @@ impl ClientBuilder {
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
         let http = match self.http {
             Some(http) => http,
+            // Decompression is off even where another crate enables
+            // `reqwest`'s `gzip`, `brotli`, `deflate` or `zstd` feature:
+            // the size limit then bounds what the server sends, and a small
+            // compressed body can never inflate past it.
             None => reqwest::Client::builder()
                 .tls_backend_preconfigured(tls_config()?)
                 .redirect(same_origin_redirects())
+                .no_gzip()
+                .no_brotli()
+                .no_deflate()
+                .no_zstd()
                 .build()
                 .map_err(|e| Error::Config(format!("could not create the HTTP client: {e}")))?,
         };
@@ -328,6 +373,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 backoff: self.backoff,
                 user_agent,
+                max_response_size: self.max_response_size,
             }),
         })
     }

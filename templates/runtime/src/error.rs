@@ -34,6 +34,16 @@ pub enum Error {
     /// The server redirected in a loop, or more than 10 times. Not retried:
     /// the server would do it again.
     Redirect(String),
+    /// The response body was larger than the limit
+    /// (`ClientBuilder::max_response_size`, or `max_response_size(..)` on
+    /// the request). The client stopped reading at the limit.
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// A response body did not have the documented shape.
     Decode(Box<DecodeError>),
     /// An argument was rejected before any request was sent (an empty path
@@ -164,6 +174,7 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::Timeout(e) | Error::Connection(e) => e.status(),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -187,7 +198,9 @@ impl Error {
     /// failures, and HTTP 408, 409, 429 and 5xx, unless the server said
     /// otherwise with `x-should-retry` (which also makes any status
     /// retryable when `true`). The client has already retried as configured
-    /// before returning such an error.
+    /// before returning such an error. Errors found on this side (invalid
+    /// arguments, configuration), redirect loops, bodies over the size
+    /// limit and pagination errors are not retryable.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout(_) | Error::Connection(_) => true,
@@ -256,6 +269,10 @@ impl fmt::Display for Error {
             Error::Timeout(e) => write!(f, "request timed out: {e}"),
             Error::Connection(e) => write!(f, "connection error: {e}"),
             Error::Redirect(m) => write!(f, "redirect error: {m}"),
+            Error::ResponseTooLarge { status, limit } => write!(
+                f,
+                "the response (HTTP {status}) is larger than the limit of {limit} bytes"
+            ),
             Error::Decode(e) => {
                 write!(
                     f,
@@ -511,9 +528,22 @@ mod tests {
             Error::InvalidArgument("x".into()),
             Error::Config("x".into()),
             Error::Redirect("loop".into()),
+            Error::ResponseTooLarge {
+                status: StatusCode::OK,
+                limit: 1,
+            },
             Error::Pagination("x".into()),
         ] {
             assert!(!e.is_retryable(), "{e:?}");
         }
+        let too_large = Error::ResponseTooLarge {
+            status: StatusCode::OK,
+            limit: 10,
+        };
+        assert_eq!(too_large.status(), Some(StatusCode::OK));
+        assert_eq!(
+            too_large.to_string(),
+            "the response (HTTP 200 OK) is larger than the limit of 10 bytes"
+        );
     }
 }

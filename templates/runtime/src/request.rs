@@ -31,6 +31,11 @@ pub const RETRY_COUNT_HEADER: &str = "x-retry-count";
 /// `u16::MAX - 1` bytes).
 const MAX_URL_LEN: usize = u16::MAX as usize - 1;
 
+/// How much of an error response is read: enough for the server's error
+/// items, while a longer body is cut there (and its connection closed
+/// rather than drained).
+const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+
 /// A request body ready to send.
 #[derive(Debug, Clone)]
 pub(crate) struct Body {
@@ -311,6 +316,7 @@ pub(crate) trait WriteParams {
 pub(crate) struct RequestOptions {
     timeout: Option<Duration>,
     max_retries: Option<u32>,
+    max_response_size: Option<u64>,
     headers: HeaderMap,
 }
 
@@ -358,7 +364,8 @@ impl<T, I> ApiResponse<T, I> {
 /// A request ready to send. Await it for the result, call
 /// [`Request::send_with_meta`] for the status, headers, messages and result
 /// info too, and adjust it first with [`Request::timeout`],
-/// [`Request::max_retries`] or [`Request::header`].
+/// [`Request::max_retries`], [`Request::max_response_size`] or
+/// [`Request::header`].
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Request<T, I = serde_json::Value> {
     pub(crate) client: Client,
@@ -396,6 +403,15 @@ impl<T, I> Request<T, I> {
     /// Retries up to `retries` times instead of the client's default.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// Rejects a response body larger than `bytes` instead of the client's
+    /// limit (see [`ClientBuilder::max_response_size`]).
+    ///
+    /// [`ClientBuilder::max_response_size`]: super::client::ClientBuilder::max_response_size
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.options.max_response_size = Some(bytes);
         self
     }
 
@@ -449,6 +465,9 @@ pub(crate) async fn execute(
     let url = parts.url(client.base_url(), &auth_query)?;
     let max_retries = options.max_retries.unwrap_or(client.max_retries());
     let timeout = options.timeout.unwrap_or(client.timeout());
+    let max_size = options
+        .max_response_size
+        .unwrap_or(client.max_response_size());
     let backoff_bounds = client.backoff();
     let idempotent = parts.idempotent();
     // Credentials in the query string must not leak through the URL that
@@ -496,7 +515,7 @@ pub(crate) async fn execute(
                 // Reading the body needs nothing from the header map.
                 let headers = std::mem::take(response.headers_mut());
                 if status.is_success() {
-                    match response.bytes().await {
+                    match read_body(&mut response, max_size).await {
                         Ok(body) => {
                             return Ok(RawResponse {
                                 status,
@@ -504,29 +523,107 @@ pub(crate) async fn execute(
                                 body,
                             });
                         }
-                        Err(_) if retries_left && idempotent => {
+                        Err(BodyError::TooLarge) => {
+                            return Err(Error::ResponseTooLarge {
+                                status,
+                                limit: max_size,
+                            });
+                        }
+                        Err(BodyError::Transport(_)) if retries_left && idempotent => {
                             tokio::time::sleep(backoff(attempt, backoff_bounds)).await;
                             attempt += 1;
                             continue;
                         }
-                        Err(e) => return Err(transport_error(e)),
+                        Err(BodyError::Transport(e)) => return Err(transport_error(e)),
                     }
                 }
+                let error_limit = ERROR_BODY_LIMIT.min(max_size);
                 if retries_left
                     && let Some(delay) =
                         retry_delay(status, &headers, idempotent, attempt, backoff_bounds)
                 {
-                    // Drain the body so the connection can be reused.
-                    let _ = response.bytes().await;
+                    // Read a short body, so the connection can be reused;
+                    // a longer one is dropped with its connection.
+                    let _ = read_prefix(&mut response, error_limit).await;
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                     continue;
                 }
-                let body = response.bytes().await.unwrap_or_default();
+                let body = read_prefix(&mut response, error_limit).await;
                 return Err(error::api_error(status, headers, &body));
             }
         }
     }
+}
+
+/// Why a response body could not be read.
+enum BodyError {
+    /// It is longer than the limit.
+    TooLarge,
+    /// The connection failed or timed out.
+    Transport(reqwest::Error),
+}
+
+/// Reads a whole response body of at most `limit` bytes, counting as it
+/// arrives: a longer body fails as soon as its `Content-Length` or the
+/// bytes received pass the limit, without being read further.
+async fn read_body(
+    response: &mut reqwest::Response,
+    limit: u64,
+) -> Result<bytes::Bytes, BodyError> {
+    // Memory reserved up front on the word of `Content-Length`, which a
+    // server may overstate; a longer body grows the buffer as it arrives.
+    const RESERVE_AT_MOST: u64 = 1024 * 1024;
+    let announced = response.content_length();
+    if announced.is_some_and(|length| length > limit) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut first: Option<bytes::Bytes> = None;
+    let mut joined: Option<bytes::BytesMut> = None;
+    let mut received: u64 = 0;
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        received = received.saturating_add(chunk.len() as u64);
+        if received > limit {
+            return Err(BodyError::TooLarge);
+        }
+        if let Some(joined) = &mut joined {
+            joined.extend_from_slice(&chunk);
+            continue;
+        }
+        // A body in one chunk, the common case, is kept without a copy.
+        match first.take() {
+            None => first = Some(chunk),
+            Some(earlier) => {
+                let reserve = announced.unwrap_or(0).min(RESERVE_AT_MOST) as usize;
+                let mut buffer =
+                    bytes::BytesMut::with_capacity(reserve.max(earlier.len() + chunk.len()));
+                buffer.extend_from_slice(&earlier);
+                buffer.extend_from_slice(&chunk);
+                joined = Some(buffer);
+            }
+        }
+    }
+    Ok(match joined {
+        Some(joined) => joined.freeze(),
+        None => first.unwrap_or_default(),
+    })
+}
+
+/// The first `limit` bytes of a response body, or less if it is shorter
+/// or breaks off; what is not read is dropped with the connection.
+async fn read_prefix(response: &mut reqwest::Response, limit: u64) -> bytes::Bytes {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut prefix = bytes::BytesMut::new();
+    while prefix.len() < limit {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let take = chunk.len().min(limit - prefix.len());
+                prefix.extend_from_slice(&chunk[..take]);
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    prefix.freeze()
 }
 
 /// Deserializes `T` from JSON, reporting the path of the failing value.
