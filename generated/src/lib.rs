@@ -27,12 +27,12 @@ pub mod resources;
 mod retry;
 
 pub use auth::Credentials;
-pub use client::DEFAULT_MAX_RESPONSE_SIZE;
 pub use client::{Client, ClientBuilder, Secret};
+pub use client::{DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_SIZE};
 pub use config::{DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 pub use error::{ApiError, ApiMessage, DecodeError, Error};
 pub use multipart::Multipart;
-pub use pagination::Page;
+pub use pagination::{Items, Page, Pages};
 pub use request::{ApiResponse, RETRY_COUNT_HEADER, Request};
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,6 +1,8 @@
 //! Pagination: page numbers, cursors, page tokens and single pages, as
-//! streams of pages and of items; termination at the last page, at an empty
-//! page, and with an error when the server repeats itself.
+//! named, `Unpin` streams of pages and of items; termination at the last
+//! page, past empty pages, with an error when the server repeats itself
+//! (the same items, echoed metadata aside, or a cursor cycle), and at the
+//! page limit, whatever the server reports as the total.
 //!
 //! Every stream is read through [`drain`], which stops after a fixed number
 //! of elements, so a client that loops shows up as a failed assertion.
@@ -8,17 +10,19 @@
 mod common;
 
 use chrono::NaiveDate;
+use cloudflare_orgs::models::{Account, AuditLog, CursorResultInfo, PageResultInfo};
 use cloudflare_orgs::params::{
     AccountsListParams, AccountsLogsAuditListParams, OrganizationsListParams,
 };
-use cloudflare_orgs::{Error, Page};
+use cloudflare_orgs::{Client, DEFAULT_MAX_PAGES, Error, Items, Page, Pages};
 use common::{
-    ACCOUNT_ID, account, audit_log, bounded, client, envelope, envelope_with_info, organization,
+    ACCOUNT_ID, account, audit_log, bounded, builder, client, envelope, envelope_with_info,
+    organization,
 };
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
+use wiremock::matchers::{any, method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
 
 /// Most elements any stream here may yield before the test gives up.
 const LIMIT: usize = 20;
@@ -561,8 +565,11 @@ async fn a_cursor_pointing_back_to_the_start_is_detected() {
     );
 }
 
+/// An empty page that still carries a next cursor (a server filtering
+/// after paging does that) is not the end: the items after it would be
+/// lost without a word.
 #[tokio::test]
-async fn an_empty_cursor_page_ends_the_stream() {
+async fn an_empty_cursor_page_with_a_next_cursor_is_followed() {
     let server = MockServer::start().await;
     reply(
         audit_list().and(query_param_is_missing("cursor")),
@@ -580,22 +587,64 @@ async fn an_empty_cursor_page_ends_the_stream() {
     .await;
     reply(
         audit_list().and(query_param("cursor", "B")),
-        envelope_with_info(logs(&["never"]), cursor_info(None)),
-        0,
+        envelope_with_info(logs(&["l2"]), cursor_info(None)),
+        1,
         &server,
     )
     .await;
-    let items = drain(
+    let pages = drain(
         client(&server)
             .accounts()
             .logs()
             .audit()
             .list(ACCOUNT_ID, audit_params())
-            .items(),
+            .pages(),
     )
     .await;
-    assert_eq!(items.len(), 1);
-    assert!(items[0].is_ok());
+    assert_eq!(
+        ids(&pages, |l| l.id.clone().unwrap_or_default()),
+        [vec!["l1"], vec![], vec!["l2"]]
+    );
+}
+
+/// An empty page before the reported last page does not end the stream
+/// either.
+#[tokio::test]
+async fn an_empty_page_before_the_total_is_followed() {
+    let server = MockServer::start().await;
+    let list = || Mock::given(method("GET")).and(path("/accounts"));
+    reply(
+        list().and(query_param_is_missing("page")),
+        envelope_with_info(accounts(&["a1", "a2"]), page_info(1, Some(3))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "2")),
+        envelope_with_info(accounts(&[]), page_info(2, Some(3))),
+        1,
+        &server,
+    )
+    .await;
+    reply(
+        list().and(query_param("page", "3")),
+        envelope_with_info(accounts(&["a5"]), page_info(3, Some(3))),
+        1,
+        &server,
+    )
+    .await;
+    let items: Vec<String> = drain(
+        client(&server)
+            .accounts()
+            .list(AccountsListParams::new())
+            .items(),
+    )
+    .await
+    .into_iter()
+    .map(|a| a.unwrap().id)
+    .collect();
+    assert_eq!(items, ["a1", "a2", "a5"]);
 }
 
 // ----------------------------------------------------------------- page tokens
@@ -753,4 +802,317 @@ async fn an_empty_first_page_yields_no_items() {
     )
     .await;
     assert!(items.is_empty());
+}
+
+// ------------------------------------------------ servers that never stop
+
+async fn request_count(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+/// The value of query parameter `name` of a request.
+fn query(request: &Request, name: &str) -> Option<String> {
+    request
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Mounts `respond` for every request.
+async fn serve_with(
+    server: &MockServer,
+    respond: impl Fn(&Request) -> ResponseTemplate + Send + Sync + 'static,
+) {
+    Mock::given(any()).respond_with(respond).mount(server).await;
+}
+
+fn json_response(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+fn audit_pages(client: &Client) -> Pages<AuditLog, CursorResultInfo> {
+    client
+        .accounts()
+        .logs()
+        .audit()
+        .list(ACCOUNT_ID, audit_params())
+        .pages()
+}
+
+fn account_pages(client: &Client) -> Pages<Account, PageResultInfo> {
+    client.accounts().list(AccountsListParams::new()).pages()
+}
+
+/// The number of pages before the first error, and that error's message.
+fn pages_then_error<T: std::fmt::Debug, I: std::fmt::Debug>(
+    pages: &[Result<Page<T, I>, Error>],
+) -> (usize, String) {
+    let ok = pages.iter().take_while(|p| p.is_ok()).count();
+    match pages.get(ok) {
+        Some(Err(Error::Pagination(message))) => {
+            assert_eq!(pages.len(), ok + 1, "the stream goes on after its error");
+            (ok, message.clone())
+        }
+        other => panic!("expected a pagination error after {ok} pages, got {other:?}"),
+    }
+}
+
+/// A cursor server that never runs dry: a fresh cursor and fresh items on
+/// every page.
+async fn endless_cursors() -> MockServer {
+    let server = MockServer::start().await;
+    serve_with(&server, |request: &Request| {
+        let n: u64 = query(request, "cursor").map_or(0, |c| c[1..].parse::<u64>().unwrap() + 1);
+        json_response(envelope_with_info(
+            json!([audit_log(&format!("l{n}"))]),
+            json!({ "cursor": format!("c{n}") }),
+        ))
+    })
+    .await;
+    server
+}
+
+#[tokio::test]
+async fn fresh_cursors_forever_end_at_the_page_limit() {
+    let server = endless_cursors().await;
+    let pages = drain(audit_pages(&client(&server)).max_pages(7)).await;
+    let (ok, message) = pages_then_error(&pages);
+    assert_eq!(ok, 7);
+    assert!(
+        message.contains("7 pages") && message.contains("max_pages"),
+        "{message}"
+    );
+    assert_eq!(request_count(&server).await, 7);
+
+    // The client's limit applies to every stream; a stream's own wins.
+    let server = endless_cursors().await;
+    let client = builder(&server).max_pages(3).build().unwrap();
+    assert_eq!(client.max_pages(), 3);
+    let items = drain(
+        client
+            .accounts()
+            .logs()
+            .audit()
+            .list(ACCOUNT_ID, audit_params())
+            .items(),
+    )
+    .await;
+    assert_eq!(items.len(), 4);
+    assert!(
+        matches!(&items[3], Err(Error::Pagination(m)) if m.contains("3 pages")),
+        "{:?}",
+        items[3]
+    );
+    let pages = drain(audit_pages(&client).max_pages(5)).await;
+    assert_eq!(pages_then_error(&pages).0, 5);
+    assert_eq!(request_count(&server).await, 3 + 5);
+}
+
+/// The values the README, the generated README (`templates/README.md.j2`)
+/// and the runtime's docs state.
+#[test]
+fn the_default_page_limit_is_the_documented_value() {
+    assert_eq!(DEFAULT_MAX_PAGES, 1000);
+    let client = Client::builder().build().unwrap();
+    assert_eq!(client.max_pages(), DEFAULT_MAX_PAGES);
+    // Zero pages would make every stream an error: it counts as one.
+    assert_eq!(
+        Client::builder().max_pages(0).build().unwrap().max_pages(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_stream_that_ends_within_the_limit_has_no_error() {
+    let server = MockServer::start().await;
+    serve_with(&server, |request: &Request| {
+        let page: u64 = query(request, "page").map_or(1, |p| p.parse().unwrap());
+        json_response(envelope_with_info(
+            json!([account(&format!("a{page}"))]),
+            json!({ "page": page, "total_pages": 3 }),
+        ))
+    })
+    .await;
+    let pages = drain(account_pages(&client(&server)).max_pages(3)).await;
+    assert_eq!(pages.len(), 3);
+    assert!(pages.iter().all(Result::is_ok), "{pages:?}");
+}
+
+/// A page-number server that ignores the page asked for but echoes it in
+/// `result_info`, with `total_pages` set to `total`; `fresh` makes every
+/// page's items new.
+async fn echoing_pages(total: Option<Value>, fresh: bool) -> MockServer {
+    let server = MockServer::start().await;
+    serve_with(&server, move |request: &Request| {
+        let page: u64 = query(request, "page").map_or(1, |p| p.parse().unwrap());
+        let id = if fresh {
+            format!("a{page}")
+        } else {
+            "same".into()
+        };
+        let mut info = json!({ "page": page, "per_page": 1, "count": 1 });
+        if let Some(total) = &total {
+            info["total_pages"] = total.clone();
+        }
+        json_response(envelope_with_info(json!([account(&id)]), info))
+    })
+    .await;
+    server
+}
+
+fn untrustworthy_totals() -> Vec<Option<Value>> {
+    vec![
+        Some(json!(1e9)),
+        Some(json!(1_000_000_000)),
+        Some(json!(-1)),
+        Some(json!(2.5)),
+        Some(Value::Null),
+        None,
+    ]
+}
+
+#[tokio::test]
+async fn a_server_echoing_the_page_number_around_the_same_items_is_stopped() {
+    for total in untrustworthy_totals() {
+        let server = echoing_pages(total.clone(), false).await;
+        let pages = drain(account_pages(&client(&server))).await;
+        let (ok, message) = pages_then_error(&pages);
+        // The first page, then the error instead of its repeat.
+        assert_eq!(ok, 1, "{total:?}");
+        assert!(message.contains("same content"), "{message}");
+        assert_eq!(request_count(&server).await, 2, "{total:?}");
+    }
+}
+
+#[tokio::test]
+async fn absurd_or_unreadable_totals_with_new_items_end_at_the_page_limit() {
+    for total in untrustworthy_totals() {
+        let server = echoing_pages(total.clone(), true).await;
+        let pages = drain(account_pages(&client(&server)).max_pages(6)).await;
+        let (ok, message) = pages_then_error(&pages);
+        assert_eq!(ok, 6, "{total:?}");
+        assert!(message.contains("6 pages"), "{message}");
+        assert_eq!(request_count(&server).await, 6, "{total:?}");
+    }
+}
+
+#[tokio::test]
+async fn pages_alternating_between_two_bodies_are_stopped() {
+    let server = MockServer::start().await;
+    serve_with(&server, |request: &Request| {
+        let page: u64 = query(request, "page").map_or(1, |p| p.parse().unwrap());
+        let id = if page % 2 == 1 { "odd" } else { "even" };
+        json_response(envelope_with_info(
+            json!([account(id)]),
+            json!({ "page": page, "total_pages": 1_000_000 }),
+        ))
+    })
+    .await;
+    let pages = drain(account_pages(&client(&server))).await;
+    let (ok, message) = pages_then_error(&pages);
+    assert_eq!(ok, 2);
+    assert!(message.contains("same content"), "{message}");
+    assert_eq!(request_count(&server).await, 3);
+}
+
+#[tokio::test]
+async fn fresh_cursors_around_repeating_items_are_stopped() {
+    let server = MockServer::start().await;
+    serve_with(&server, |request: &Request| {
+        let n: u64 = query(request, "cursor").map_or(0, |c| c[1..].parse::<u64>().unwrap() + 1);
+        let id = ["A", "B", "C"][(n % 3) as usize];
+        json_response(envelope_with_info(
+            json!([audit_log(id)]),
+            json!({ "cursor": format!("c{n}") }),
+        ))
+    })
+    .await;
+    let pages = drain(audit_pages(&client(&server))).await;
+    assert_eq!(pages_then_error(&pages).0, 3);
+    assert_eq!(request_count(&server).await, 4);
+}
+
+#[tokio::test]
+async fn a_cursor_cycle_longer_than_two_is_stopped() {
+    let server = MockServer::start().await;
+    serve_with(&server, |request: &Request| {
+        let next = match query(request, "cursor").as_deref() {
+            None => "c1",
+            Some("c1") => "c2",
+            Some("c2") => "c3",
+            Some(_) => "c1",
+        };
+        // New items on every page: only the cursors give the cycle away.
+        let id = query(request, "cursor").unwrap_or_else(|| "start".into());
+        json_response(envelope_with_info(
+            json!([audit_log(&id)]),
+            json!({ "cursor": next }),
+        ))
+    })
+    .await;
+    let pages = drain(audit_pages(&client(&server))).await;
+    let (ok, message) = pages_then_error(&pages);
+    // c1, c2, c3 followed; the page pointing back to c1 is still new.
+    assert_eq!(ok, 4);
+    assert!(message.contains("`c1`"), "{message}");
+    assert_eq!(request_count(&server).await, 4);
+}
+
+#[tokio::test]
+async fn a_repeated_long_cursor_is_quoted_in_part() {
+    let server = MockServer::start().await;
+    let cursor = "x".repeat(32 * 1024);
+    let body = envelope_with_info(json!([audit_log("l1")]), json!({ "cursor": cursor }));
+    serve_with(&server, move |request: &Request| {
+        let items = if query(request, "cursor").is_some() {
+            json!([audit_log("l2")])
+        } else {
+            json!([audit_log("l1")])
+        };
+        let mut body = body.clone();
+        body["result"] = items;
+        json_response(body)
+    })
+    .await;
+    let pages = drain(audit_pages(&client(&server))).await;
+    let (ok, message) = pages_then_error(&pages);
+    assert_eq!(ok, 2);
+    assert!(message.len() < 300, "{}", message.len());
+}
+
+// ---------------------------------------------------------- named streams
+
+/// A stream kept in a struct and advanced with `try_next` without pinning.
+struct Export {
+    accounts: Items<Account, PageResultInfo>,
+}
+
+fn assert_unpin_send<T: Unpin + Send + 'static>(_: &T) {}
+
+#[tokio::test]
+async fn streams_are_named_unpin_and_send() {
+    let server = echoing_pages(Some(json!(2)), true).await;
+    let client = client(&server);
+    let mut export = Export {
+        accounts: client.accounts().list(AccountsListParams::new()).items(),
+    };
+    assert_unpin_send(&export.accounts);
+    let mut ids = Vec::new();
+    while let Some(account) = bounded(export.accounts.try_next()).await.unwrap() {
+        ids.push(account.id);
+    }
+    assert_eq!(ids, ["a1", "a2"]);
+    let mut pages = account_pages(&client);
+    assert_unpin_send(&pages);
+    let first = bounded(pages.try_next()).await.unwrap().unwrap();
+    assert_eq!(first.items[0].id, "a1");
+    let rest: Vec<_> = bounded(pages.into_items().try_collect::<Vec<_>>())
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 1);
+    // Sent to another task.
+    let items = client.accounts().list(AccountsListParams::new()).items();
+    let spawned = tokio::spawn(async move { items.try_collect::<Vec<_>>().await });
+    assert_eq!(bounded(spawned).await.unwrap().unwrap().len(), 2);
 }

@@ -21,6 +21,9 @@ const MAX_REDIRECTS: usize = 10;
 /// page this kind of API returns, and far below what would strain memory.
 /// See [`ClientBuilder::max_response_size`].
 pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
+/// Default number of pages one stream fetches at most: 1,000. See
+/// [`ClientBuilder::max_pages`].
+pub const DEFAULT_MAX_PAGES: u32 = 1000;
 
 /// A secret string (token, key). Its `Debug` output never shows the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -78,6 +81,7 @@ struct Inner {
     backoff: Backoff,
     user_agent: reqwest::header::HeaderValue,
     max_response_size: u64,
+    max_pages: u32,
 }
 
 /// Bounds of the exponential backoff between retries.
@@ -108,6 +112,7 @@ impl fmt::Debug for Client {
             )
             .field("user_agent", &self.inner.user_agent)
             .field("max_response_size", &self.inner.max_response_size)
+            .field("max_pages", &self.inner.max_pages)
             .finish_non_exhaustive()
     }
 }
@@ -147,6 +152,11 @@ impl Client {
         self.inner.max_response_size
     }
 
+    /// The default number of pages a stream fetches at most.
+    pub fn max_pages(&self) -> u32 {
+        self.inner.max_pages
+    }
+
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
@@ -179,6 +189,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     max_response_size: u64,
+    max_pages: u32,
 }
 
 /// A base URL as given, whose `Debug` output hides a password in it.
@@ -201,6 +212,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             http: None,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            max_pages: DEFAULT_MAX_PAGES,
         }
     }
 }
@@ -273,6 +285,17 @@ impl ClientBuilder {
     /// [`ApiError::body`]: super::error::ApiError::body
     pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = bytes;
+        self
+    }
+
+    /// Fetches at most `pages` pages in one stream of pages or items
+    /// (default [`DEFAULT_MAX_PAGES`], 1,000); a stream that would need more
+    /// ends with [`Error::Pagination`] naming the limit, after the last page
+    /// it was allowed. `max_pages(..)` on a stream overrides it for that
+    /// stream; `0` counts as `1`. See the `pagination` module for every
+    /// rule that ends a stream.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = pages.max(1);
         self
     }
 
@@ -374,6 +397,7 @@ impl ClientBuilder {
                 backoff: self.backoff,
                 user_agent,
                 max_response_size: self.max_response_size,
+                max_pages: self.max_pages,
             }),
         })
     }

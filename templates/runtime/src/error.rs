@@ -51,7 +51,8 @@ pub enum Error {
     InvalidArgument(String),
     /// The client could not be configured (credentials, base URL).
     Config(String),
-    /// Pagination could not continue (for example, the server repeated a cursor).
+    /// Pagination could not continue: the server repeated a cursor or a
+    /// page, or the stream reached its page limit.
     Pagination(String),
 }
 
