@@ -138,6 +138,7 @@ fn context(ctx: &Ctx<'_>) -> Result<Value, Error> {
         "operations": operations,
         "paginated": api.operations.iter().any(|o| o.pagination.is_some()),
         "example": example(ctx)?,
+        "pagination_example": pagination_example(ctx)?,
     }))
 }
 
@@ -166,15 +167,9 @@ fn rust_string(text: &str) -> String {
 fn example(ctx: &Ctx<'_>) -> Result<String, Error> {
     let lib = ident(&ctx.api.krate.lib);
     let call = ctx.api.operations.iter().find(|op| simple(op)).map(|op| {
-        let call = call_tokens(ctx, op);
-        let args = op.path_params.iter().map(|p| {
-            let placeholder = format!("<{}>", p.wire);
-            quote!(#placeholder)
-        });
-        let params = op.params.as_ref().map(|_| quote!(Default::default()));
-        let args = args.chain(params);
+        let call = placeholder_call(ctx, op);
         quote! {
-            let result = #call(#(#args),*).await?;
+            let result = #call.await?;
             println!("{result:?}");
         }
     });
@@ -187,6 +182,53 @@ fn example(ctx: &Ctx<'_>) -> Result<String, Error> {
             Ok(())
         }
     };
+    unparse(file)
+}
+
+/// The README's pagination example: every item of the first list
+/// operation that needs no arguments beyond strings, read with `try_next`
+/// and no pinning. `None` when no such operation is paginated.
+fn pagination_example(ctx: &Ctx<'_>) -> Result<Option<String>, Error> {
+    let lib = ident(&ctx.api.krate.lib);
+    let Some(op) = ctx
+        .api
+        .operations
+        .iter()
+        .find(|op| op.pagination.is_some() && simple(op))
+    else {
+        return Ok(None);
+    };
+    let call = placeholder_call(ctx, op);
+    let file = quote! {
+        use futures_util::TryStreamExt;
+        use #lib::{Client, Error};
+
+        async fn example() -> Result<(), Error> {
+            let client = Client::from_env()?;
+            let mut items = #call.items();
+            while let Some(item) = items.try_next().await? {
+                println!("{item:?}");
+            }
+            Ok(())
+        }
+    };
+    unparse(file).map(Some)
+}
+
+/// A call of `op` with placeholder strings for its path parameters and
+/// default params.
+fn placeholder_call(ctx: &Ctx<'_>, op: &Operation) -> proc_macro2::TokenStream {
+    let call = call_tokens(ctx, op);
+    let args = op.path_params.iter().map(|p| {
+        let placeholder = format!("<{}>", p.wire);
+        quote!(#placeholder)
+    });
+    let params = op.params.as_ref().map(|_| quote!(Default::default()));
+    let args = args.chain(params);
+    quote!(#call(#(#args),*))
+}
+
+fn unparse(file: proc_macro2::TokenStream) -> Result<String, Error> {
     let parsed: syn::File = syn::parse2(file).map_err(|e| Error::InvalidOutput {
         file: "README.md".into(),
         message: e.to_string(),

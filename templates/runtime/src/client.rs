@@ -1,4 +1,13 @@
 //! The client and its builder.
+//!
+//! A client holds the defaults every request and stream starts from: base
+//! URL, credentials, retries and backoff, timeout, the response size limit
+//! ([`DEFAULT_MAX_RESPONSE_SIZE`]) and the page limit of a stream
+//! ([`DEFAULT_MAX_PAGES`]). The base URL must be `http(s)` without a query
+//! or fragment; a user name and password in it become `Authorization:
+//! Basic` and are kept out of every URL the client shows. The default HTTP
+//! client never decompresses, and follows at most 10 redirects, within the
+//! origin, stopping at a loop.
 // Credential helpers go unused by APIs without credentials of that kind.
 #![allow(dead_code)]
 

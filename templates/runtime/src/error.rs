@@ -1,4 +1,11 @@
 //! The one error type of this crate.
+//!
+//! Error messages (`Display`) are safe to log: text that came from the
+//! server (error items, body excerpts, header values, cursors) has its
+//! control characters escaped (`\n`, `\u{1b}`, also bidirectional
+//! overrides), so it cannot forge log lines or terminal output, and a
+//! message is cut at 4 KiB. Passwords and credentials sent in the query
+//! never appear in the URLs errors carry.
 // Helpers for decode and envelope errors go unused by APIs without such responses.
 #![allow(dead_code)]
 

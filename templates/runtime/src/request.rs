@@ -1,4 +1,16 @@
 //! Building, sending and decoding requests.
+//!
+//! Arguments are checked before anything is sent, and a problem is
+//! [`Error::InvalidArgument`], never retried: an empty path parameter, a
+//! NaN or infinite number anywhere in a parameter or body (JSON has no such
+//! numbers), a URL longer than the 65,534 bytes an HTTP request can carry.
+//!
+//! A response body is read while counting its bytes, up to the response
+//! size limit (`ClientBuilder::max_response_size`, `max_response_size(..)`
+//! on a request); a longer one is [`Error::ResponseTooLarge`] and is not
+//! read further, nor retried. An error response is read up to 64 KiB, enough
+//! for the server's error items, and one that is retried no further either;
+//! what is left unread goes with its connection.
 // The runtime supports every parameter style, body and response kind;
 // a given API uses only some of them.
 #![allow(dead_code)]

@@ -1,4 +1,9 @@
 //! When to retry a failed attempt, and how long to wait first.
+//!
+//! Only failures the server or the network may not repeat are retried
+//! (see `request::execute`): never an invalid argument or configuration,
+//! a request the HTTP client refuses to build, a redirect loop or a body
+//! over the size limit.
 
 use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, Instant, SystemTime};
