@@ -15,6 +15,11 @@ mod encoding;
 mod envelope;
 mod error;
 mod macros;
+#[cfg(feature = "mock")]
+pub mod mock;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock_resources;
 #[rustfmt::skip]
 pub mod models;
 mod multipart;

@@ -10,6 +10,7 @@
 mod auth;
 mod conformance;
 mod docs;
+mod mock;
 mod models;
 mod params;
 mod provenance;
@@ -56,8 +57,10 @@ pub fn emit_module(api: &Api, module_path: &str) -> Result<String, Error> {
     let files = emit_with_root(api, quote!(#root))?;
     let mut file = parse(&files, "src/lib.rs")?;
     // Crate-level attributes (docs from the README, lints) do not apply
-    // inside another crate's module.
+    // inside another crate's module, nor does the crate's `mock` feature:
+    // the mock kit comes with the crate, not with an included module.
     file.attrs.clear();
+    file.items.retain(|item| !is_mock_module(item));
     file.items = inline_modules(&files, std::mem::take(&mut file.items), "src")?;
     Ok(format!("{}{}", rust::HEADER, prettyplease::unparse(&file)))
 }
@@ -75,6 +78,11 @@ pub fn emit_conformance(api: &Api, crate_path: &str) -> Result<String, Error> {
         api,
         root: quote!(#root),
     })
+}
+
+/// `mod mock;` or `mod mock_resources;`, the mock kit's modules.
+fn is_mock_module(item: &syn::Item) -> bool {
+    matches!(item, syn::Item::Mod(m) if m.ident == "mock" || m.ident == "mock_resources")
 }
 
 fn parse(files: &[OutputFile], path: &str) -> Result<syn::File, Error> {
@@ -153,6 +161,8 @@ enum Job {
     Auth,
     /// `.stats.yml`.
     Provenance,
+    /// `src/mock_resources.rs`.
+    Mock,
     /// Items `chunk * CHUNK ..` of a group (`None`: the shared `mod.rs`).
     Chunk(Module, Option<usize>, usize),
 }
@@ -260,7 +270,13 @@ fn emit_with_root(api: &Api, root: TokenStream) -> Result<Vec<OutputFile>, Error
             jobs.extend((0..chunks).map(|c| Job::Chunk(module, group, c)));
         }
     }
-    jobs.extend([Job::Templates, Job::Runtime, Job::Auth, Job::Provenance]);
+    jobs.extend([
+        Job::Templates,
+        Job::Runtime,
+        Job::Auth,
+        Job::Provenance,
+        Job::Mock,
+    ]);
     // Fragments arrive in job order, so chunks of a file join in order.
     let mut files: Vec<OutputFile> = Vec::new();
     for fragment in run_parallel(api, &root.to_string(), &jobs)? {
@@ -341,6 +357,7 @@ fn run_job(ctx: &Ctx<'_>, job: Job) -> Result<Vec<OutputFile>, Error> {
             Ok(files)
         }
         Job::Provenance => Ok(vec![provenance::file(ctx.api)?]),
+        Job::Mock => Ok(vec![rust_file("src/mock_resources.rs", mock::file(ctx))?]),
         Job::Chunk(module, group, chunk) => {
             let units = module.units(ctx.api, group);
             let end = units.len().min((chunk + 1) * CHUNK);

@@ -85,7 +85,7 @@ fn resource(ctx: &Ctx<'_>, index: usize) -> TokenStream {
     }
 }
 
-fn accessor_chain(ctx: &Ctx<'_>, index: usize) -> String {
+pub(super) fn accessor_chain(ctx: &Ctx<'_>, index: usize) -> String {
     let chain: Vec<String> = ctx
         .api
         .accessors(index)
@@ -96,7 +96,7 @@ fn accessor_chain(ctx: &Ctx<'_>, index: usize) -> String {
 }
 
 /// The result type an operation's request yields.
-fn result_ty(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
+pub(super) fn result_ty(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let t = match op.response.kind {
         ResponseKind::Empty => quote!(()),
         _ => ctx.ty(&op.response.ty),

@@ -31,8 +31,9 @@ macro_rules! modules {
 }
 
 /// Every module of `templates/runtime/src` except the crate's own `lib.rs`
-/// and its stand-ins for the generated modules. None needs a dependency of
-/// its own or costs anything unused, so all are always included.
+/// and its stand-ins for the generated modules. All are always included;
+/// only `mock` needs a dependency of its own, and it is compiled only with
+/// the `mock` feature (see [`lib_file`]).
 const MODULES: &[Module] = modules![
     "client",
     "de",
@@ -40,6 +41,7 @@ const MODULES: &[Module] = modules![
     "envelope",
     "error",
     "macros",
+    "mock",
     "multipart",
     "pagination",
     "request",
@@ -95,6 +97,14 @@ pub fn lib_file() -> Result<OutputFile, Error> {
     for name in ["models", "params", "resources"] {
         modules.push((name, quote!(#skip pub)));
     }
+    // The mock kit costs nothing unless the `mock` feature asks for it.
+    let mock = quote!(#[cfg(feature = "mock")]);
+    for (name, prefix) in modules.iter_mut() {
+        if *name == "mock" {
+            *prefix = quote!(#mock pub);
+        }
+    }
+    modules.push(("mock_resources", quote!(#mock #skip pub)));
     modules.sort_by_key(|(name, _)| *name);
     let modules = modules.iter().map(|(name, prefix)| {
         let name = ident(name);

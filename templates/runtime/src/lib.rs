@@ -28,6 +28,8 @@ mod encoding;
 mod envelope;
 mod error;
 mod macros;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod multipart;
 mod pagination;
 mod request;
