@@ -647,7 +647,10 @@ fn response(space: &mut TypeSpace<'_>, config: &Config, f: &Found<'_>, stem: &st
             }
         }
     };
-    if saw_empty {
+    // A body-less success beside a JSON one decodes as `None`. Text and
+    // bytes have their own empty value (the decoders read an empty body as
+    // `""` or no bytes), so they stay unwrapped.
+    if saw_empty && matches!(chosen.kind, ResponseKind::Json | ResponseKind::Envelope) {
         chosen.nullable = true;
     }
     Response {
