@@ -6,10 +6,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::text_attrs;
-use super::params::style;
-use super::resources::result_ty;
+use super::resources::{paging, path_param_args, path_param_encoding, result_ty};
 use super::rust::{Ctx, ident};
-use crate::ir::{BodyMedia, Operation, Pagination, ResponseKind, Segment};
+use crate::ir::{BodyMedia, Operation, Resource, ResponseKind, Segment};
 
 /// The whole `mock_resources` module.
 pub fn file(ctx: &Ctx<'_>) -> TokenStream {
@@ -34,10 +33,7 @@ fn server_impl(ctx: &Ctx<'_>) -> TokenStream {
         let accessor = ident(&r.accessor);
         let name = ident(&r.name);
         let cfg = ctx.cfg(r.feature);
-        let doc = text_attrs(&format!(
-            "Mocks of the operations under `/{}`.",
-            r.path.join("/")
-        ));
+        let doc = mocks_doc(r);
         quote! {
             #cfg
             #doc
@@ -86,18 +82,12 @@ fn resource(ctx: &Ctx<'_>, index: usize) -> TokenStream {
     let r = &ctx.api.resources[index];
     let name = ident(&r.name);
     let cfg = ctx.cfg(r.feature);
-    let doc = text_attrs(&format!(
-        "Mocks of the operations under `/{}`.",
-        r.path.join("/")
-    ));
+    let doc = mocks_doc(r);
     let children = r.children.iter().map(|&c| {
         let child = &ctx.api.resources[c];
         let accessor = ident(&child.accessor);
         let child_name = ident(&child.name);
-        let doc = text_attrs(&format!(
-            "Mocks of the operations under `/{}`.",
-            child.path.join("/")
-        ));
+        let doc = mocks_doc(child);
         quote! {
             #doc
             pub fn #accessor(&self) -> #root::mock_resources::#child_name<'m> {
@@ -125,6 +115,14 @@ fn resource(ctx: &Ctx<'_>, index: usize) -> TokenStream {
     }
 }
 
+/// The doc of a resource's mocks and of the accessor leading to them.
+fn mocks_doc(r: &Resource) -> TokenStream {
+    text_attrs(&format!(
+        "Mocks of the operations under `/{}`.",
+        r.path.join("/")
+    ))
+}
+
 /// The mock of one operation: the client method's path parameters, an
 /// endpoint typed with its result, params and body.
 fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
@@ -135,31 +133,14 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
         "The mock of `{call}.{}()` (`{} {}`), for these path parameters.",
         op.fn_name, op.method, op.path
     ));
-    let args = op.path_params.iter().map(|p| {
-        let n = ident(&p.name);
-        if Ctx::is_string(&p.ty) {
-            quote!(#n: &str)
-        } else {
-            let t = ctx.ty(&p.ty);
-            quote!(#n: #t)
-        }
-    });
+    let args = path_param_args(ctx, op);
     let pieces = op.segments.iter().map(|seg| match seg {
         Segment::Literal(text) => {
             quote!(::std::result::Result::Ok(::std::string::String::from(#text)))
         }
         Segment::Param(i) => {
-            let p = &op.path_params[*i];
-            let n = ident(&p.name);
-            let wire = &p.wire;
-            let style = style(ctx, p.style);
-            let explode = p.explode;
-            let value = if Ctx::is_string(&p.ty) {
-                quote!(#n)
-            } else {
-                quote!(&#n)
-            };
-            quote!(#root::encoding::path_value(#wire, #value, #style, #explode))
+            let encoding = path_param_encoding(ctx, &op.path_params[*i]);
+            quote!(#root::encoding::path_value(#encoding))
         }
     });
     let result = result_ty(ctx, op);
@@ -191,17 +172,9 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
         ResponseKind::Empty => "Empty",
     });
     let paging = match &op.pagination {
-        Some(Pagination::PageNumber {
-            page_param,
-            total_pages,
-        }) => {
-            quote!(::std::option::Option::Some(#root::pagination::Paging::PageNumber { param: #page_param, total_pages: &[#(#total_pages),*] }))
-        }
-        Some(Pagination::Cursor { param, next }) => {
-            quote!(::std::option::Option::Some(#root::pagination::Paging::Cursor { param: #param, next: &[#(#next),*] }))
-        }
-        Some(Pagination::PageToken { param, next }) => {
-            quote!(::std::option::Option::Some(#root::pagination::Paging::PageToken { param: #param, next: &[#(#next),*] }))
+        Some(p) => {
+            let paging = paging(ctx, p);
+            quote!(::std::option::Option::Some(#paging))
         }
         None => quote!(::std::option::Option::None),
     };

@@ -8,7 +8,7 @@ use super::docs::text_attrs;
 use super::params::{body_ty, style, write_body};
 use super::rust::{Ctx, ident};
 use crate::ir::names::reserved::locals;
-use crate::ir::{Api, Operation, Pagination, ResponseKind, Segment, TypeRef};
+use crate::ir::{Api, Operation, Pagination, Param, ResponseKind, Segment, TypeRef};
 
 /// Accessors on the client for the top-level resources.
 pub fn client_accessors(ctx: &Ctx<'_>) -> TokenStream {
@@ -95,6 +95,57 @@ pub(super) fn accessor_chain(ctx: &Ctx<'_>, index: usize) -> String {
     format!("client.{}", chain.join("."))
 }
 
+/// The client method's path parameter arguments: `&str` for strings,
+/// the parameter's own type otherwise.
+pub(super) fn path_param_args(ctx: &Ctx<'_>, op: &Operation) -> Vec<TokenStream> {
+    op.path_params
+        .iter()
+        .map(|p| {
+            let n = ident(&p.name);
+            if Ctx::is_string(&p.ty) {
+                quote!(#n: &str)
+            } else {
+                let t = ctx.ty(&p.ty);
+                quote!(#n: #t)
+            }
+        })
+        .collect()
+}
+
+/// The arguments that encode path parameter `p` into the path
+/// (`name, value, style, explode`), as the runtime's encoders take them.
+pub(super) fn path_param_encoding(ctx: &Ctx<'_>, p: &Param) -> TokenStream {
+    let n = ident(&p.name);
+    let wire = &p.wire;
+    let style = style(ctx, p.style);
+    let explode = p.explode;
+    let value = if Ctx::is_string(&p.ty) {
+        quote!(#n)
+    } else {
+        quote!(&#n)
+    };
+    quote!(#wire, #value, #style, #explode)
+}
+
+/// The runtime's `Paging` value for an operation's pagination style.
+pub(super) fn paging(ctx: &Ctx<'_>, p: &Pagination) -> TokenStream {
+    let root = &ctx.root;
+    match p {
+        Pagination::PageNumber {
+            page_param,
+            total_pages,
+        } => {
+            quote!(#root::pagination::Paging::PageNumber { param: #page_param, total_pages: &[#(#total_pages),*] })
+        }
+        Pagination::Cursor { param, next } => {
+            quote!(#root::pagination::Paging::Cursor { param: #param, next: &[#(#next),*] })
+        }
+        Pagination::PageToken { param, next } => {
+            quote!(#root::pagination::Paging::PageToken { param: #param, next: &[#(#next),*] })
+        }
+    }
+}
+
 /// The result type an operation's request yields.
 pub(super) fn result_ty(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let t = match op.response.kind {
@@ -154,35 +205,14 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let mut args: Vec<TokenStream> = op
-        .path_params
-        .iter()
-        .map(|p| {
-            let n = ident(&p.name);
-            if Ctx::is_string(&p.ty) {
-                quote!(#n: &str)
-            } else {
-                let t = ctx.ty(&p.ty);
-                quote!(#n: #t)
-            }
-        })
-        .collect();
+    let mut args = path_param_args(ctx, op);
     let mut steps: Vec<TokenStream> = Vec::new();
     for seg in &op.segments {
         match seg {
             Segment::Literal(text) => steps.push(quote!(#parts.literal(#text);)),
             Segment::Param(i) => {
-                let p = &op.path_params[*i];
-                let n = ident(&p.name);
-                let wire = &p.wire;
-                let style = style(ctx, p.style);
-                let explode = p.explode;
-                let value = if Ctx::is_string(&p.ty) {
-                    quote!(#n)
-                } else {
-                    quote!(&#n)
-                };
-                steps.push(quote!(#parts.path_param(#wire, #value, #style, #explode);));
+                let encoding = path_param_encoding(ctx, &op.path_params[*i]);
+                steps.push(quote!(#parts.path_param(#encoding);));
             }
         }
     }
@@ -209,20 +239,7 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
         steps.push(quote!(#parts.authenticate();));
     }
     if let Some(p) = &op.pagination {
-        let paging = match p {
-            Pagination::PageNumber {
-                page_param,
-                total_pages,
-            } => {
-                quote!(#root::pagination::Paging::PageNumber { param: #page_param, total_pages: &[#(#total_pages),*] })
-            }
-            Pagination::Cursor { param, next } => {
-                quote!(#root::pagination::Paging::Cursor { param: #param, next: &[#(#next),*] })
-            }
-            Pagination::PageToken { param, next } => {
-                quote!(#root::pagination::Paging::PageToken { param: #param, next: &[#(#next),*] })
-            }
-        };
+        let paging = paging(ctx, p);
         steps.push(quote!(#parts.paginate(#paging);));
     }
     let result = result_ty(ctx, op);

@@ -86,9 +86,14 @@ pub fn lib_file() -> Result<OutputFile, Error> {
     // One list in name order, as rustfmt orders module declarations. The
     // generated modules keep prettyplease's formatting, whatever rustfmt
     // version is installed, so `cargo fmt --check` passes on any toolchain.
+    // The mock kit costs nothing unless the `mock` feature asks for it.
+    let mock = quote!(#[cfg(feature = "mock")]);
     let mut modules: Vec<(&str, TokenStream)> = MODULES
         .iter()
-        .map(|m| (m.name, TokenStream::new()))
+        .map(|m| match m.name {
+            "mock" => (m.name, quote!(#mock pub)),
+            _ => (m.name, TokenStream::new()),
+        })
         .collect();
     let skip = quote!(#[rustfmt::skip]);
     for name in ["auth", "config"] {
@@ -96,13 +101,6 @@ pub fn lib_file() -> Result<OutputFile, Error> {
     }
     for name in ["models", "params", "resources"] {
         modules.push((name, quote!(#skip pub)));
-    }
-    // The mock kit costs nothing unless the `mock` feature asks for it.
-    let mock = quote!(#[cfg(feature = "mock")]);
-    for (name, prefix) in modules.iter_mut() {
-        if *name == "mock" {
-            *prefix = quote!(#mock pub);
-        }
     }
     modules.push(("mock_resources", quote!(#mock #skip pub)));
     modules.sort_by_key(|(name, _)| *name);
