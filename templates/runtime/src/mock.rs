@@ -293,18 +293,19 @@ impl<'m, R, I, P, B> Endpoint<'m, R, I, P, B> {
 
     /// Whether a request is one for this endpoint.
     fn matches(&self, request: &wiremock::Request) -> bool {
-        let Ok(path) = &self.path else {
-            return false;
-        };
-        request.method.as_str() == self.operation.method
-            && request.url.path() == path
-            && has_query(request, &self.query)
-            && self.body.as_ref().is_none_or(|body| {
-                serde_json::from_slice::<serde_json::Value>(&request.body)
-                    .ok()
-                    .as_ref()
-                    == Some(body)
-            })
+        self.request_match()
+            .is_some_and(|rule| rule.holds(request, &[]))
+    }
+
+    /// What every request of this endpoint carries; `None` when its path
+    /// parameters cannot be encoded.
+    fn request_match(&self) -> Option<RequestMatch> {
+        Some(RequestMatch {
+            method: self.operation.method,
+            path: self.path.clone().ok()?,
+            query: self.query.clone(),
+            body: self.body.clone(),
+        })
     }
 
     /// The body of a successful response with `result`.
@@ -347,31 +348,17 @@ impl<'m, R, I, P, B> Endpoint<'m, R, I, P, B> {
     /// request must carry beyond those every request of the endpoint must.
     /// A mock with more query pairs takes precedence.
     async fn mount(self, replies: Vec<(Vec<QueryRule>, Body)>) {
-        let path = match &self.path {
-            Ok(path) => path.clone(),
-            Err(problem) => panic!(
+        let Some(request_match) = self.request_match() else {
+            let problem = self.path.as_ref().err().map_or("", String::as_str);
+            panic!(
                 "mock of `{}`: the path parameters cannot be encoded: {problem}",
                 self.operation.id
-            ),
+            );
         };
         for (rules, body) in replies {
-            let method = self.operation.method;
-            let query = self.query.clone();
-            let expected_body = self.body.clone();
-            let path = path.clone();
             let priority = if rules.is_empty() { 5 } else { 1 };
-            let matcher = move |r: &wiremock::Request| {
-                r.method.as_str() == method
-                    && r.url.path() == path
-                    && has_query(r, &query)
-                    && rules.iter().all(|rule| rule.holds(r))
-                    && expected_body.as_ref().is_none_or(|b| {
-                        serde_json::from_slice::<serde_json::Value>(&r.body)
-                            .ok()
-                            .as_ref()
-                            == Some(b)
-                    })
-            };
+            let request_match = request_match.clone();
+            let matcher = move |r: &wiremock::Request| request_match.holds(r, &rules);
             let mut template = wiremock::ResponseTemplate::new(body.status);
             for (name, value) in &body.headers {
                 template = template.insert_header(*name, value.as_str());
@@ -471,6 +458,32 @@ fn message_item(code: Option<i64>, message: &str) -> ApiMessage {
 /// The cursor or page token leading to page `number`.
 fn token(number: usize) -> String {
     format!("mock-page-{number}")
+}
+
+/// What a request of an endpoint carries: its method, encoded path, the
+/// query pairs of `with_params` and the body of `with_body`.
+#[derive(Debug, Clone)]
+struct RequestMatch {
+    method: &'static str,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Option<serde_json::Value>,
+}
+
+impl RequestMatch {
+    /// Whether `request` carries all of it and meets every one of `rules`.
+    fn holds(&self, request: &wiremock::Request, rules: &[QueryRule]) -> bool {
+        request.method.as_str() == self.method
+            && request.url.path() == self.path
+            && has_query(request, &self.query)
+            && rules.iter().all(|rule| rule.holds(request))
+            && self.body.as_ref().is_none_or(|body| {
+                serde_json::from_slice::<serde_json::Value>(&request.body)
+                    .ok()
+                    .as_ref()
+                    == Some(body)
+            })
+    }
 }
 
 /// A condition on a request's query.
