@@ -446,6 +446,7 @@ impl Recent {
 }
 
 /// What pagination needs from a page's body.
+#[derive(Default)]
 struct Scanned {
     /// The value at the pagination path (total page count or next cursor).
     value: Option<serde_json::Value>,
@@ -465,10 +466,7 @@ fn scan(body: &[u8], path: &[&str], hasher: &RandomState) -> Scanned {
                 hasher,
             };
             let mut de = serde_json::Deserializer::from_slice(body);
-            seed.deserialize(&mut de).unwrap_or(Scanned {
-                value: None,
-                items: None,
-            })
+            seed.deserialize(&mut de).unwrap_or_default()
         }
         None => Scanned {
             value: probe(body, path),
@@ -512,10 +510,7 @@ impl<'de> Visitor<'de> for EnvelopeScan<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scanned, A::Error> {
-        let mut scanned = Scanned {
-            value: None,
-            items: None,
-        };
+        let mut scanned = Scanned::default();
         while let Some(key) = map.next_key::<String>()? {
             if key == self.items {
                 let mut state = self.hasher.build_hasher();
