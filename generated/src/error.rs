@@ -163,6 +163,139 @@ impl ApiMessage {
     }
 }
 
+impl ApiMessage {
+    /// A message with this text and nothing else, e.g. for tests:
+    /// `ApiMessage::new("not found").with_code(1003)`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the numeric code.
+    #[must_use]
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Sets the documentation link.
+    #[must_use]
+    pub fn with_documentation_url(mut self, url: impl Into<String>) -> Self {
+        self.documentation_url = Some(url.into());
+        self
+    }
+
+    /// Sets the JSON pointer into the request.
+    #[must_use]
+    pub fn with_pointer(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+}
+
+impl ApiError {
+    /// An error response with `status` and nothing else: no error items,
+    /// messages, request id, headers or body. The `with_*` methods add
+    /// them; with `Error::from` (or `.into()`) it becomes the [`Error::Api`]
+    /// an operation returns, so code handling errors can be tested without
+    /// a server:
+    /// `Error::from(ApiError::new(StatusCode::NOT_FOUND).with_error(1003, "no such account"))`.
+    pub fn new(status: StatusCode) -> Self {
+        Self {
+            status,
+            errors: Vec::new(),
+            messages: Vec::new(),
+            request_id: None,
+            headers: HeaderMap::new(),
+            body: String::new(),
+        }
+    }
+
+    /// Adds an error item with `code` and `message`.
+    #[must_use]
+    pub fn with_error(mut self, code: i64, message: impl Into<String>) -> Self {
+        self.errors.push(ApiMessage::new(message).with_code(code));
+        self
+    }
+
+    /// Sets the error items.
+    #[must_use]
+    pub fn with_errors(mut self, errors: Vec<ApiMessage>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    /// Sets the informational messages.
+    #[must_use]
+    pub fn with_messages(mut self, messages: Vec<ApiMessage>) -> Self {
+        self.messages = messages;
+        self
+    }
+
+    /// Sets the request id.
+    #[must_use]
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+
+    /// Sets the response headers.
+    #[must_use]
+    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
+
+    /// Sets the body excerpt (cut to 1 KiB, as the client keeps it).
+    #[must_use]
+    pub fn with_body(mut self, body: impl AsRef<[u8]>) -> Self {
+        self.body = excerpt(body.as_ref());
+        self
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+impl DecodeError {
+    /// A decode error of a response with `status`, for the value at `path`
+    /// (such as `result[3].actor.type`), explained by `message`.
+    pub fn new(status: StatusCode, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            path: path.into(),
+            message: message.into(),
+            body: String::new(),
+            request_id: None,
+        }
+    }
+
+    /// Sets the body excerpt (cut to 1 KiB, as the client keeps it).
+    #[must_use]
+    pub fn with_body(mut self, body: impl AsRef<[u8]>) -> Self {
+        self.body = excerpt(body.as_ref());
+        self
+    }
+
+    /// Sets the request id.
+    #[must_use]
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(Box::new(e))
+    }
+}
+
 impl fmt::Display for ApiMessage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let f = &mut Sanitized::new(f);
@@ -430,14 +563,13 @@ pub(crate) fn api_error(status: StatusCode, headers: HeaderMap, body: &[u8]) -> 
         .zip(messages_field)
         .and_then(|(json, name)| json.get(name));
     let messages = ApiMessage::lenient_list(messages);
-    Error::Api(Box::new(ApiError {
-        status,
-        errors,
-        messages,
-        request_id: request_id(&headers),
-        headers,
-        body: excerpt(body),
-    }))
+    let mut error = ApiError::new(status)
+        .with_errors(errors)
+        .with_messages(messages)
+        .with_body(body);
+    error.request_id = request_id(&headers);
+    error.headers = headers;
+    error.into()
 }
 
 /// Error items of an error body: the envelope's error list, or a top-level
@@ -463,11 +595,7 @@ pub(crate) fn decode_error(
     path: String,
     message: String,
 ) -> Error {
-    Error::Decode(Box::new(DecodeError {
-        status,
-        path,
-        message,
-        body: excerpt(body),
-        request_id: request_id(headers),
-    }))
+    let mut error = DecodeError::new(status, path, message).with_body(body);
+    error.request_id = request_id(headers);
+    error.into()
 }

@@ -450,10 +450,10 @@ impl<'m, T, I, P, B> Endpoint<'m, Vec<T>, I, P, B> {
 
 /// An error item with `code` and `message`.
 fn message_item(code: Option<i64>, message: &str) -> ApiMessage {
-    ApiMessage {
-        code,
-        message: message.to_owned(),
-        ..ApiMessage::default()
+    let item = ApiMessage::new(message);
+    match code {
+        Some(code) => item.with_code(code),
+        None => item,
     }
 }
 

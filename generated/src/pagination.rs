@@ -73,6 +73,49 @@ pub struct Page<T, I = serde_json::Value> {
     pub headers: HeaderMap,
 }
 
+impl<T, I> Page<T, I> {
+    /// A page of `items` as a `200 OK` response without metadata, messages
+    /// or headers; the `with_*` methods set those. For tests of code that
+    /// consumes pages.
+    pub fn new(items: Vec<T>) -> Self {
+        Self {
+            items,
+            result_info: None,
+            messages: Vec::new(),
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// Sets the pagination and count metadata.
+    #[must_use]
+    pub fn with_result_info(mut self, result_info: I) -> Self {
+        self.result_info = Some(result_info);
+        self
+    }
+
+    /// Sets the informational messages.
+    #[must_use]
+    pub fn with_messages(mut self, messages: Vec<ApiMessage>) -> Self {
+        self.messages = messages;
+        self
+    }
+
+    /// Sets the HTTP status.
+    #[must_use]
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Sets the response headers.
+    #[must_use]
+    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
+}
+
 impl<T: Send + 'static, I: Send + 'static> Request<Vec<T>, I> {
     /// Every page, fetched lazily one after the other: a [`Pages`] stream.
     /// It ends after the last page or after the first error; [`Pages`]
@@ -217,13 +260,12 @@ impl<T, I> Pages<T, I> {
             // This page is new; the error follows it.
             Err(Advance::Loop(e)) => self.next = Some(Err(e)),
         }
-        Ok(Page {
-            items: decoded.result,
-            result_info: decoded.result_info,
-            messages: decoded.messages,
-            status: raw.status,
-            headers: raw.headers,
-        })
+        let mut page = Page::new(decoded.result)
+            .with_messages(decoded.messages)
+            .with_status(raw.status)
+            .with_headers(raw.headers);
+        page.result_info = decoded.result_info;
+        Ok(page)
     }
 
     fn limit_reached(&self) -> Error {

@@ -369,6 +369,47 @@ pub struct ApiResponse<T, I = serde_json::Value> {
 }
 
 impl<T, I> ApiResponse<T, I> {
+    /// A `200 OK` response with `result` and no metadata, messages or
+    /// headers; the `with_*` methods set those. For tests of code that
+    /// consumes responses.
+    pub fn new(result: T) -> Self {
+        Self {
+            result,
+            result_info: None,
+            messages: Vec::new(),
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+        }
+    }
+
+    /// Sets the pagination and count metadata.
+    #[must_use]
+    pub fn with_result_info(mut self, result_info: I) -> Self {
+        self.result_info = Some(result_info);
+        self
+    }
+
+    /// Sets the informational messages.
+    #[must_use]
+    pub fn with_messages(mut self, messages: Vec<ApiMessage>) -> Self {
+        self.messages = messages;
+        self
+    }
+
+    /// Sets the HTTP status.
+    #[must_use]
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Sets the response headers.
+    #[must_use]
+    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
+
     /// The server's request id, if the response carried one.
     pub fn request_id(&self) -> Option<String> {
         error::request_id(&self.headers)
@@ -447,13 +488,12 @@ impl<T: Send + 'static, I: Send + 'static> Request<T, I> {
     pub async fn send_with_meta(self) -> Result<ApiResponse<T, I>, Error> {
         let raw = execute(&self.client, &self.parts, &self.options).await?;
         let decoded = (self.decode)(&raw)?;
-        Ok(ApiResponse {
-            result: decoded.result,
-            result_info: decoded.result_info,
-            messages: decoded.messages,
-            status: raw.status,
-            headers: raw.headers,
-        })
+        let mut response = ApiResponse::new(decoded.result)
+            .with_messages(decoded.messages)
+            .with_status(raw.status)
+            .with_headers(raw.headers);
+        response.result_info = decoded.result_info;
+        Ok(response)
     }
 }
 

@@ -2,7 +2,7 @@
 
 //! Part of `params` for the `accounts` resource.
 /// Parameters of `client.accounts().list(..)`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountsListParams {
     /// Only return accounts with this name.
@@ -73,7 +73,7 @@ impl crate::request::WriteParams for AccountsListParams {
     }
 }
 /// Parameters of `client.accounts().logs().audit().list(..)`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountsLogsAuditListParams {
     /// Only return entries for accounts with one of these names.
@@ -885,7 +885,7 @@ impl crate::request::WriteParams for AccountsLogsAuditListParams {
     }
 }
 /// Parameters of `client.accounts().logs().audit().history().list(..)`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountsLogsAuditHistoryListParams {
     /// The `action.time` of the audit log entry named by `id`, as an RFC 3339 timestamp; it narrows the search for that entry.
@@ -961,7 +961,7 @@ impl crate::request::WriteParams for AccountsLogsAuditHistoryListParams {
     }
 }
 /// Parameters of `client.accounts().members().list(..)`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountsMembersListParams {
     /// The field to sort members by.
@@ -1047,7 +1047,7 @@ impl crate::request::WriteParams for AccountsMembersListParams {
     }
 }
 /// Parameters of `client.accounts().roles().list(..)`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountsRolesListParams {
     /// The page to return, counting from 1; 1 when omitted.
@@ -1088,7 +1088,7 @@ impl crate::request::WriteParams for AccountsRolesListParams {
     }
 }
 /// Parameters of `client.accounts().tokens().list(..)`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountsTokensListParams {
     /// The page to return, counting from 1; 1 when omitted.
@@ -1156,7 +1156,7 @@ impl crate::request::WriteParams for AccountsTokensListParams {
     }
 }
 /// Parameters of `client.accounts().tokens().permission_groups().list(..)`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountsTokensPermissionGroupsListParams {
     /// Only return the permission group with this name. Send the value URL-encoded.

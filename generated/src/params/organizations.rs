@@ -2,7 +2,7 @@
 
 //! Part of `params` for the `organizations` resource.
 /// Parameters of `client.organizations().list(..)`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationsListParams {
     /// Only return organizations with these IDs; repeat the parameter for each ID (`id=a&id=b`).
@@ -188,7 +188,7 @@ impl crate::request::WriteParams for OrganizationsListParams {
     }
 }
 /// Parameters of `client.organizations().accounts().list(..)`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationsAccountsListParams {
     /// Only return accounts whose public name equals this value (case-insensitive). Use `name` instead.
@@ -400,7 +400,7 @@ impl crate::request::WriteParams for OrganizationsAccountsListParams {
     }
 }
 /// Parameters of `client.organizations().billable().usage().list(..)`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationsBillableUsageListParams {
     /// First day of the range, by when the usage happened (not when it was billed). Give it together with `to`; without both, the range runs from the start of the current month to today. A range spans at most 31 days.
@@ -444,7 +444,7 @@ impl crate::request::WriteParams for OrganizationsBillableUsageListParams {
     }
 }
 /// Parameters of `client.organizations().logs().audit().list(..)`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationsLogsAuditListParams {
     /// Only return entries whose action had one of these outcomes.
@@ -1121,7 +1121,7 @@ impl crate::request::WriteParams for OrganizationsLogsAuditListParams {
     }
 }
 /// Parameters of `client.organizations().logs().audit().history().list(..)`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationsLogsAuditHistoryListParams {
     /// The `action.time` of the audit log entry named by `id`, as an RFC 3339 timestamp; it narrows the search for that entry.
@@ -1197,7 +1197,7 @@ impl crate::request::WriteParams for OrganizationsLogsAuditHistoryListParams {
     }
 }
 /// Parameters of `client.organizations().members().list(..)`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationsMembersListParams {
     /// Only return memberships in one of these states; repeat the parameter for each state.
@@ -1338,7 +1338,7 @@ impl crate::request::WriteParams for OrganizationsMembersListParams {
     }
 }
 /// Parameters of `client.organizations().shares().list(..)`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationsSharesListParams {
     /// Only return shares in this state.

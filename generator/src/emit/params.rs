@@ -147,7 +147,7 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
     let new_doc = text_attrs("Parameters with the required values set.");
     quote! {
         #doc
-        #[derive(Debug, Clone, #default)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

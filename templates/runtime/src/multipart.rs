@@ -8,12 +8,12 @@ use reqwest::header::HeaderValue;
 use super::request::Body;
 
 /// A `multipart/form-data` request body.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Multipart {
     parts: Vec<MultipartPart>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct MultipartPart {
     name: String,
     file_name: Option<String>,
