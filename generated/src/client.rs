@@ -91,6 +91,7 @@ struct Inner {
     timeout: Duration,
     backoff: Backoff,
     user_agent: reqwest::header::HeaderValue,
+    default_headers: reqwest::header::HeaderMap,
     max_response_size: u64,
     max_pages: u32,
 }
@@ -180,6 +181,10 @@ impl Client {
         &self.inner.user_agent
     }
 
+    pub(crate) fn default_headers(&self) -> &reqwest::header::HeaderMap {
+        &self.inner.default_headers
+    }
+
     pub(crate) fn url_auth(&self) -> Option<&reqwest::header::HeaderValue> {
         self.inner.url_auth.as_ref()
     }
@@ -198,6 +203,10 @@ pub struct ClientBuilder {
     timeout: Duration,
     backoff: Backoff,
     user_agent: Option<String>,
+    default_headers: reqwest::header::HeaderMap,
+    proxy: Option<BaseUrl>,
+    /// The first problem of a setting, reported by `build()`.
+    invalid: Option<String>,
     http: Option<reqwest::Client>,
     max_response_size: u64,
     max_pages: u32,
@@ -221,6 +230,9 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             backoff: Backoff::DEFAULT,
             user_agent: None,
+            default_headers: reqwest::header::HeaderMap::new(),
+            proxy: None,
+            invalid: None,
             http: None,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             max_pages: DEFAULT_MAX_PAGES,
@@ -317,6 +329,56 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends this header on every request, replacing one of the same name
+    /// given earlier. A header the operation sets from its params, or one
+    /// given with [`Request::header`], replaces it for that request; the
+    /// credentials' headers and `x-retry-count` are always the client's
+    /// own. Name and value may be strings (`.default_header("x-team",
+    /// "billing")`) or [`HeaderName`] and [`HeaderValue`]; one that is not
+    /// valid in HTTP makes [`ClientBuilder::build`] fail with
+    /// [`Error::Config`]. The value is marked sensitive, so the `Debug`
+    /// output of header maps redacts it, in case it is a secret.
+    ///
+    /// [`Request::header`]: super::request::Request::header
+    /// [`HeaderName`]: reqwest::header::HeaderName
+    /// [`HeaderValue`]: reqwest::header::HeaderValue
+    pub fn default_header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: fmt::Display,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(name), Ok(mut value)) => {
+                value.set_sensitive(true);
+                self.default_headers.insert(name, value);
+            }
+            (Err(e), _) => {
+                self.invalid
+                    .get_or_insert(format!("a default header name: {e}"));
+            }
+            // The value is not quoted: it may be a credential.
+            (Ok(name), Err(e)) => {
+                self.invalid
+                    .get_or_insert(format!("default header `{name}`: {e}"));
+            }
+        }
+        self
+    }
+
+    /// Sends every request through the proxy at `url` (`http://` or
+    /// `https://`, with `user:password@` for a proxy that
+    /// needs them), instead of the proxy the `HTTP_PROXY`/`HTTPS_PROXY`
+    /// environment variables name, if any. An invalid URL makes
+    /// [`ClientBuilder::build`] fail with [`Error::Config`], and so does
+    /// giving a proxy together with [`ClientBuilder::http_client`]: that
+    /// client has its own proxy settings.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(BaseUrl(url.into()));
+        self
+    }
+
     /// Uses a preconfigured `reqwest` client (proxies, TLS, connection pool).
     /// Its own timeout, if any, also applies, and so does its redirect
     /// policy: the default client follows redirects only within the same
@@ -381,21 +443,46 @@ impl ClientBuilder {
             .unwrap_or_else(|| config::USER_AGENT.to_owned());
         let user_agent = reqwest::header::HeaderValue::from_str(&user_agent)
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+        if let Some(problem) = self.invalid {
+            return Err(Error::Config(problem));
+        }
+        let proxy = match &self.proxy {
+            Some(url) => {
+                let shown = redact_password(&url.0);
+                let proxy = reqwest::Proxy::all(url.0.as_str()).map_err(|e| {
+                    Error::Config(format!("proxy `{shown}` is not valid: {}", e.without_url()))
+                })?;
+                Some(proxy)
+            }
+            None => None,
+        };
         let http = match self.http {
+            Some(_) if proxy.is_some() => {
+                return Err(Error::Config(
+                    "a proxy was given together with `http_client(..)`; configure the proxy on that client"
+                        .into(),
+                ));
+            }
             Some(http) => http,
             // Decompression is off even where another crate enables
             // `reqwest`'s `gzip`, `brotli`, `deflate` or `zstd` feature:
             // the size limit then bounds what the server sends, and a small
             // compressed body can never inflate past it.
-            None => reqwest::Client::builder()
-                .tls_backend_preconfigured(tls_config()?)
-                .redirect(same_origin_redirects())
-                .no_gzip()
-                .no_brotli()
-                .no_deflate()
-                .no_zstd()
-                .build()
-                .map_err(|e| Error::Config(format!("could not create the HTTP client: {e}")))?,
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .tls_backend_preconfigured(tls_config()?)
+                    .redirect(same_origin_redirects())
+                    .no_gzip()
+                    .no_brotli()
+                    .no_deflate()
+                    .no_zstd();
+                if let Some(proxy) = proxy {
+                    builder = builder.proxy(proxy);
+                }
+                builder
+                    .build()
+                    .map_err(|e| Error::Config(format!("could not create the HTTP client: {e}")))?
+            }
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -407,6 +494,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 backoff: self.backoff,
                 user_agent,
+                default_headers: self.default_headers,
                 max_response_size: self.max_response_size,
                 max_pages: self.max_pages,
             }),

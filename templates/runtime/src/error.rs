@@ -35,9 +35,9 @@ pub enum Error {
     /// success flag is false (when the API's envelope has one).
     Api(Box<ApiError>),
     /// No complete response arrived within the timeout.
-    Timeout(reqwest::Error),
+    Timeout(TransportError),
     /// The connection could not be made or broke before a response arrived.
-    Connection(reqwest::Error),
+    Connection(TransportError),
     /// The server redirected in a loop, or more than 10 times. Not retried:
     /// the server would do it again.
     Redirect(String),
@@ -61,6 +61,40 @@ pub enum Error {
     /// Pagination could not continue: the server repeated a cursor or a
     /// page, or the stream reached its page limit.
     Pagination(String),
+}
+
+/// A failure of the HTTP transport: a timeout, or a connection that could
+/// not be made or broke. Opaque, so that this crate's API does not depend
+/// on the version of the HTTP client underneath; the HTTP client's own
+/// error is its [`source`](std::error::Error::source).
+#[derive(Debug)]
+pub struct TransportError {
+    inner: reqwest::Error,
+}
+
+impl TransportError {
+    /// Whether the attempt timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.inner.is_timeout()
+    }
+
+    /// Whether the connection could not be made (nothing reached the
+    /// server).
+    pub fn is_connect(&self) -> bool {
+        self.inner.is_connect()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.inner, f)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.inner)
+    }
 }
 
 /// An error response from the server.
@@ -314,7 +348,6 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
-            Error::Timeout(e) | Error::Connection(e) => e.status(),
             Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
@@ -453,9 +486,9 @@ impl From<reqwest::Error> for Error {
         } else if e.is_redirect() {
             Error::Redirect(causes(&e.without_url()))
         } else if e.is_timeout() {
-            Error::Timeout(e)
+            Error::Timeout(TransportError { inner: e })
         } else {
-            Error::Connection(e)
+            Error::Connection(TransportError { inner: e })
         }
     }
 }

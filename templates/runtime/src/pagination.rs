@@ -69,6 +69,8 @@ pub struct Page<T, I = serde_json::Value> {
     pub status: StatusCode,
     /// Response headers.
     pub headers: HeaderMap,
+    /// The body as received.
+    body: bytes::Bytes,
 }
 
 impl<T, I> Page<T, I> {
@@ -82,7 +84,28 @@ impl<T, I> Page<T, I> {
             messages: Vec::new(),
             status: StatusCode::OK,
             headers: HeaderMap::new(),
+            body: bytes::Bytes::new(),
         }
+    }
+
+    /// Sets the body that [`Page::body`] and [`Page::json`] read.
+    #[must_use]
+    pub fn with_body(mut self, body: impl Into<bytes::Bytes>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// The page's response body as received (the whole envelope, where
+    /// the API has one), for what the API description lacks.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The page's response body decoded as `J`, e.g. a
+    /// `serde_json::Value`. A body that does not decode is
+    /// [`Error::Decode`] with the path of the value that failed.
+    pub fn json<J: serde::de::DeserializeOwned>(&self) -> Result<J, Error> {
+        request::raw_json(self.status, &self.headers, &self.body)
     }
 
     /// Sets the pagination and count metadata.
@@ -261,7 +284,8 @@ impl<T, I> Pages<T, I> {
         let mut page = Page::new(decoded.result)
             .with_messages(decoded.messages)
             .with_status(raw.status)
-            .with_headers(raw.headers);
+            .with_headers(raw.headers)
+            .with_body(raw.body);
         page.result_info = decoded.result_info;
         Ok(page)
     }

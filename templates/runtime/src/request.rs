@@ -64,6 +64,15 @@ impl Body {
     }
 }
 
+/// Whether a content type is JSON (`application/json`, `application/*+json`).
+fn is_json(content_type: &HeaderValue) -> bool {
+    content_type.to_str().is_ok_and(|t| {
+        let essence = t.split(';').next().unwrap_or("").trim();
+        essence.eq_ignore_ascii_case("application/json")
+            || essence.to_ascii_lowercase().ends_with("+json")
+    })
+}
+
 /// One piece of a request path.
 #[derive(Debug, Clone)]
 enum PathPart {
@@ -259,19 +268,29 @@ impl RequestParts {
             reqwest::header::ACCEPT,
             HeaderValue::from_static(self.accept),
         );
+        // Client-wide defaults replace the two above, and give way to what
+        // the operation and the request set.
+        headers.extend(client.default_headers().clone());
         if let Some(body) = &self.body {
             headers.insert(reqwest::header::CONTENT_TYPE, body.content_type.clone());
         }
+        let mut replaced: Vec<&'static str> = Vec::new();
         for (name, value) in &self.headers {
             let value = HeaderValue::from_str(value).map_err(|_| {
                 Error::InvalidArgument(format!(
                     "header `{name}` has a value that is not allowed in HTTP headers"
                 ))
             })?;
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
                 Error::InvalidArgument(format!("`{name}` is not a valid header name"))
             })?;
-            headers.append(name, value);
+            // The operation's header replaces a default of the same name;
+            // its own repeated values are all sent.
+            if !replaced.contains(name) {
+                headers.remove(&header);
+                replaced.push(name);
+            }
+            headers.append(header, value);
         }
         let mut cookies: Vec<String> = self
             .cookies
@@ -364,6 +383,8 @@ pub struct ApiResponse<T, I = serde_json::Value> {
     pub status: StatusCode,
     /// Response headers.
     pub headers: HeaderMap,
+    /// The body as received.
+    body: bytes::Bytes,
 }
 
 impl<T, I> ApiResponse<T, I> {
@@ -377,7 +398,30 @@ impl<T, I> ApiResponse<T, I> {
             messages: Vec::new(),
             status: StatusCode::OK,
             headers: HeaderMap::new(),
+            body: bytes::Bytes::new(),
         }
+    }
+
+    /// Sets the body that [`ApiResponse::body`] and [`ApiResponse::json`]
+    /// read.
+    #[must_use]
+    pub fn with_body(mut self, body: impl Into<bytes::Bytes>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// The response body as received (the whole envelope, where the API
+    /// has one), for what the API description lacks.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The response body decoded as `T`, e.g. a `serde_json::Value` or a
+    /// struct of your own with fields the API description lacks. A body
+    /// that does not decode is [`Error::Decode`] with the path of the
+    /// value that failed.
+    pub fn json<J: DeserializeOwned>(&self) -> Result<J, Error> {
+        raw_json(self.status, &self.headers, &self.body)
     }
 
     /// Sets the pagination and count metadata.
@@ -468,9 +512,81 @@ impl<T, I> Request<T, I> {
         self
     }
 
-    /// Adds a header to this request (replacing one of the same name).
-    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.headers.insert(name, value);
+    /// Adds a header to this request, replacing one of the same name (also
+    /// a client-wide default header or one the operation sets from its
+    /// params). Name and value may be strings (`.header("x-trace", "on")`)
+    /// or [`HeaderName`] and [`HeaderValue`]; one that is not valid in HTTP
+    /// makes the request fail with [`Error::InvalidArgument`] when sent,
+    /// before anything goes out.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(name), Ok(value)) => {
+                self.options.headers.insert(name, value);
+            }
+            (Err(e), _) => self
+                .parts
+                .reject(format!("a header name given with `header(..)`: {e}")),
+            // The value is not quoted: it may be a credential.
+            (Ok(name), Err(e)) => self.parts.reject(format!("header `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// Adds a query parameter to this request, after those of the
+    /// operation's params, e.g. one the API description lacks. Sent as
+    /// given (percent-encoded), on every page of a stream too.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.parts.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets a field of this request's JSON body, e.g. one the API
+    /// description lacks, replacing a field of the same name. A request
+    /// without a body gets a JSON object with this field; a body that is
+    /// not a JSON object (a list, a form, bytes) makes the request fail
+    /// with [`Error::InvalidArgument`] when sent.
+    pub fn body_field(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        let name = name.into();
+        let mut object = match &self.parts.body {
+            None => serde_json::Map::new(),
+            Some(body) if is_json(&body.content_type) => {
+                match serde_json::from_slice::<serde_json::Value>(&body.data) {
+                    Ok(serde_json::Value::Object(object)) => object,
+                    _ => {
+                        self.parts.reject(format!(
+                            "`body_field(\"{name}\", ..)`: the request body is not a JSON object"
+                        ));
+                        return self;
+                    }
+                }
+            }
+            Some(_) => {
+                self.parts.reject(format!(
+                    "`body_field(\"{name}\", ..)`: the request body is not JSON"
+                ));
+                return self;
+            }
+        };
+        object.insert(name, value);
+        let content_type = self
+            .parts
+            .body
+            .as_ref()
+            .map_or(HeaderValue::from_static("application/json"), |b| {
+                b.content_type.clone()
+            });
+        // Writing a `Value` cannot fail: its keys are strings.
+        let data = serde_json::to_vec(&object).unwrap_or_default();
+        self.parts.body = Some(Body {
+            content_type,
+            data: data.into(),
+        });
         self
     }
 }
@@ -489,7 +605,8 @@ impl<T: Send + 'static, I: Send + 'static> Request<T, I> {
         let mut response = ApiResponse::new(decoded.result)
             .with_messages(decoded.messages)
             .with_status(raw.status)
-            .with_headers(raw.headers);
+            .with_headers(raw.headers)
+            .with_body(raw.body);
         response.result_info = decoded.result_info;
         Ok(response)
     }
@@ -678,6 +795,21 @@ async fn read_prefix(response: &mut reqwest::Response, limit: u64) -> bytes::Byt
     prefix.freeze()
 }
 
+/// Decodes a response body that was already received as `T`, reporting
+/// the path of the failing value.
+pub(crate) fn raw_json<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &bytes::Bytes,
+) -> Result<T, Error> {
+    let raw = RawResponse {
+        status,
+        headers: headers.clone(),
+        body: body.clone(),
+    };
+    parse(&raw, body)
+}
+
 /// Deserializes `T` from JSON, reporting the path of the failing value.
 pub(crate) fn parse<T: DeserializeOwned>(raw: &RawResponse, body: &[u8]) -> Result<T, Error> {
     parse_seed(raw, body, PhantomData::<T>)
@@ -803,4 +935,45 @@ pub(crate) fn decode_empty<I>(_raw: &RawResponse) -> Result<Decoded<(), I>, Erro
         result_info: None,
         messages: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(body: impl FnOnce(&mut RequestParts)) -> Request<()> {
+        let client = Client::builder().build().unwrap();
+        let mut parts = RequestParts::new(Method::POST);
+        body(&mut parts);
+        Request::new(&client, parts, decode_empty)
+    }
+
+    fn body_json(request: &Request<()>) -> serde_json::Value {
+        serde_json::from_slice(&request.parts.body.as_ref().unwrap().data).unwrap()
+    }
+
+    #[test]
+    fn body_fields_extend_a_json_object_body_only() {
+        let object = request(|p| p.json(&serde_json::json!({"a": 1}), "application/merge+json"))
+            .body_field("b", serde_json::json!([2]))
+            .body_field("a", serde_json::json!("one"));
+        assert_eq!(
+            body_json(&object),
+            serde_json::json!({"a": "one", "b": [2]})
+        );
+        let body = object.parts.body.as_ref().unwrap();
+        assert_eq!(body.content_type, "application/merge+json");
+        assert!(object.parts.invalid.is_none());
+        let none = request(|_| {}).body_field("k", serde_json::Value::Null);
+        assert_eq!(body_json(&none), serde_json::json!({"k": null}));
+        for bad in [
+            request(|p| p.json(&[1, 2], "application/json")),
+            request(|p| p.text("a=1".into(), "text/plain")),
+            request(|p| p.form(&serde_json::json!({"a": 1}))),
+        ] {
+            let bad = bad.body_field("k", serde_json::json!(1));
+            let problem = bad.parts.invalid.as_deref().unwrap_or_default();
+            assert!(problem.starts_with("`body_field(\"k\", ..)`"), "{problem}");
+        }
+    }
 }
