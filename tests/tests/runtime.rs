@@ -130,3 +130,37 @@ fn runtime_exports_the_names_of_a_generated_crate() {
     assert!(generated_root.len() > 5, "{generated_root:?}");
     assert_eq!(public_names(&read("src/lib.rs")), generated_root);
 }
+
+/// The `rust-version` a manifest declares, as `(major, minor)`.
+fn rust_version(manifest: &str) -> (u32, u32) {
+    let line = manifest
+        .lines()
+        .find(|l| l.starts_with("rust-version = "))
+        .expect("the manifest declares a rust-version");
+    let version = line.trim_start_matches("rust-version = ").trim_matches('"');
+    let mut parts = version
+        .split('.')
+        .map(|p| p.parse::<u32>().expect("a number"));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// The runtime uses `if let .. && let ..` chains, stable since Rust 1.88
+/// (edition 2024); its dependencies ask for at most 1.85. Generated
+/// crates and the workspace must not declare less than the runtime needs.
+#[test]
+fn declared_rust_version_covers_let_chains_in_the_runtime() {
+    let uses_let_chains = std::fs::read_dir(runtime_dir().join("src"))
+        .expect("the runtime sources are listed")
+        .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+        .any(|source| source.contains("&& let "));
+    assert!(
+        uses_let_chains,
+        "update this test if the runtime stops using let chains"
+    );
+    let workspace = std::fs::read_to_string(tests::workspace().join("Cargo.toml"))
+        .expect("the workspace manifest is read");
+    assert!(rust_version(&workspace) >= (1, 88), "workspace Cargo.toml");
+    let output = generate_fixture();
+    let manifest = &generated(&output, "Cargo.toml").contents;
+    assert!(rust_version(manifest) >= (1, 88), "{manifest}");
+}
