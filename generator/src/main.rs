@@ -209,12 +209,12 @@ fn run(args: &Args) -> Result<ExitCode, Error> {
     if let Some(c) = &args.changes {
         let found = compare(args, c, &mut config, &mut generated)?;
         bumped_config = found.bumped_config.clone();
-        if c.changelog {
-            if let Some(file) = changelog(args, &found)? {
-                generated.files.retain(|f| f.path != file.path);
-                generated.files.push(file);
-                generated.files.sort_by(|a, b| a.path.cmp(&b.path));
-            }
+        if c.changelog
+            && let Some(file) = changelog(args, &found)?
+        {
+            generated.files.retain(|f| f.path != file.path);
+            generated.files.push(file);
+            generated.files.sort_by(|a, b| a.path.cmp(&b.path));
         }
         if c.fail_on_breaking && found.report.is_breaking() && !args.check {
             emit_report(c, &found)?;

@@ -43,15 +43,14 @@ pub use error::{ApiError, ApiMessage, DecodeError, Error, TransportError};
 pub use multipart::Multipart;
 pub use pagination::{Items, Page, Pages};
 pub use request::{ApiResponse, RETRY_COUNT_HEADER, Request};
-pub use reqwest::StatusCode;
-pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-
 /// The HTTP client underneath, re-exported as the escape hatch for what
 /// the builder does not cover: build a `reqwest::Client` with this very
 /// version and pass it to `ClientBuilder::http_client`. Apart from that
-/// method and the `http` types re-exported above, no `reqwest` type is
+/// method and the `http` types re-exported below, no `reqwest` type is
 /// part of this crate's API (transport failures are [`TransportError`]).
 pub use reqwest;
+pub use reqwest::StatusCode;
+pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// A `Result` whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

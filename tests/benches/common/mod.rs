@@ -23,7 +23,7 @@ pub fn audit_entry(i: usize) -> Value {
         "account": { "id": ACCOUNT_ID, "name": "Acme Corp Production" },
         "action": {
             "description": "Add Member",
-            "result": if i % 7 == 0 { "failure" } else { "success" },
+            "result": if i.is_multiple_of(7) { "failure" } else { "success" },
             "time": format!("2024-10-30T14:{:02}:{:02}Z", (i / 60) % 60, i % 60),
             "type": (["create", "update", "delete", "view"][i % 4]),
         },
