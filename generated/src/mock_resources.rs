@@ -208,7 +208,7 @@ impl<'m> Accounts<'m> {
         crate::models::Account,
         ::serde_json::Value,
         crate::mock::NoParams,
-        crate::models::Account,
+        crate::models::AccountRequest,
     > {
         crate::mock::Endpoint::new(
                 self.mock,
@@ -919,7 +919,7 @@ impl<'m> AccountsSubscriptions<'m> {
         crate::models::Subscription,
         ::serde_json::Value,
         crate::mock::NoParams,
-        crate::models::Subscription,
+        crate::models::SubscriptionRequest,
     > {
         crate::mock::Endpoint::new(
                 self.mock,
@@ -956,7 +956,7 @@ impl<'m> AccountsSubscriptions<'m> {
         crate::models::Subscription,
         ::serde_json::Value,
         crate::mock::NoParams,
-        crate::models::Subscription,
+        crate::models::SubscriptionRequest,
     > {
         crate::mock::Endpoint::new(
                 self.mock,
@@ -1041,7 +1041,7 @@ impl<'m> AccountsSubscriptions<'m> {
         crate::models::Subscription,
         ::serde_json::Value,
         crate::mock::NoParams,
-        crate::models::Subscription,
+        crate::models::SubscriptionRequest,
     > {
         crate::mock::Endpoint::new(
                 self.mock,
@@ -1523,7 +1523,7 @@ impl<'m> Organizations<'m> {
         crate::models::Organization,
         ::serde_json::Value,
         crate::mock::NoParams,
-        crate::models::Organization,
+        crate::models::OrganizationRequest,
     > {
         crate::mock::Endpoint::new(
                 self.mock,
@@ -1586,7 +1586,7 @@ impl<'m> Organizations<'m> {
         crate::models::Organization,
         ::serde_json::Value,
         crate::mock::NoParams,
-        crate::models::Organization,
+        crate::models::OrganizationRequest,
     > {
         crate::mock::Endpoint::new(
                 self.mock,

@@ -5,7 +5,11 @@
 mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use cloudflare_orgs::models::AccountsLogsAuditListDirection;
+use cloudflare_orgs::models::{
+    AccountRequest, AccountType, AccountsLogsAuditListDirection, AccountsMembersUpdateBody,
+    CreateTokenRequest, OrganizationRequest, PermissionGroupRequest, PolicyEffect, RoleRequest,
+    SubscriptionRequest, TokenPolicyRequest, TokenPolicyResources, UpdateAccountMemberWithRoles,
+};
 use cloudflare_orgs::params::{
     AccountsListParams, AccountsLogsAuditHistoryListParams, AccountsLogsAuditListParams,
     OrganizationsBillableUsageListParams, OrganizationsListParams,
@@ -254,6 +258,70 @@ async fn json_bodies_and_standard_headers() {
             Some("application/json")
         );
     }
+}
+
+#[tokio::test]
+async fn read_only_properties_are_neither_required_nor_sent() {
+    let server = echo(json!({})).await;
+    let client = client(&server);
+    // Each request type takes only what the client may send; what the
+    // server sets (`readOnly`: ids, timestamps, metadata, names of roles
+    // and groups) is not a field, so it can be neither demanded nor sent.
+    let _ = bounded(
+        client
+            .organizations()
+            .create(OrganizationRequest::new("Acme APAC")),
+    )
+    .await;
+    let roles = UpdateAccountMemberWithRoles::new().roles(vec![RoleRequest::new("r1")]);
+    let _ = bounded(client.accounts().members().update(
+        ACCOUNT_ID,
+        "m1",
+        AccountsMembersUpdateBody::UpdateAccountMemberWithRoles(roles),
+    ))
+    .await;
+    let policy = TokenPolicyRequest::new(
+        PolicyEffect::Allow,
+        vec![PermissionGroupRequest::new("pg1")],
+        TokenPolicyResources::ResourceMap(
+            [("com.cloudflare.api.account.a".to_owned(), "*".to_owned())].into(),
+        ),
+    );
+    let _ = bounded(
+        client
+            .accounts()
+            .tokens()
+            .create(ACCOUNT_ID, CreateTokenRequest::new("ci", vec![policy])),
+    )
+    .await;
+    let account = AccountRequest::new(ACCOUNT_ID, "Main", AccountType::Standard);
+    let _ = bounded(client.accounts().update(ACCOUNT_ID, account)).await;
+    let _ = bounded(
+        client
+            .accounts()
+            .subscriptions()
+            .create(ACCOUNT_ID, SubscriptionRequest::new()),
+    )
+    .await;
+    let bodies: Vec<serde_json::Value> = requests(&server)
+        .await
+        .iter()
+        .map(|r| r.body_json().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({"name": "Acme APAC"}),
+            json!({"roles": [{"id": "r1"}]}),
+            json!({"name": "ci", "policies": [{
+                "effect": "allow",
+                "permission_groups": [{"id": "pg1"}],
+                "resources": {"com.cloudflare.api.account.a": "*"},
+            }]}),
+            json!({"id": ACCOUNT_ID, "name": "Main", "type": "standard"}),
+            json!({}),
+        ]
+    );
 }
 
 #[tokio::test]

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use cloudflare_orgs::Error;
 use cloudflare_orgs::mock::MockServer;
-use cloudflare_orgs::models::{Account, AuditLog, Organization, OrganizationMember};
+use cloudflare_orgs::models::{
+    Account, AuditLog, Organization, OrganizationMember, OrganizationRequest,
+};
 use cloudflare_orgs::params::{AccountsListParams, AccountsLogsAuditListParams};
 use common::{ACCOUNT_ID, ORG_ID, account, audit_log, bounded, organization};
 use futures_util::TryStreamExt;
@@ -243,7 +245,8 @@ async fn received_decodes_the_body_and_compares_params() {
     mock.organizations().create().returns(org.clone()).await;
     mock.accounts().list().pages([accounts(&["a"])]).await;
     let client = mock.client();
-    bounded(client.organizations().create(org.clone()))
+    let request = OrganizationRequest::new(org.name.clone());
+    bounded(client.organizations().create(request.clone()))
         .await
         .expect("created");
     let params = AccountsListParams::new().name("dev").per_page(5);
@@ -253,7 +256,7 @@ async fn received_decodes_the_body_and_compares_params() {
 
     let sent = mock.organizations().create().received().await;
     assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].body.as_ref(), Some(&org));
+    assert_eq!(sent[0].body.as_ref(), Some(&request));
     assert_eq!(sent[0].header("authorization"), Some("Bearer test"));
 
     let listed = mock.accounts().list().received().await;
@@ -271,12 +274,12 @@ async fn with_params_and_with_body_select_the_reply() {
         .returns(accounts(&["dev"]))
         .await;
     mock.accounts().list().returns(accounts(&["any"])).await;
-    let first: Organization = model(organization("first"));
-    let second: Organization = model(organization("second"));
+    let first = OrganizationRequest::new("first");
+    let second = OrganizationRequest::new("second");
     mock.organizations()
         .create()
         .with_body(&first)
-        .returns(first.clone())
+        .returns(model::<Organization>(organization("first")))
         .await;
     let client = mock.client();
 

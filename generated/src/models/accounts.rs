@@ -248,6 +248,50 @@ impl AccountManagedBy {
         self
     }
 }
+/// The organization that manages the account, if any.
+///
+/// The form of `AccountManagedBy` sent in requests: without the properties the server sets (`readOnly`).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct AccountManagedByRequest {}
+impl<'de> ::serde::Deserialize<'de> for AccountManagedByRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AccountManagedByRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountManagedByRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::AccountManagedByRequest,
+                A::Error,
+            > {
+                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+                ::std::result::Result::Ok(crate::models::AccountManagedByRequest {
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccountManagedByRequest", FIELDS, Visit)
+    }
+}
+impl AccountManagedByRequest {
+    /// A `AccountManagedByRequest` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {}
+    }
+}
 /// A user's membership of an account, with the roles or policies that grant access.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -775,6 +819,126 @@ impl AccountMoveStatus {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+/// A Cloudflare account.
+///
+/// The form of `Account` sent in requests: without the properties the server sets (`readOnly`).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct AccountRequest {
+    /// The account's identifier (32 characters).
+    pub id: ::std::string::String,
+    /// The account's name (at most 100 characters).
+    pub name: ::std::string::String,
+    /// Whether this is a `standard` or an `enterprise` account.
+    #[serde(rename = "type")]
+    pub type_: crate::models::AccountType,
+    /// The organization the account belongs to, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub managed_by: ::std::option::Option<crate::models::AccountManagedByRequest>,
+    /// Account-wide settings: the abuse contact and whether members need two-factor authentication.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub settings: ::std::option::Option<crate::models::AccountSettings>,
+}
+impl<'de> ::serde::Deserialize<'de> for AccountRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "type", "managed_by", "settings"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::AccountRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::AccountRequest, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                let mut v3 = ::std::option::Option::None;
+                let mut v4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "name" => ::std::option::Option::Some(1),
+                            "type" => ::std::option::Option::Some(2),
+                            "managed_by" => ::std::option::Option::Some(3),
+                            "settings" => ::std::option::Option::Some(4),
+                            _ => ::std::option::Option::None,
+                        },
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(3) => v3 = map.next_value()?,
+                        crate::de::Key::Field(4) => v4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::AccountRequest {
+                    id: crate::de::required(v0, "id")?,
+                    name: crate::de::required(v1, "name")?,
+                    type_: crate::de::required(v2, "type")?,
+                    managed_by: v3,
+                    settings: v4,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccountRequest", FIELDS, Visit)
+    }
+}
+impl AccountRequest {
+    /// A `AccountRequest` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        type_: impl ::std::convert::Into<crate::models::AccountType>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            type_: type_.into(),
+            managed_by: ::std::option::Option::None,
+            settings: ::std::option::Option::None,
+        }
+    }
+    /// Sets `managed_by`.
+    #[must_use]
+    pub fn managed_by(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AccountManagedByRequest>,
+    ) -> Self {
+        self.managed_by = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `settings`.
+    #[must_use]
+    pub fn settings(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AccountSettings>,
+    ) -> Self {
+        self.settings = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -2028,7 +2192,7 @@ pub struct CreateTokenRequest {
     /// The token's name (at most 120 characters).
     pub name: ::std::string::String,
     /// The access policies of the token.
-    pub policies: ::std::vec::Vec<crate::models::TokenPolicy>,
+    pub policies: ::std::vec::Vec<crate::models::TokenPolicyRequest>,
     /// The token is rejected before this time; usable at once when omitted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -2113,7 +2277,9 @@ impl CreateTokenRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
-        policies: impl ::std::convert::Into<::std::vec::Vec<crate::models::TokenPolicy>>,
+        policies: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::TokenPolicyRequest>,
+        >,
     ) -> Self {
         Self {
             name: name.into(),
@@ -2522,8 +2688,6 @@ impl MoveAccountsRequest {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct NewAccountMemberPolicy {
-    /// The policy's identifier; set by the server.
-    pub id: ::std::string::String,
     /// Whether the policy grants (`allow`) or withholds (`deny`) the permission groups on the resource groups.
     pub access: crate::models::PolicyEffect,
     /// The permission groups the policy grants or denies.
@@ -2535,12 +2699,7 @@ impl<'de> ::serde::Deserialize<'de> for NewAccountMemberPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "access",
-            "permission_groups",
-            "resource_groups",
-        ];
+        const FIELDS: &[&str] = &["access", "permission_groups", "resource_groups"];
         struct Visit;
         impl<'de> ::serde::de::Visitor<'de> for Visit {
             type Value = crate::models::NewAccountMemberPolicy;
@@ -2557,14 +2716,12 @@ impl<'de> ::serde::Deserialize<'de> for NewAccountMemberPolicy {
                 let mut v0 = ::std::option::Option::None;
                 let mut v1 = ::std::option::Option::None;
                 let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
                         index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "access" => ::std::option::Option::Some(1),
-                            "permission_groups" => ::std::option::Option::Some(2),
-                            "resource_groups" => ::std::option::Option::Some(3),
+                            "access" => ::std::option::Option::Some(0),
+                            "permission_groups" => ::std::option::Option::Some(1),
+                            "resource_groups" => ::std::option::Option::Some(2),
                             _ => ::std::option::Option::None,
                         },
                         keep_others: false,
@@ -2580,19 +2737,15 @@ impl<'de> ::serde::Deserialize<'de> for NewAccountMemberPolicy {
                         crate::de::Key::Field(2) => {
                             v2 = ::std::option::Option::Some(map.next_value()?);
                         }
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
-                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(crate::models::NewAccountMemberPolicy {
-                    id: crate::de::required(v0, "id")?,
-                    access: crate::de::required(v1, "access")?,
-                    permission_groups: crate::de::required(v2, "permission_groups")?,
-                    resource_groups: crate::de::required(v3, "resource_groups")?,
+                    access: crate::de::required(v0, "access")?,
+                    permission_groups: crate::de::required(v1, "permission_groups")?,
+                    resource_groups: crate::de::required(v2, "resource_groups")?,
                 })
             }
         }
@@ -2603,7 +2756,6 @@ impl NewAccountMemberPolicy {
     /// A `NewAccountMemberPolicy` with the required fields set.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        id: impl ::std::convert::Into<::std::string::String>,
         access: impl ::std::convert::Into<crate::models::PolicyEffect>,
         permission_groups: impl ::std::convert::Into<
             ::std::vec::Vec<crate::models::PermissionGroupReference>,
@@ -2613,7 +2765,6 @@ impl NewAccountMemberPolicy {
         >,
     ) -> Self {
         Self {
-            id: id.into(),
             access: access.into(),
             permission_groups: permission_groups.into(),
             resource_groups: resource_groups.into(),
@@ -2898,6 +3049,86 @@ impl PermissionGroupReference {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
+    }
+}
+/// A named set of permissions covering a group of operations.
+///
+/// The form of `PermissionGroup` sent in requests: without the properties the server sets (`readOnly`).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct PermissionGroupRequest {
+    /// The permission group's identifier.
+    pub id: ::std::string::String,
+    /// Attributes of the group, as a key and a value.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<crate::models::GroupMeta>,
+}
+impl<'de> ::serde::Deserialize<'de> for PermissionGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "meta"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::PermissionGroupRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PermissionGroupRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::PermissionGroupRequest, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            "meta" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::PermissionGroupRequest {
+                    id: crate::de::required(v0, "id")?,
+                    meta: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PermissionGroupRequest", FIELDS, Visit)
+    }
+}
+impl PermissionGroupRequest {
+    /// A `PermissionGroupRequest` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            id: id.into(),
+            meta: ::std::option::Option::None,
+        }
+    }
+    /// Sets `meta`.
+    #[must_use]
+    pub fn meta(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::GroupMeta>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// A kind of resource a permission group can be scoped to.
@@ -3801,6 +4032,67 @@ impl RolePermissions {
         self
     }
 }
+/// A predefined set of permissions that can be granted to account members.
+///
+/// The form of `Role` sent in requests: without the properties the server sets (`readOnly`).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct RoleRequest {
+    /// The role's identifier (at most 32 characters).
+    pub id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for RoleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::RoleRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RoleRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::RoleRequest, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::RoleRequest {
+                    id: crate::de::required(v0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RoleRequest", FIELDS, Visit)
+    }
+}
+impl RoleRequest {
+    /// A `RoleRequest` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// A subscription of an account to a rate plan.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
@@ -4014,6 +4306,94 @@ crate::macros::string_enum!(
     SubscriptionFrequency, Unknown, { Weekly => "weekly", Monthly => "monthly", Quarterly
     => "quarterly", Yearly => "yearly" }
 );
+/// A subscription of an account to a rate plan.
+///
+/// The form of `Subscription` sent in requests: without the properties the server sets (`readOnly`).
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct SubscriptionRequest {
+    /// The rate plan subscribed to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub rate_plan: ::std::option::Option<crate::models::RatePlan>,
+    /// How often the subscription renews and is billed.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub frequency: ::std::option::Option<crate::models::SubscriptionFrequency>,
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["rate_plan", "frequency"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::SubscriptionRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SubscriptionRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::SubscriptionRequest, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        index: |name: &str| match name {
+                            "rate_plan" => ::std::option::Option::Some(0),
+                            "frequency" => ::std::option::Option::Some(1),
+                            _ => ::std::option::Option::None,
+                        },
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => v0 = map.next_value()?,
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::SubscriptionRequest {
+                    rate_plan: v0,
+                    frequency: v1,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubscriptionRequest", FIELDS, Visit)
+    }
+}
+impl SubscriptionRequest {
+    /// A `SubscriptionRequest` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            rate_plan: ::std::option::Option::None,
+            frequency: ::std::option::Option::None,
+        }
+    }
+    /// Sets `rate_plan`.
+    #[must_use]
+    pub fn rate_plan(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::RatePlan>,
+    ) -> Self {
+        self.rate_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `frequency`.
+    #[must_use]
+    pub fn frequency(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::SubscriptionFrequency>,
+    ) -> Self {
+        self.frequency = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// The billing state of the subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4555,6 +4935,93 @@ impl TokenPolicy {
     ) -> Self {
         Self {
             id: id.into(),
+            effect: effect.into(),
+            permission_groups: permission_groups.into(),
+            resources: resources.into(),
+        }
+    }
+}
+/// An access policy of an API token.
+///
+/// The form of `TokenPolicy` sent in requests: without the properties the server sets (`readOnly`).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct TokenPolicyRequest {
+    /// Whether the policy grants (`allow`) or withholds (`deny`) the permission groups on the resources.
+    pub effect: crate::models::PolicyEffect,
+    /// The permission groups the policy grants or denies.
+    pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroupRequest>,
+    /// The resources the policy covers, such as `com.cloudflare.api.account.<account id>` mapped to `*`.
+    pub resources: crate::models::TokenPolicyResources,
+}
+impl<'de> ::serde::Deserialize<'de> for TokenPolicyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["effect", "permission_groups", "resources"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::TokenPolicyRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TokenPolicyRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::TokenPolicyRequest, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        index: |name: &str| match name {
+                            "effect" => ::std::option::Option::Some(0),
+                            "permission_groups" => ::std::option::Option::Some(1),
+                            "resources" => ::std::option::Option::Some(2),
+                            _ => ::std::option::Option::None,
+                        },
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => {
+                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(2) => {
+                            v2 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::TokenPolicyRequest {
+                    effect: crate::de::required(v0, "effect")?,
+                    permission_groups: crate::de::required(v1, "permission_groups")?,
+                    resources: crate::de::required(v2, "resources")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TokenPolicyRequest", FIELDS, Visit)
+    }
+}
+impl TokenPolicyRequest {
+    /// A `TokenPolicyRequest` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        effect: impl ::std::convert::Into<crate::models::PolicyEffect>,
+        permission_groups: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::PermissionGroupRequest>,
+        >,
+        resources: impl ::std::convert::Into<crate::models::TokenPolicyResources>,
+    ) -> Self {
+        Self {
             effect: effect.into(),
             permission_groups: permission_groups.into(),
             resources: resources.into(),
@@ -5113,24 +5580,15 @@ impl UpdateAccountMemberWithPolicies {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateAccountMemberWithRoles {
-    /// The membership's identifier; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
     /// The roles the member should have, replacing the current ones.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub roles: ::std::option::Option<::std::vec::Vec<crate::models::Role>>,
-    /// Whether the user has accepted the membership; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<crate::models::AccountMemberStatus>,
-    /// The user who holds the membership; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub user: ::std::option::Option<crate::models::AccountMemberUser>,
+    pub roles: ::std::option::Option<::std::vec::Vec<crate::models::RoleRequest>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithRoles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "roles", "status", "user"];
+        const FIELDS: &[&str] = &["roles"];
         struct Visit;
         impl<'de> ::serde::de::Visitor<'de> for Visit {
             type Value = crate::models::UpdateAccountMemberWithRoles;
@@ -5148,16 +5606,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithRoles {
                 A::Error,
             > {
                 let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
                         index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "roles" => ::std::option::Option::Some(1),
-                            "status" => ::std::option::Option::Some(2),
-                            "user" => ::std::option::Option::Some(3),
+                            "roles" => ::std::option::Option::Some(0),
                             _ => ::std::option::Option::None,
                         },
                         keep_others: false,
@@ -5165,19 +5617,13 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithRoles {
                 {
                     match key {
                         crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 ::std::result::Result::Ok(crate::models::UpdateAccountMemberWithRoles {
-                    id: v0,
-                    roles: v1,
-                    status: v2,
-                    user: v3,
+                    roles: v0,
                 })
             }
         }
@@ -5189,46 +5635,16 @@ impl UpdateAccountMemberWithRoles {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
-            id: ::std::option::Option::None,
             roles: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            user: ::std::option::Option::None,
         }
-    }
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `roles`.
     #[must_use]
     pub fn roles(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::Role>>,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::RoleRequest>>,
     ) -> Self {
         self.roles = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `status`.
-    #[must_use]
-    pub fn status(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::AccountMemberStatus>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `user`.
-    #[must_use]
-    pub fn user(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::AccountMemberUser>,
-    ) -> Self {
-        self.user = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -5236,23 +5652,11 @@ impl UpdateAccountMemberWithRoles {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateTokenRequest {
-    /// The token's identifier; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
     /// The token's name (at most 120 characters).
     pub name: ::std::string::String,
     /// Whether the token can be used: `active`, `disabled` or `expired`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
-    /// When the token was created; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last changed; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the token was last used; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected before this time; usable at once when absent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -5263,19 +5667,15 @@ pub struct UpdateTokenRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.
-    pub policies: ::std::vec::Vec<crate::models::TokenPolicy>,
+    pub policies: ::std::vec::Vec<crate::models::TokenPolicyRequest>,
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         const FIELDS: &[&str] = &[
-            "id",
             "name",
             "status",
-            "issued_on",
-            "modified_on",
-            "last_used_on",
             "not_before",
             "expires_on",
             "condition",
@@ -5300,42 +5700,30 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
                 let mut v3 = ::std::option::Option::None;
                 let mut v4 = ::std::option::Option::None;
                 let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                let mut v7 = ::std::option::Option::None;
-                let mut v8 = ::std::option::Option::None;
-                let mut v9 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(key) = map
                     .next_key_seed(crate::de::FieldKey {
                         index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "status" => ::std::option::Option::Some(2),
-                            "issued_on" => ::std::option::Option::Some(3),
-                            "modified_on" => ::std::option::Option::Some(4),
-                            "last_used_on" => ::std::option::Option::Some(5),
-                            "not_before" => ::std::option::Option::Some(6),
-                            "expires_on" => ::std::option::Option::Some(7),
-                            "condition" => ::std::option::Option::Some(8),
-                            "policies" => ::std::option::Option::Some(9),
+                            "name" => ::std::option::Option::Some(0),
+                            "status" => ::std::option::Option::Some(1),
+                            "not_before" => ::std::option::Option::Some(2),
+                            "expires_on" => ::std::option::Option::Some(3),
+                            "condition" => ::std::option::Option::Some(4),
+                            "policies" => ::std::option::Option::Some(5),
                             _ => ::std::option::Option::None,
                         },
                         keep_others: false,
                     })?
                 {
                     match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
                         }
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
                         crate::de::Key::Field(2) => v2 = map.next_value()?,
                         crate::de::Key::Field(3) => v3 = map.next_value()?,
                         crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        crate::de::Key::Field(6) => v6 = map.next_value()?,
-                        crate::de::Key::Field(7) => v7 = map.next_value()?,
-                        crate::de::Key::Field(8) => v8 = map.next_value()?,
-                        crate::de::Key::Field(9) => {
-                            v9 = ::std::option::Option::Some(map.next_value()?);
+                        crate::de::Key::Field(5) => {
+                            v5 = ::std::option::Option::Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -5343,16 +5731,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
                     }
                 }
                 ::std::result::Result::Ok(crate::models::UpdateTokenRequest {
-                    id: v0,
-                    name: crate::de::required(v1, "name")?,
-                    status: v2,
-                    issued_on: v3,
-                    modified_on: v4,
-                    last_used_on: v5,
-                    not_before: v6,
-                    expires_on: v7,
-                    condition: v8,
-                    policies: crate::de::required(v9, "policies")?,
+                    name: crate::de::required(v0, "name")?,
+                    status: v1,
+                    not_before: v2,
+                    expires_on: v3,
+                    condition: v4,
+                    policies: crate::de::required(v5, "policies")?,
                 })
             }
         }
@@ -5364,29 +5748,18 @@ impl UpdateTokenRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
-        policies: impl ::std::convert::Into<::std::vec::Vec<crate::models::TokenPolicy>>,
+        policies: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::TokenPolicyRequest>,
+        >,
     ) -> Self {
         Self {
-            id: ::std::option::Option::None,
             name: name.into(),
             status: ::std::option::Option::None,
-            issued_on: ::std::option::Option::None,
-            modified_on: ::std::option::Option::None,
-            last_used_on: ::std::option::Option::None,
             not_before: ::std::option::Option::None,
             expires_on: ::std::option::Option::None,
             condition: ::std::option::Option::None,
             policies: policies.into(),
         }
-    }
-    /// Sets `id`.
-    #[must_use]
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
-        self
     }
     /// Sets `status`.
     #[must_use]
@@ -5395,33 +5768,6 @@ impl UpdateTokenRequest {
         value: impl ::std::convert::Into<crate::models::TokenStatus>,
     ) -> Self {
         self.status = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `issued_on`.
-    #[must_use]
-    pub fn issued_on(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.issued_on = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `modified_on`.
-    #[must_use]
-    pub fn modified_on(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.modified_on = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `last_used_on`.
-    #[must_use]
-    pub fn last_used_on(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.last_used_on = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `not_before`.

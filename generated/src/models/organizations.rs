@@ -1959,6 +1959,167 @@ impl OrganizationMemberUser {
         }
     }
 }
+/// The organization directly above this one.
+///
+/// The form of `OrganizationParent` sent in requests: without the properties the server sets (`readOnly`).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct OrganizationParentRequest {
+    /// The parent organization's identifier.
+    pub id: ::std::string::String,
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationParentRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::OrganizationParentRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationParentRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                crate::models::OrganizationParentRequest,
+                A::Error,
+            > {
+                let mut v0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        index: |name: &str| match name {
+                            "id" => ::std::option::Option::Some(0),
+                            _ => ::std::option::Option::None,
+                        },
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::OrganizationParentRequest {
+                    id: crate::de::required(v0, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationParentRequest", FIELDS, Visit)
+    }
+}
+impl OrganizationParentRequest {
+    /// A `OrganizationParentRequest` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+/// An organization, which groups accounts, sub-organizations and members.
+///
+/// The form of `Organization` sent in requests: without the properties the server sets (`readOnly`).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+pub struct OrganizationRequest {
+    /// The organization's name.
+    pub name: ::std::string::String,
+    /// The organization directly above this one; absent for a root organization.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub parent: ::std::option::Option<crate::models::OrganizationParentRequest>,
+    /// The organization's business contact details, when they have been set.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub profile: ::std::option::Option<crate::models::Profile>,
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "parent", "profile"];
+        struct Visit;
+        impl<'de> ::serde::de::Visitor<'de> for Visit {
+            type Value = crate::models::OrganizationRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<crate::models::OrganizationRequest, A::Error> {
+                let mut v0 = ::std::option::Option::None;
+                let mut v1 = ::std::option::Option::None;
+                let mut v2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(crate::de::FieldKey {
+                        index: |name: &str| match name {
+                            "name" => ::std::option::Option::Some(0),
+                            "parent" => ::std::option::Option::Some(1),
+                            "profile" => ::std::option::Option::Some(2),
+                            _ => ::std::option::Option::None,
+                        },
+                        keep_others: false,
+                    })?
+                {
+                    match key {
+                        crate::de::Key::Field(0) => {
+                            v0 = ::std::option::Option::Some(map.next_value()?);
+                        }
+                        crate::de::Key::Field(1) => v1 = map.next_value()?,
+                        crate::de::Key::Field(2) => v2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(crate::models::OrganizationRequest {
+                    name: crate::de::required(v0, "name")?,
+                    parent: v1,
+                    profile: v2,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationRequest", FIELDS, Visit)
+    }
+}
+impl OrganizationRequest {
+    /// A `OrganizationRequest` with the required fields set.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            name: name.into(),
+            parent: ::std::option::Option::None,
+            profile: ::std::option::Option::None,
+        }
+    }
+    /// Sets `parent`.
+    #[must_use]
+    pub fn parent(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::OrganizationParentRequest>,
+    ) -> Self {
+        self.parent = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `profile`.
+    #[must_use]
+    pub fn profile(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Profile>,
+    ) -> Self {
+        self.profile = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// `OrganizationsAccountsListOrderBy` (from `#/paths/~1organizations~1{organization_id}~1accounts/get/parameters/9/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

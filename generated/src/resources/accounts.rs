@@ -126,7 +126,7 @@ impl<'a> Accounts<'a> {
     pub fn update(
         &self,
         account_id: &str,
-        body: crate::models::Account,
+        body: crate::models::AccountRequest,
     ) -> crate::Request<crate::models::Account, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
         parts.literal("/accounts/");
@@ -552,7 +552,7 @@ impl<'a> AccountsSubscriptions<'a> {
     pub fn create(
         &self,
         account_id: &str,
-        body: crate::models::Subscription,
+        body: crate::models::SubscriptionRequest,
     ) -> crate::Request<crate::models::Subscription, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
         parts.literal("/accounts/");
@@ -572,7 +572,7 @@ impl<'a> AccountsSubscriptions<'a> {
         &self,
         account_id: &str,
         subscription_identifier: &str,
-        body: crate::models::Subscription,
+        body: crate::models::SubscriptionRequest,
     ) -> crate::Request<crate::models::Subscription, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
         parts.literal("/accounts/");
@@ -624,7 +624,7 @@ impl<'a> AccountsSubscriptions<'a> {
         &self,
         account_id: &str,
         subscription_identifier: &str,
-        body: crate::models::Subscription,
+        body: crate::models::SubscriptionRequest,
     ) -> crate::Request<crate::models::Subscription, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
         parts.literal("/accounts/");

@@ -73,7 +73,7 @@ impl<'a> Organizations<'a> {
     /// `POST /organizations` (operation `Organizations_createUserOrganization`). Accepts `Credentials::ApiKey`.
     pub fn create(
         &self,
-        body: crate::models::Organization,
+        body: crate::models::OrganizationRequest,
     ) -> crate::Request<crate::models::Organization, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
         parts.literal("/organizations");
@@ -110,7 +110,7 @@ impl<'a> Organizations<'a> {
     pub fn update(
         &self,
         organization_id: &str,
-        body: crate::models::Organization,
+        body: crate::models::OrganizationRequest,
     ) -> crate::Request<crate::models::Organization, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
         parts.literal("/organizations/");

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::{BodyMedia, Feature, Operation, TypeDef, TypeId, TypeKind, TypeRef, Uses};
 
 /// Named types a use-site type mentions, at any depth.
-fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
+pub(super) fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
     match ty {
         TypeRef::Named(id) => out.push(*id),
         TypeRef::Array(inner) | TypeRef::Map(inner) => named_in(inner, out),
@@ -41,7 +41,7 @@ fn inline_edges(def: &TypeDef) -> Vec<(usize, TypeId)> {
 }
 
 /// Every type another type mentions (for reachability).
-fn all_edges(def: &TypeDef) -> Vec<TypeId> {
+pub(super) fn all_edges(def: &TypeDef) -> Vec<TypeId> {
     let mut out = Vec::new();
     match &def.kind {
         TypeKind::Struct(s) => {
@@ -132,7 +132,7 @@ pub fn box_cycles(types: &mut [TypeDef]) {
 }
 
 /// Types reachable from the given roots.
-fn reachable(types: &[TypeDef], roots: Vec<TypeId>) -> BTreeSet<TypeId> {
+pub(super) fn reachable(types: &[TypeDef], roots: Vec<TypeId>) -> BTreeSet<TypeId> {
     let mut seen = BTreeSet::new();
     let mut stack = roots;
     while let Some(id) = stack.pop() {
@@ -144,7 +144,7 @@ fn reachable(types: &[TypeDef], roots: Vec<TypeId>) -> BTreeSet<TypeId> {
 }
 
 /// Named types an operation's request mentions.
-fn request_roots(op: &Operation) -> Vec<TypeId> {
+pub(super) fn request_roots(op: &Operation) -> Vec<TypeId> {
     let mut out = Vec::new();
     for p in &op.path_params {
         named_in(&p.ty, &mut out);
@@ -158,11 +158,18 @@ fn request_roots(op: &Operation) -> Vec<TypeId> {
     out
 }
 
+/// Named types an operation's successful response mentions.
+pub(super) fn response_roots(op: &Operation) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    named_in(&op.response.ty, &mut out);
+    named_in(&op.response.info, &mut out);
+    out
+}
+
 /// Named types an operation mentions anywhere.
 fn operation_roots(op: &Operation) -> Vec<TypeId> {
     let mut out = request_roots(op);
-    named_in(&op.response.ty, &mut out);
-    named_in(&op.response.info, &mut out);
+    out.extend(response_roots(op));
     out
 }
 
@@ -269,6 +276,7 @@ mod tests {
                         boxed: false,
                         docs: Docs::default(),
                         constraints: Default::default(),
+                        access: Default::default(),
                     })
                     .collect(),
                 additional: None,

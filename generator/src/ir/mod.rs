@@ -7,6 +7,7 @@
 //! model, never the OpenAPI document.
 
 mod auth;
+mod direction;
 mod graph;
 pub mod names;
 mod operations;
@@ -278,6 +279,20 @@ pub struct Field {
     pub docs: Docs,
     /// Valid values.
     pub constraints: Constraints,
+    /// `readOnly` or `writeOnly` in the spec.
+    pub access: Access,
+}
+
+/// Which direction a property travels in (`readOnly`, `writeOnly`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// Sent and received.
+    #[default]
+    ReadWrite,
+    /// `readOnly`: set by the server; never required or sent in a request.
+    ReadOnly,
+    /// `writeOnly`: sent by the client; never required in a response.
+    WriteOnly,
 }
 
 impl Field {
@@ -661,8 +676,9 @@ pub fn build(doc: &Document, config: &Config) -> Result<(Api, Vec<Diagnostic>), 
     let mut space = types::TypeSpace::new(doc, pins);
     let mut ops = operations::build(config, &mut space, &auth, &mut warnings)?;
     let (resources, features) = resources::tree(&mut ops);
-    let (mut types, type_warnings) = space.finish()?;
+    let (mut types, type_warnings, mut type_names) = space.finish()?;
     warnings.extend(type_warnings);
+    direction::split(&mut types, &mut ops, &mut type_names);
     graph::box_cycles(&mut types);
     graph::mark_request_types(&mut types, &ops);
     graph::assign_features(&mut types, &ops, &features);

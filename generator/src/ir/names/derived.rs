@@ -18,6 +18,14 @@
 //! | inline array items                       | `{hint}Item`                  |
 //! | inline map values, additional properties | `{hint}Value`                 |
 //! | inline union alternative                 | `{Union}{Alternative}`        |
+//! | request form of a type (see below)       | `{Type}Request`               |
+//!
+//! A type whose request and response forms differ (`readOnly` or
+//! `writeOnly` properties, see `ir::direction`) and that is used both ways
+//! keeps its name for responses; its request form is named
+//! [`request_variant`]. The name is claimed after every other type's, so a
+//! taken name gets the next number (`OrganizationRequest2`) and no two
+//! types ever share one.
 //!
 //! `stem` is the operation's resource path and method in `PascalCase`
 //! (`AccountsMembersList`, see [`stem`]).
@@ -84,6 +92,23 @@ pub fn item(hint: &str) -> String {
 /// `{hint}Value`: the hint of inline map values.
 pub fn value(hint: &str) -> String {
     format!("{hint}Value")
+}
+
+/// `{Type}Request`: the request form of a type whose `readOnly` properties
+/// are left out of requests.
+pub fn request_variant(type_name: &str) -> String {
+    format!("{type_name}Request")
+}
+
+/// The description of a request form: the type's own, and what differs.
+pub fn request_variant_doc(description: Option<&str>, type_name: &str) -> String {
+    let note = format!(
+        "The form of `{type_name}` sent in requests: without the properties the server sets (`readOnly`)."
+    );
+    match description {
+        Some(d) if !d.trim().is_empty() => format!("{}\n\n{note}", d.trim_end()),
+        _ => note,
+    }
 }
 
 /// `{Union}{Alternative}`: the hint of an inline union alternative.
@@ -269,6 +294,22 @@ pub fn resource_and_method(path: &str, http_method: &str, lists: bool) -> (Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_forms_take_the_request_suffix_and_never_a_taken_name() {
+        assert_eq!(request_variant("Organization"), "OrganizationRequest");
+        let mut types = super::super::Namespace::pascal();
+        types.reserve("Organization");
+        types.reserve("OrganizationRequest");
+        assert_eq!(
+            types.claim(&request_variant("Organization")),
+            "OrganizationRequest2"
+        );
+        assert_eq!(
+            request_variant_doc(Some("An org.\n"), "Organization"),
+            "An org.\n\nThe form of `Organization` sent in requests: without the properties the server sets (`readOnly`)."
+        );
+    }
 
     fn named(path: &str, method: &str, lists: bool) -> (String, String) {
         let (r, m) = resource_and_method(path, method, lists);

@@ -17,6 +17,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
 use super::schema::{Shape, has_own_properties, is_empty_schema, is_null_only};
 use crate::diagnostics::{Diagnostic, child};
+use crate::ir::Access;
 use crate::ir::refs::{MAX_ALIAS_DEPTH, SchemaRef, Schemas};
 
 /// The properties of an object schema, with `allOf` parts merged.
@@ -147,6 +148,36 @@ impl Merger<'_, '_> {
             });
         }
         Ok(())
+    }
+
+    /// Whether a property is `readOnly` or `writeOnly`: the schema says so,
+    /// or the schema it refers to, or any of its `allOf` parts (whose
+    /// annotations all apply), after references. `readOnly` wins when both
+    /// are said.
+    pub fn access(&mut self, schema: &ReferenceOr<Schema>) -> Access {
+        let (mut read, mut write) = (false, false);
+        let mut stack = vec![(schema.clone(), MAX_ALIAS_DEPTH)];
+        while let Some((schema, depth)) = stack.pop() {
+            let Some(depth) = depth.checked_sub(1) else {
+                continue;
+            };
+            let Some(s) = self.schemas.deref(&schema) else {
+                continue;
+            };
+            read |= s.schema_data.read_only;
+            write |= s.schema_data.write_only;
+            let all_of: &[ReferenceOr<Schema>] = match &s.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of,
+                SchemaKind::Any(a) => &a.all_of,
+                _ => &[],
+            };
+            stack.extend(all_of.iter().map(|part| (part.clone(), depth)));
+        }
+        match (read, write) {
+            (true, _) => Access::ReadOnly,
+            (false, true) => Access::WriteOnly,
+            (false, false) => Access::ReadWrite,
+        }
     }
 
     /// Whether a schema (after references, single-part compositions and

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use crate::ir::{
-    EnumVariant, Field, StringEnum, Struct, TypeId, TypeKind, TypeRef, Union, UnionVariant,
+    Access, EnumVariant, Field, StringEnum, Struct, TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
 
 /// Equal for two type shapes exactly when they would emit the same Rust
@@ -50,6 +50,7 @@ pub struct FieldKey {
     required: bool,
     nullable: bool,
     boxed: bool,
+    access: Access,
 }
 
 /// The part of a union alternative that shows in the emitted definition.
@@ -115,6 +116,7 @@ impl FieldKey {
             required,
             nullable,
             boxed,
+            access,
             pointer: _,
             docs: _,
             constraints: _,
@@ -127,6 +129,7 @@ impl FieldKey {
             required: *required,
             nullable: *nullable,
             boxed: *boxed,
+            access: *access,
         }
     }
 }
@@ -202,6 +205,7 @@ mod tests {
             boxed: false,
             docs: Docs::default(),
             constraints: Constraints::default(),
+            access: Default::default(),
         }
     }
 

@@ -76,6 +76,10 @@ impl Resolved {
     }
 }
 
+/// What [`TypeSpace::finish`] returns: the types, the warnings and the
+/// type namespace.
+pub type Finished = (Vec<TypeDef>, Vec<Diagnostic>, Namespace);
+
 /// Builds named types on demand.
 pub struct TypeSpace<'a> {
     doc: &'a Document,
@@ -113,9 +117,10 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    /// The finished types, in creation order, and the warnings collected;
-    /// or the configuration errors about pinned names.
-    pub fn finish(mut self) -> Result<(Vec<TypeDef>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    /// The finished types, in creation order, the warnings collected and
+    /// the type namespace (for names claimed later); or the configuration
+    /// errors about pinned names.
+    pub fn finish(mut self) -> Result<Finished, Vec<Diagnostic>> {
         self.names
             .rename_shared(&mut self.defs, self.shapes.shared());
         let errors = self.names.errors(&self.defs);
@@ -127,7 +132,7 @@ impl<'a> TypeSpace<'a> {
             .into_iter()
             .map(|d| d.expect("every allocated type is completed before finish"))
             .collect();
-        Ok((types, self.warnings))
+        Ok((types, self.warnings, self.names.into_namespace()))
     }
 
     /// The document being converted.
@@ -437,6 +442,7 @@ impl<'a> TypeSpace<'a> {
                 boxed: false,
                 docs,
                 constraints: resolved.constraints,
+                access: self.merger().access(schema),
             });
         }
         let names: Vec<&str> = fields.iter().map(|f: &Field| f.name.as_str()).collect();
@@ -576,7 +582,7 @@ pub(crate) mod tests {
                 space.resolve(&schema, "Thing", &format!("#/test/{i}"))
             })
             .collect();
-        let (types, warnings) = space.finish().expect("no pins, no errors");
+        let (types, warnings, _) = space.finish().expect("no pins, no errors");
         (resolved, types, warnings)
     }
 

@@ -218,9 +218,15 @@ impl<'a> TypeNames<'a> {
         }
     }
 
+    /// The namespace with every name given so far, for names claimed after
+    /// the types are built.
+    pub fn into_namespace(self) -> Namespace {
+        self.names
+    }
+
     /// The configuration errors found: pins that name no type, and pins
     /// in conflict.
-    pub fn errors(mut self, defs: &[Option<TypeDef>]) -> Vec<Diagnostic> {
+    pub fn errors(&mut self, defs: &[Option<TypeDef>]) -> Vec<Diagnostic> {
         let given: HashSet<&str> = defs.iter().flatten().map(|d| d.name.as_str()).collect();
         for pin in self.pins.iter() {
             if given.contains(pin.name.as_str()) {
@@ -238,7 +244,7 @@ impl<'a> TypeNames<'a> {
                 pin.key, pin.name
             )));
         }
-        self.errors
+        std::mem::take(&mut self.errors)
     }
 }
 
