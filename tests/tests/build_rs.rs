@@ -30,6 +30,32 @@ async fn build_rs_client_calls_the_api() {
     assert_eq!(pets[1].kind, Some(models::Kind::Unknown("ferret".into())));
 }
 
+#[test]
+fn map_entries_that_do_not_fit_their_schema_are_skipped() {
+    // `Pet` keeps undeclared integers (`additionalProperties: {type:
+    // integer}`), and `counts` is a map of integers; values of other types
+    // are skipped like unknown fields instead of failing the whole value.
+    let pet: models::Pet = serde_json::from_value(serde_json::json!({
+        "id": "1", "name": "Rex",
+        "counts": {"walks": 3, "mood": "happy", "naps": 2, "toys": [1]},
+        "score": 7, "extra": true, "nested": {"a": 1}, "age": 4,
+    }))
+    .unwrap();
+    let counts = pet.counts.unwrap();
+    assert_eq!(
+        counts.into_iter().collect::<Vec<_>>(),
+        [("naps".to_owned(), 2), ("walks".to_owned(), 3)]
+    );
+    assert_eq!(
+        pet.additional_properties.into_iter().collect::<Vec<_>>(),
+        [("age".to_owned(), 4), ("score".to_owned(), 7)]
+    );
+    // A declared field of the wrong type is still an error.
+    assert!(
+        serde_json::from_value::<models::Pet>(serde_json::json!({"id": 1, "name": "Rex"})).is_err()
+    );
+}
+
 #[tokio::test]
 async fn build_rs_client_reports_errors() {
     let server = MockServer::start().await;

@@ -1,7 +1,8 @@
 //! How generated structs decode: the rules of serde's derive (unknown keys
 //! skipped, `Option` fields may be absent or null, required fields must be
-//! present), plus additional properties kept in their map and a repeated
-//! key keeping its last value. The structs' `Deserialize` impls are
+//! present), plus additional properties kept in their map (those that do
+//! not fit its value type skipped) and a repeated key keeping its last
+//! value. The structs' `Deserialize` impls are
 //! generated, not derived, so these rules are pinned here.
 
 use cloudflare_orgs::models::{Account, AccountType, OrganizationMeta};
@@ -141,9 +142,19 @@ fn undeclared_keys_are_kept_where_the_schema_allows_additional_properties() {
         .collect();
     assert_eq!(keys, ["billing", "limits"]);
     assert_eq!(meta.additional_properties["billing"]["plan"], "enterprise");
-    // The schema says additional properties are objects.
-    let error = serde_json::from_value::<OrganizationMeta>(json!({"billing": 5})).unwrap_err();
-    assert!(error.to_string().contains("expected a map"), "{error}");
+    // The schema says additional properties are objects; one that is not
+    // is skipped like an unknown field, and the rest still decodes.
+    let meta: OrganizationMeta = serde_json::from_value(json!({
+        "managed_by": "tenant", "billing": 5, "is_enterprise": true, "limits": {"accounts": 10},
+    }))
+    .unwrap();
+    assert_eq!(meta.managed_by.as_deref(), Some("tenant"));
+    let keys: Vec<&str> = meta
+        .additional_properties
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["limits"]);
 }
 
 #[test]

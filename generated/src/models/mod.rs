@@ -1060,7 +1060,12 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMeta {
                         crate::de::Key::Field(1) => v1 = map.next_value()?,
                         crate::de::Key::Field(2) => v2 = map.next_value()?,
                         crate::de::Key::Other(key) => {
-                            others.insert(key, map.next_value()?);
+                            if let ::std::option::Option::Some(value) = map
+                                .next_value::<crate::de::Fit<_>>()?
+                                .0
+                            {
+                                others.insert(key, value);
+                            }
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

@@ -1785,7 +1785,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
                             v2 = ::std::option::Option::Some(map.next_value()?);
                         }
                         crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
+                            v3 = ::std::option::Option::Some(
+                                map
+                                    .next_value::<
+                                        crate::de::Entries<
+                                            ::serde_json::Map<
+                                                ::std::string::String,
+                                                ::serde_json::Value,
+                                            >,
+                                        >,
+                                    >()?
+                                    .0,
+                            );
                         }
                         crate::de::Key::Field(4) => {
                             v4 = ::std::option::Option::Some(map.next_value()?);

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, text_attrs, value_doc_attrs};
 use super::rust::{Ctx, ident};
-use crate::ir::{Api, Docs, Field, StringEnum, Struct, TypeDef, TypeKind, Union};
+use crate::ir::{Api, Docs, Field, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 /// Indices of the types of one group (`None` for shared types), in
 /// emission order (by name).
@@ -91,7 +91,9 @@ fn structure(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 
 /// `Deserialize` as one `visit_map` over the keys (see the runtime's `de`
 /// module for why not serde's derive). Same rules as the derive: unknown
-/// keys are skipped (or kept in the additional-properties map), a missing
+/// keys are skipped (or kept in the additional-properties map when their
+/// value fits its type, else skipped too; maps in fields skip entries that
+/// do not fit the same way), a missing
 /// `Option` field is `None`, a missing required field is an error; a
 /// repeated key keeps its last value.
 fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
@@ -111,10 +113,20 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         .zip(&locals)
         .enumerate()
         .map(|(i, (f, local))| {
-            let value = if f.optional() {
-                quote!(map.next_value()?)
-            } else {
-                quote!(::std::option::Option::Some(map.next_value()?))
+            // A map from `additionalProperties` skips entries that do not
+            // fit its value type (see the runtime's `de::Entries`).
+            let value = match (&f.ty, f.optional()) {
+                (TypeRef::Map(inner), optional) => {
+                    let inner = ctx.ty(inner);
+                    let entries = quote!(#root::de::Entries<#inner>);
+                    if optional {
+                        quote!(map.next_value::<::std::option::Option<#entries>>()?.map(|e| e.0))
+                    } else {
+                        quote!(::std::option::Option::Some(map.next_value::<#entries>()?.0))
+                    }
+                }
+                (_, true) => quote!(map.next_value()?),
+                (_, false) => quote!(::std::option::Option::Some(map.next_value()?)),
             };
             let i = proc_macro2::Literal::usize_unsuffixed(i);
             quote!(#root::de::Key::Field(#i) => #local = #value,)
@@ -134,7 +146,11 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             let fname = ident(fname);
             (
                 quote!(let mut others = ::std::collections::BTreeMap::new();),
-                quote!(#root::de::Key::Other(key) => { others.insert(key, map.next_value()?); }),
+                quote!(#root::de::Key::Other(key) => {
+                    if let ::std::option::Option::Some(value) = map.next_value::<#root::de::Fit<_>>()?.0 {
+                        others.insert(key, value);
+                    }
+                }),
                 quote!(#fname: others,),
             )
         }
