@@ -245,8 +245,9 @@ async fn extra_query_parameters_and_body_fields_are_sent() {
     result["type"] = json!("standard");
     let server = echo(result).await;
     let client = client(&server);
-    let org: cloudflare_orgs::models::Organization =
-        serde_json::from_value(organization(ORG_ID)).unwrap();
+    let org = cloudflare_orgs::models::OrganizationRequest::new("Acme APAC").parent(
+        cloudflare_orgs::models::OrganizationParentRequest::new(ORG_ID),
+    );
     bounded(
         client
             .organizations()
@@ -272,7 +273,11 @@ async fn extra_query_parameters_and_body_fields_are_sent() {
     let body: serde_json::Value = serde_json::from_slice(&sent[0].body).unwrap();
     assert_eq!(body["beta_flag"], json!({"on": true}));
     assert_eq!(body["name"], json!("renamed"));
-    assert_eq!(body["id"], json!(ORG_ID), "the typed body is kept");
+    assert_eq!(
+        body["parent"]["id"],
+        json!(ORG_ID),
+        "the typed body is kept"
+    );
     assert_eq!(sent[1].url.query(), Some("extra=1&extra=2"));
     assert_eq!(
         sent[1].headers.get("content-type").unwrap(),
