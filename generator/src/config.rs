@@ -248,13 +248,21 @@ impl Config {
         let config: Self = serde_path_to_error::deserialize(de).map_err(|e| {
             let at = e.path().to_string();
             let inner = e.into_inner();
-            let position = inner
-                .location()
-                .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
-                .unwrap_or_default();
-            Error::Config {
+            let position = inner.location().map(|l| crate::diagnostics::Position {
+                line: l.line(),
+                column: l.column(),
+            });
+            let message = inner.to_string();
+            // The position is reported in front, as `file:line:col`.
+            let message = match message.rsplit_once(" at line ") {
+                Some((head, _)) if position.is_some() => head.to_owned(),
+                _ => message,
+            };
+            Error::Parse {
                 file: path.to_path_buf(),
-                message: format!("at `{at}`: {inner}{position}"),
+                kind: "invalid-config",
+                position,
+                message: format!("at `{at}`: {message}"),
             }
         })?;
         Ok(Self { source, ..config })
@@ -300,6 +308,320 @@ impl Config {
             Ok((Self::default(), None))
         }
     }
+}
+
+/// What the values of a configuration become, checked before anything is
+/// generated from them. Each problem is an `invalid-config` error at the
+/// value's pointer into the configuration (`#/crate/name`).
+impl Config {
+    /// Every problem with this configuration for generating from `doc`.
+    /// With `strict`, overrides of operations and security schemes the
+    /// document does not define are errors too (a previous description,
+    /// read with today's configuration, may lack them).
+    pub fn check(&self, doc: &crate::load::Document, strict: bool) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut error = |at: &[&str], message: String| {
+            out.push(Diagnostic::error(
+                "invalid-config",
+                crate::diagnostics::pointer(at.iter().copied()),
+                message,
+            ));
+        };
+        let k = &self.krate;
+        if let Some(name) = &k.name
+            && let Some(why) = crate::ir::names::package_problem(name)
+        {
+            error(
+                &["crate", "name"],
+                format!("`{name}` is not a package name: {why}"),
+            );
+        }
+        if let Err(e) = semver::Version::parse(&k.version) {
+            error(
+                &["crate", "version"],
+                format!("`{}` is not a semantic version: {e}", k.version),
+            );
+        }
+        if k.license.trim().is_empty() {
+            error(&["crate", "license"], "the license cannot be empty".into());
+        }
+        let c = &self.client;
+        if let Some(url) = &c.base_url
+            && let Some(why) = url_problem(url)
+        {
+            error(
+                &["client", "base_url"],
+                format!("`{url}` is not a base URL: {why}"),
+            );
+        }
+        if let Some(env) = &c.base_url_env
+            && let Some(why) = env_problem(env)
+        {
+            error(
+                &["client", "base_url_env"],
+                format!("`{env}` is not an environment variable name: {why}"),
+            );
+        }
+        if let Some(header) = &c.request_id_header
+            && let Some(why) = header_problem(header)
+        {
+            error(
+                &["client", "request_id_header"],
+                format!("`{header}` is not a header name: {why}"),
+            );
+        }
+        if c.timeout_secs == 0 {
+            error(
+                &["client", "timeout_secs"],
+                "a timeout of 0 seconds fails every request".into(),
+            );
+        }
+        if let Some(e) = &self.envelope {
+            let fields = [
+                ("result", Some(&e.result)),
+                ("success", e.success.as_ref()),
+                ("errors", e.errors.as_ref()),
+                ("messages", e.messages.as_ref()),
+                ("result_info", e.result_info.as_ref()),
+            ];
+            let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+            for (key, value) in fields {
+                let Some(value) = value else { continue };
+                if value.is_empty() {
+                    error(
+                        &["envelope", key],
+                        "an envelope field name cannot be empty".into(),
+                    );
+                } else if let Some(other) = seen.insert(value, key) {
+                    error(
+                        &["envelope", key],
+                        format!("`{value}` already names the envelope's `{other}` field"),
+                    );
+                }
+            }
+        }
+        for (i, rule) in self.pagination.iter().enumerate() {
+            let i = i.to_string();
+            let (params, paths): (Vec<(&str, Option<&String>)>, Vec<(&str, &String)>) = match rule {
+                PaginationRule::PageNumber {
+                    page_param,
+                    per_page_param,
+                    total_pages,
+                } => (
+                    vec![
+                        ("page_param", Some(page_param)),
+                        ("per_page_param", per_page_param.as_ref()),
+                    ],
+                    vec![("total_pages", total_pages)],
+                ),
+                PaginationRule::Cursor {
+                    cursor_param,
+                    next_cursor,
+                } => (
+                    vec![("cursor_param", Some(cursor_param))],
+                    vec![("next_cursor", next_cursor)],
+                ),
+                PaginationRule::PageToken {
+                    token_param,
+                    next_token,
+                } => (
+                    vec![("token_param", Some(token_param))],
+                    vec![("next_token", next_token)],
+                ),
+            };
+            for (key, param) in params {
+                if param.is_some_and(|p| p.is_empty()) {
+                    error(
+                        &["pagination", &i, key],
+                        "a query parameter name cannot be empty".into(),
+                    );
+                }
+            }
+            for (key, path) in paths {
+                if path.split('.').any(str::is_empty) {
+                    error(
+                        &["pagination", &i, key],
+                        format!(
+                            "`{path}` is not a dotted path of field names such as `result_info.total_pages`"
+                        ),
+                    );
+                }
+            }
+        }
+        let schemes: Vec<&str> = doc
+            .api
+            .components
+            .iter()
+            .flat_map(|c| c.security_schemes.keys())
+            .map(String::as_str)
+            .collect();
+        for (key, scheme) in &self.auth.schemes {
+            if strict && !schemes.contains(&key.as_str()) {
+                error(
+                    &["auth", "schemes", key],
+                    format!(
+                        "security scheme `{key}` is not defined in the document's components.securitySchemes"
+                    ),
+                );
+            }
+            if let Some(env) = &scheme.env
+                && let Some(why) = env_problem(env)
+            {
+                error(
+                    &["auth", "schemes", key, "env"],
+                    format!("`{env}` is not an environment variable name: {why}"),
+                );
+            }
+        }
+        let mut credentials: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, credential) in self.auth.credentials.iter().enumerate() {
+            let at = i.to_string();
+            if let Some(why) = ident_problem(&credential.name) {
+                error(
+                    &["auth", "credentials", &at, "name"],
+                    format!("`{}` cannot name a credential kind: {why}", credential.name),
+                );
+            } else {
+                let variant = crate::ir::names::type_name(&credential.name, "Credentials");
+                if let Some(first) = credentials.insert(variant.clone(), i) {
+                    error(
+                        &["auth", "credentials", &at, "name"],
+                        format!(
+                            "`{}` is the credential kind `{variant}` again (credential {first})",
+                            credential.name
+                        ),
+                    );
+                }
+            }
+            if credential.schemes.is_empty() {
+                error(
+                    &["auth", "credentials", &at, "schemes"],
+                    "a credential kind sends at least one security scheme".into(),
+                );
+            }
+            for (j, key) in credential.schemes.iter().enumerate() {
+                if !schemes.contains(&key.as_str()) {
+                    error(
+                        &["auth", "credentials", &at, "schemes", &j.to_string()],
+                        format!(
+                            "security scheme `{key}` is not defined in the document's components.securitySchemes"
+                        ),
+                    );
+                }
+            }
+        }
+        let ids: std::collections::BTreeSet<&str> = doc
+            .operations()
+            .filter_map(|(_, _, op)| op.operation_id.as_deref())
+            .collect();
+        for (id, o) in &self.operations {
+            if strict && !ids.contains(id.as_str()) {
+                error(
+                    &["operations", id],
+                    format!("the document has no operation with operationId `{id}`"),
+                );
+            }
+            if let Some(resource) = &o.resource {
+                for segment in resource.split('.') {
+                    if let Some(why) = ident_problem(segment) {
+                        error(
+                            &["operations", id, "resource"],
+                            format!(
+                                "`{resource}` is not a dotted resource path such as `accounts.tokens`: `{segment}` {why}"
+                            ),
+                        );
+                        break;
+                    }
+                }
+            }
+            if let Some(method) = &o.method
+                && let Some(why) = ident_problem(method)
+            {
+                error(
+                    &["operations", id, "method"],
+                    format!("`{method}` cannot name a method: it {why}"),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// Why `name` cannot be written as a Rust identifier, if it cannot: names
+/// from the configuration are converted to the case of what they name,
+/// but not invented.
+fn ident_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
+        return Some(format!(
+            "holds {c:?}; names are made of ASCII letters, digits and `_`"
+        ));
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some("starts with a digit".into());
+    }
+    if !name.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return Some("has no letter or digit".into());
+    }
+    None
+}
+
+/// Why `name` is not a portable environment variable name (letters,
+/// digits and `_`, not starting with a digit), if it is not.
+fn env_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
+        return Some(format!(
+            "it holds {c:?}; variable names are made of ASCII letters, digits and `_`"
+        ));
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some("it starts with a digit".into());
+    }
+    None
+}
+
+/// Why `name` is not an HTTP header name (an RFC 9110 token), if it is not.
+fn header_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".into());
+    }
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    name.chars().find(|c| !token(*c)).map(|c| {
+        format!(
+            "it holds {c:?}; header names are made of ASCII letters, digits and !#$%&'*+-.^_`|~"
+        )
+    })
+}
+
+/// Why `url` cannot be the default base URL, if it cannot.
+fn url_problem(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let Some(rest) = rest else {
+        return Some("it does not start with `http://` or `https://`".into());
+    };
+    if rest.is_empty() || rest.starts_with('/') {
+        return Some("it names no host".into());
+    }
+    if let Some(c) = url
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(*c))
+    {
+        return Some(format!("it holds {c:?}, which a URL cannot"));
+    }
+    None
 }
 
 /// `text` (a configuration file) with `crate.version` set to `version`,

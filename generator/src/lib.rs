@@ -87,7 +87,7 @@ pub fn generate(path: &Path, config: &Config) -> Result<Generated, Error> {
 /// warnings are dropped. [`diff::compare`] compares two models.
 pub fn model(path: &Path, config: &Config) -> Result<ir::Api, Error> {
     let mut doc = load::load(path)?;
-    Ok(build_api(&mut doc, config)?.0)
+    Ok(build_api_with(&mut doc, config, false)?.0)
 }
 
 /// Generates the client as one Rust source file to `include!` from a
@@ -139,11 +139,24 @@ fn build_api(
     doc: &mut load::Document,
     config: &Config,
 ) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
+    build_api_with(doc, config, true)
+}
+
+/// [`build_api`]; `strict` as in [`Config::check`].
+fn build_api_with(
+    doc: &mut load::Document,
+    config: &Config,
+    strict: bool,
+) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
     let mut diagnostics = std::mem::take(&mut doc.warnings);
     diagnostics.extend(validate::validate(doc));
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         diagnostics.retain(|d| d.severity == Severity::Error);
         return Err(invalid(doc, diagnostics));
+    }
+    let config_errors = config.check(doc, strict);
+    if !config_errors.is_empty() {
+        return Err(config.invalid(config_errors));
     }
     let (api, ir_warnings) = ir::build(doc, config).map_err(|errors| {
         // Errors about pinned names point into the configuration.

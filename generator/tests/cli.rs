@@ -842,3 +842,227 @@ fn multi_file_problems_name_their_file() {
     );
     assert_eq!(snapshot(&out), before, "the existing output changed");
 }
+
+/// Generates a good crate into `out`, then runs the generator with the
+/// configuration `config` into the same directory and returns its stderr
+/// after checking the contract: exit 2, no panic, every expected fragment
+/// (each naming `generator.yaml:line:col`), output untouched.
+fn rejects_config(name: &str, config: &str, expected: &[&str]) -> String {
+    let dir = scratch(&format!("config-{name}"));
+    let out = dir.join("out");
+    let spec = dir.join("spec.yaml");
+    std::fs::write(&spec, GOOD).unwrap();
+    let first = run(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let before = snapshot(&out);
+    let file = dir.join("generator.yaml");
+    std::fs::write(&file, config).unwrap();
+    let result = run(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--config",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert_eq!(result.status.code(), Some(2), "{name}; stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{name} panicked:\n{stderr}");
+    for fragment in expected {
+        assert!(
+            stderr.contains(fragment),
+            "{name}: expected `{fragment}` in:\n{stderr}"
+        );
+    }
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "{name}: the existing output changed"
+    );
+    stderr
+}
+
+#[test]
+fn config_values_are_checked_for_what_they_become() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "package-dot",
+            "crate: {name: \"my.client\"}\n",
+            &["generator.yaml:1:9: error[invalid-config]: `my.client` is not a package name"],
+        ),
+        (
+            "package-keyword",
+            "crate:\n  name: fn\n",
+            &[
+                "generator.yaml:2:3: error[invalid-config]: `fn` is not a package name",
+                "Rust keyword",
+            ],
+        ),
+        (
+            "package-digit",
+            "crate:\n  name: 1st-api\n",
+            &["generator.yaml:2:3: error[invalid-config]: `1st-api` is not a package name"],
+        ),
+        (
+            "package-dependency",
+            "crate:\n  name: serde\n",
+            &["generator.yaml:2:3: error[invalid-config]: `serde` is not a package name"],
+        ),
+        (
+            "version",
+            "crate:\n  version: one\n",
+            &["generator.yaml:2:3: error[invalid-config]: `one` is not a semantic version"],
+        ),
+        (
+            "base-url",
+            "client:\n  base_url: 'api.example.com'\n",
+            &["generator.yaml:2:3: error[invalid-config]: `api.example.com` is not a base URL"],
+        ),
+        (
+            "base-url-env",
+            "client:\n  base_url_env: 'A\"B'\n",
+            &[
+                "generator.yaml:2:3: error[invalid-config]: `A\"B` is not an environment variable name",
+            ],
+        ),
+        (
+            "request-id-header",
+            "client:\n  request_id_header: \"x request\\nid\"\n",
+            &[
+                "generator.yaml:2:3: error[invalid-config]:",
+                "is not a header name",
+            ],
+        ),
+        (
+            "envelope-empty",
+            "envelope:\n  result: ''\n",
+            &["generator.yaml:2:3: error[invalid-config]: an envelope field name cannot be empty"],
+        ),
+        (
+            "envelope-twice",
+            "envelope:\n  result: data\n  errors: data\n",
+            &[
+                "generator.yaml:3:3: error[invalid-config]: `data` already names the envelope's `result` field",
+            ],
+        ),
+        (
+            "pagination-path",
+            "pagination:\n  - style: cursor\n    cursor_param: c\n    next_cursor: info..next\n",
+            &["generator.yaml:4:5: error[invalid-config]: `info..next` is not a dotted path"],
+        ),
+        (
+            "scheme-env",
+            "auth:\n  schemes:\n    key: {env: 'MY-TOKEN'}\n",
+            &[
+                "generator.yaml:3:5: error[invalid-config]: security scheme `key` is not defined",
+                "generator.yaml:3:11: error[invalid-config]: `MY-TOKEN` is not an environment variable name",
+            ],
+        ),
+        (
+            "credential",
+            "auth:\n  credentials:\n    - {name: 'two words', schemes: [nope]}\n",
+            &[
+                "generator.yaml:3:8: error[invalid-config]: `two words` cannot name a credential kind",
+                "generator.yaml:3:37: error[invalid-config]: security scheme `nope` is not defined",
+            ],
+        ),
+        (
+            "operation-missing",
+            "operations:\n  getItems: {method: list}\n",
+            &[
+                "generator.yaml:2:3: error[invalid-config]: the document has no operation with operationId `getItems`",
+            ],
+        ),
+        (
+            "operation-names",
+            "operations:\n  getItem: {resource: 'items.by id', method: '2nd'}\n",
+            &[
+                "generator.yaml:2:13: error[invalid-config]: `items.by id` is not a dotted resource path",
+                "generator.yaml:2:38: error[invalid-config]: `2nd` cannot name a method",
+            ],
+        ),
+        (
+            "unknown-key",
+            "features:\n  mock: true\n",
+            &[
+                "generator.yaml:2:3: error[invalid-config]: at `features.mock`: features: unknown field `mock`",
+            ],
+        ),
+        (
+            "wrong-type",
+            "client:\n  max_retries: many\n",
+            &["generator.yaml:2:16: error[invalid-config]: at `client.max_retries`"],
+        ),
+    ];
+    for (name, config, expected) in cases {
+        rejects_config(name, config, expected);
+    }
+}
+
+#[test]
+fn a_huge_config_value_is_not_echoed() {
+    let config = format!("crate:\n  name: \"{}\"\n", "A.".repeat(1 << 20));
+    let stderr = rejects_config(
+        "huge",
+        &config,
+        &["generator.yaml:2:3: error[invalid-config]", "characters)"],
+    );
+    assert!(stderr.len() < 1000, "{} bytes of stderr", stderr.len());
+}
+
+/// Titles whose slug is no package name as it stands.
+#[test]
+fn names_from_any_title_are_valid() {
+    for (i, title) in [
+        "1st API",
+        "!!!",
+        "ünïcödé",
+        "日本語",
+        "fn",
+        "Self",
+        "std",
+        "serde",
+        "_",
+        "-",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let dir = scratch(&format!("title-{i}"));
+        let spec = dir.join("spec.yaml");
+        let text = GOOD.replace("title: Good", &format!("title: {title:?}"));
+        std::fs::write(&spec, text).unwrap();
+        let out = dir.join("out");
+        let result = run(&[
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(
+            result.status.success(),
+            "{title}: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        let name = manifest
+            .lines()
+            .find_map(|l| l.strip_prefix("name = \""))
+            .and_then(|l| l.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("{title}: no package name in\n{manifest}"));
+        assert_eq!(
+            generator::ir::names::package_problem(name),
+            None,
+            "{title}: `{name}`"
+        );
+    }
+}

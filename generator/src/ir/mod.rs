@@ -722,7 +722,7 @@ fn crate_info(doc: &Document, config: &Config) -> CrateInfo {
         .krate
         .name
         .clone()
-        .unwrap_or_else(|| names::snake_name(&info.title, "api_client").replace('_', "-"));
+        .unwrap_or_else(|| names::package_name(&info.title));
     let lib = package.replace('-', "_");
     CrateInfo {
         lib,

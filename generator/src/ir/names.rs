@@ -149,6 +149,90 @@ pub fn snake_name(raw: &str, fallback: &str) -> String {
     name
 }
 
+/// Package names a generated crate never takes: its dependencies' (a
+/// crate cannot depend on a package of its own name), the standard
+/// library's crates and cargo's reserved names.
+pub const RESERVED_PACKAGES: &[&str] = &[
+    "alloc",
+    "build",
+    "bytes",
+    "chrono",
+    "core",
+    "deps",
+    "examples",
+    "futures-util",
+    "httpdate",
+    "incremental",
+    "percent-encoding",
+    "proc-macro",
+    "reqwest",
+    "rustls",
+    "rustls-platform-verifier",
+    "serde",
+    "serde-json",
+    "serde-path-to-error",
+    "std",
+    "test",
+    "tokio",
+    "wiremock",
+];
+
+/// Why `name` cannot be the package name of a generated crate (whose
+/// library is `name` with `-` as `_`), if it cannot.
+pub fn package_problem(name: &str) -> Option<String> {
+    let lib = name.replace('-', "_");
+    if name.is_empty() {
+        return Some("a package name cannot be empty".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Some(format!(
+            "a package name is made of ASCII letters, digits, `-` and `_`, and {c:?} is none of them"
+        ));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Some("a package name starts with an ASCII letter".into());
+    }
+    if is_keyword(&lib) || is_keyword(name) {
+        return Some(format!(
+            "its library would be `{lib}`, a Rust keyword, which cannot name a crate"
+        ));
+    }
+    let normal = lib.to_ascii_lowercase().replace('_', "-");
+    if RESERVED_PACKAGES.contains(&normal.as_str()) {
+        return Some(format!(
+            "`{name}` is the name of a dependency of the generated crate, a standard crate or a directory cargo reserves"
+        ));
+    }
+    if name.len() > 64 {
+        return Some("a package name has at most 64 characters".into());
+    }
+    None
+}
+
+/// The package name of a crate generated from a description titled
+/// `title`: a kebab-case slug of it, always a valid package name (an
+/// `api-` prefix when it would start with a digit, a `-client` suffix when
+/// it would be a keyword or a reserved name, `api-client` when nothing is
+/// left).
+pub fn package_name(title: &str) -> String {
+    let mut slug = words(title).to_snake_case().replace('_', "-");
+    slug.truncate(48);
+    let mut slug = slug.trim_matches('-').to_owned();
+    if slug.is_empty() {
+        slug = "api-client".into();
+    }
+    if slug.starts_with(|c: char| c.is_ascii_digit()) {
+        slug = format!("api-{slug}");
+    }
+    if package_problem(&slug).is_some() {
+        slug.push_str("-client");
+    }
+    slug
+}
+
 /// The `SCREAMING_SNAKE_CASE` form of a snake name (for constants).
 pub fn upper_snake(snake: &str) -> String {
     snake.trim_end_matches('_').to_ascii_uppercase()
