@@ -59,12 +59,13 @@ fn server_impl(ctx: &Ctx<'_>) -> TokenStream {
         None => "A client pointing at this server, with a 1 ms retry backoff.".to_owned(),
     };
     let client_doc = text_attrs(&client_doc);
+    let client = ident(crate::ir::names::reserved::MOCK_CLIENT);
     quote! {
         impl #root::mock::MockServer {
             #(#accessors)*
 
             #client_doc
-            pub fn client(&self) -> #root::Client {
+            pub fn #client(&self) -> #root::Client {
                 match self.client_builder() #credentials .build() {
                     ::std::result::Result::Ok(client) => client,
                     ::std::result::Result::Err(e) => {

@@ -12,7 +12,7 @@
 //!    ([`reserved::CONSTRUCTOR`]); such an operation is renamed the same way.
 //! 3. A child resource whose accessor equals a method name of its parent,
 //!    or `new`, or at the top a method of the client
-//!    ([`reserved::CLIENT_METHODS`]), is renamed `<name>_resource`
+//!    ([`reserved::client_methods`]), is renamed `<name>_resource`
 //!    ([`derived::clashing_accessor`]).
 
 use std::collections::{BTreeMap, HashMap};
@@ -173,7 +173,7 @@ fn resolve_accessor_clashes(resources: &mut [Resource], ops: &[Operation]) {
         let mut taken = Namespace::snake();
         taken.reserve(reserved::CONSTRUCTOR);
         if r == 0 {
-            for m in reserved::CLIENT_METHODS {
+            for m in reserved::client_methods() {
                 taken.reserve(m);
             }
         }

@@ -37,18 +37,66 @@ pub fn setter_names(fields: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Methods of the generated `Client`; accessors of top-level resources
-/// avoid them.
-pub const CLIENT_METHODS: &[&str] = &[
-    "builder",
-    "from_env",
-    CONSTRUCTOR,
-    "base_url",
-    "credentials",
-    "request",
-    "max_retries",
-    "timeout",
+/// The runtime sources that define the types top-level resource
+/// accessors are methods of, with those types: the `Client`, and the
+/// `MockServer` of the mock kit, which has one accessor per resource too.
+const ACCESSOR_HOSTS: &[(&str, &str)] = &[
+    (
+        "Client",
+        include_str!("../../../../templates/runtime/src/client.rs"),
+    ),
+    (
+        "MockServer",
+        include_str!("../../../../templates/runtime/src/mock.rs"),
+    ),
 ];
+
+/// The method of the generated mock kit's `MockServer` that builds a
+/// client pointing at it, written next to the resource accessors.
+pub const MOCK_CLIENT: &str = "client";
+
+/// Inherent functions of the runtime's `Client` and `MockServer` (public
+/// or not), read from the runtime's own source, so the list cannot drift
+/// from it; accessors of top-level resources avoid them. Sorted, with
+/// [`CONSTRUCTOR`] and [`MOCK_CLIENT`].
+pub fn client_methods() -> &'static [String] {
+    static METHODS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    METHODS.get_or_init(|| {
+        let mut out = vec![CONSTRUCTOR.to_owned(), MOCK_CLIENT.to_owned()];
+        for (host, source) in ACCESSOR_HOSTS {
+            out.extend(inherent_functions(source, host));
+        }
+        out.sort();
+        out.dedup();
+        out
+    })
+}
+
+/// The names of the functions of `impl {host} { .. }` blocks in `source`.
+/// The runtime is compiled and tested as a crate of its own, so it parses;
+/// a source that did not would reserve nothing beyond the constructor,
+/// which `client_methods_are_read_from_the_runtime` rules out.
+fn inherent_functions(source: &str, host: &str) -> Vec<String> {
+    let Ok(file) = syn::parse_file(source) else {
+        return Vec::new();
+    };
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(block) if block.trait_.is_none() => Some(block),
+            _ => None,
+        })
+        .filter(|block| {
+            matches!(&*block.self_ty, syn::Type::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == host))
+        })
+        .flat_map(|block| &block.items)
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
 
 /// Cargo features every generated crate has; resource features avoid them.
 pub const FEATURES: &[&str] = &["default", "full"];
@@ -109,8 +157,9 @@ mod tests {
 
     #[test]
     fn reserved_names_are_never_claimed() {
+        let client: Vec<&str> = client_methods().iter().map(String::as_str).collect();
         let lists: [&[&str]; 4] = [
-            CLIENT_METHODS,
+            &client,
             FEATURES,
             locals::ENDPOINT_ARGUMENTS,
             locals::CREDENTIAL_FIELDS,
@@ -124,5 +173,39 @@ mod tests {
                 assert_eq!(ns.claim(name), format!("{name}_2"));
             }
         }
+    }
+
+    #[test]
+    fn client_methods_are_read_from_the_runtime() {
+        let methods = client_methods();
+        for name in [
+            "backoff",
+            "base_url",
+            "builder",
+            "client",
+            "client_builder",
+            "credentials",
+            "from_env",
+            "http",
+            "max_pages",
+            "max_response_size",
+            "max_retries",
+            "new",
+            "server",
+            "start",
+            "timeout",
+            "uri",
+            "url_auth",
+            "user_agent",
+        ] {
+            assert!(methods.iter().any(|m| m == name), "{name}: {methods:?}");
+        }
+        assert_eq!(
+            inherent_functions(
+                "impl Client { fn a() {} }\nimpl X for Client { fn b() {} }\nimpl Other { fn c() {} }",
+                "Client"
+            ),
+            ["a"]
+        );
     }
 }
