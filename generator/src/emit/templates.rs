@@ -40,6 +40,7 @@ fn environment() -> Result<Environment<'static>, Error> {
     env.set_syntax(syntax);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    env.add_filter("toml", toml_string);
     for (name, _, source) in TEMPLATES {
         env.add_template(name, source)
             .map_err(|e| Error::Template {
@@ -121,11 +122,12 @@ fn context(ctx: &Ctx<'_>) -> Result<Value, Error> {
         "package": api.krate.package,
         "lib": api.krate.lib,
         "version": api.krate.version,
-        "description": toml_string(&api.krate.description),
-        "license": toml_string(&api.krate.license),
+        "description": api.krate.description,
+        "description_text": text_line(&api.krate.description),
+        "license": api.krate.license,
         "title": table_cell(&api.krate.title),
         "api_version": table_cell(&api.krate.api_version),
-        "base_url": rust_string(&api.client.base_url),
+        "base_url": api.client.base_url,
         "base_url_env": api.client.base_url_env,
         "request_id_header": api.client.request_id_header,
         "max_retries": api.client.max_retries,
@@ -148,18 +150,34 @@ fn table_cell(text: &str) -> String {
     first.replace('|', "\\|")
 }
 
-/// Text safe inside a TOML basic string.
-fn toml_string(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control())
-        .collect::<String>()
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
+/// Markdown text on one line: the lines of `text`, sanitized, joined.
+fn text_line(text: &str) -> String {
+    sanitize(text)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-/// Text safe inside a Rust string literal.
-fn rust_string(text: &str) -> String {
-    toml_string(text)
+/// The `toml` filter: `text` as a TOML basic string, quotes included,
+/// with every character TOML does not allow there escaped.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The README's usage example: build a client from the environment and
@@ -246,4 +264,27 @@ fn simple(op: &Operation) -> bool {
             .as_ref()
             .is_none_or(|p| p.fields.iter().all(|f| !f.required))
         && op.body.is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text with every kind of character a TOML basic string must escape.
+    const NASTY: &str = "a \"quoted\" \\back\\slash\\ 'single'\nnew line\r\ttab \u{0}\u{1b}\u{7f}\u{85} ünïcödé ✓ 🦀 \"\"\" '''";
+
+    #[test]
+    fn toml_filter_round_trips_any_text() {
+        for text in [NASTY, "", "plain", "\\", "\"", "\\\"", "\\u0041"] {
+            let doc: toml_edit::DocumentMut = format!("key = {}\n", toml_string(text))
+                .parse()
+                .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert_eq!(doc["key"].as_str(), Some(text));
+        }
+    }
+
+    #[test]
+    fn markdown_text_is_one_line() {
+        assert_eq!(text_line("one\n\n  two\r\nthree\u{1b}"), "one two three");
+    }
 }
