@@ -63,6 +63,16 @@ pub fn check_generated_workspace(
     target: &Path,
     members: &[String],
 ) -> Result<(), String> {
+    check_generated_workspace_with(ws, target, members, &[])
+}
+
+/// [`check_generated_workspace`] with `features` (`member/feature`) on.
+pub fn check_generated_workspace_with(
+    ws: &Path,
+    target: &Path,
+    members: &[String],
+    features: &[String],
+) -> Result<(), String> {
     let quoted: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
     let manifest = format!(
         "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
@@ -80,6 +90,11 @@ pub fn check_generated_workspace(
             "--keep-going",
             "--message-format=short",
         ])
+        .args(if features.is_empty() {
+            Vec::new()
+        } else {
+            vec!["--features".to_owned(), features.join(",")]
+        })
         .args(["--", "-D", "warnings"])
         .current_dir(ws)
         .env("CARGO_TARGET_DIR", target)

@@ -3,6 +3,8 @@
 //! without warnings (clippy included) in one temporary workspace, each
 //! fixture under its own config and some under a matrix of other configs.
 
+mod configs;
+
 use std::path::{Path, PathBuf};
 
 use generator::config::EnvelopeConfig;
@@ -49,12 +51,19 @@ struct Case {
     name: String,
     spec: PathBuf,
     config: Config,
+    /// Compiled with the `mock` feature (the mock kit) on.
+    mock: bool,
+    /// Generated as a module (`generate_module`) included by a crate of
+    /// its own, rather than as a crate.
+    module: bool,
 }
 
 /// Every fixture under its own config, then the config matrix.
 fn cases() -> Vec<Case> {
     let own = fixtures().into_iter().map(|(name, spec)| Case {
         config: own_config(&spec),
+        mock: name == "configs",
+        module: false,
         name,
         spec,
     });
@@ -72,6 +81,9 @@ fn config_matrix() -> Vec<Case> {
     for (variant, config) in envelope_subsets(&own_config(&envelope)) {
         matrix.push(("envelope", variant, config));
     }
+    for (variant, config) in configs_variants(&own_config(&fixture_spec("configs"))) {
+        matrix.push(("configs", variant, config));
+    }
     matrix
         .into_iter()
         .map(|(fixture, variant, mut config)| {
@@ -79,12 +91,113 @@ fn config_matrix() -> Vec<Case> {
             // Package names must be unique in the check workspace.
             config.krate.name = Some(name.clone());
             Case {
+                mock: variant.contains("mock"),
+                module: variant.starts_with("module"),
                 name,
                 spec: fixture_spec(fixture),
                 config,
             }
         })
         .collect()
+}
+
+/// The `configs` fixture under every pagination style (and none), every
+/// credential shape (derived from the description, one scheme, a pair of
+/// schemes), features off and opted into, with and without the mock kit,
+/// envelope field names that no description has, and as a module; plus
+/// two random valid configurations (`configs/mod.rs`, fixed seeds).
+fn configs_variants(base: &Config) -> Vec<(String, Config)> {
+    use generator::config::{CredentialConfig, PaginationRule};
+    let mut out = Vec::new();
+    let with = |f: &dyn Fn(&mut Config)| {
+        let mut c = base.clone();
+        f(&mut c);
+        c
+    };
+    let rules = [
+        (
+            "page-number",
+            PaginationRule::PageNumber {
+                page_param: "page".into(),
+                per_page_param: Some("per_page".into()),
+                total_pages: "result_info.total_pages".into(),
+            },
+        ),
+        (
+            "cursor",
+            PaginationRule::Cursor {
+                cursor_param: "cursor".into(),
+                next_cursor: "result_info.cursor".into(),
+            },
+        ),
+    ];
+    for (style, rule) in rules {
+        out.push((
+            format!("paging-{style}"),
+            with(&|c| c.pagination = vec![rule.clone()]),
+        ));
+    }
+    out.push(("paging-none".into(), with(&|c| c.pagination.clear())));
+    out.push((
+        "auth-derived".into(),
+        with(&|c| {
+            c.auth.credentials.clear();
+            c.auth.schemes.clear();
+        }),
+    ));
+    out.push((
+        "auth-pair".into(),
+        with(&|c| {
+            c.auth.credentials = vec![CredentialConfig {
+                name: "Pair".into(),
+                schemes: vec!["secret".into(), "key".into()],
+            }];
+        }),
+    ));
+    out.push((
+        "features-off-mock".into(),
+        with(&|c| c.features.per_resource = false),
+    ));
+    out.push((
+        "features-opt-in".into(),
+        with(&|c| c.features.default_full = false),
+    ));
+    out.push((
+        "features-opt-in-mock".into(),
+        with(&|c| c.features.default_full = false),
+    ));
+    out.push((
+        "strings".into(),
+        with(&|c| {
+            let odd = |field: &str| format!("{field} \"q\" \\ \n ü ✓");
+            c.envelope = Some(EnvelopeConfig {
+                result: odd("result"),
+                success: Some(odd("success")),
+                errors: Some(odd("errors")),
+                messages: Some(odd("messages")),
+                result_info: Some(odd("result_info")),
+            });
+            c.pagination = vec![PaginationRule::PageToken {
+                token_param: odd("token"),
+                next_token: "ö.\"".into(),
+            }];
+        }),
+    ));
+    out.push(("module".into(), base.clone()));
+    out.push((
+        "module-derived-mock".into(),
+        with(&|c| {
+            c.auth.credentials.clear();
+            c.envelope = None;
+        }),
+    ));
+    for seed in [1, 2] {
+        out.push((
+            format!("random-{seed}"),
+            configs::random_valid(seed).config(),
+        ));
+    }
+    out
 }
 
 fn fixture_spec(fixture: &str) -> PathBuf {
@@ -126,10 +239,51 @@ fn envelope_subsets(base: &Config) -> Vec<(String, Config)> {
 }
 
 #[test]
-fn config_matrix_covers_every_envelope_subset() {
-    let names: std::collections::BTreeSet<String> =
-        config_matrix().into_iter().map(|c| c.name).collect();
-    assert_eq!(names.len(), 17, "{names:?}");
+fn config_matrix_covers_every_setting() {
+    let matrix = config_matrix();
+    let names: std::collections::BTreeSet<String> = matrix.iter().map(|c| c.name.clone()).collect();
+    assert_eq!(names.len(), 17 + 13, "{names:?}");
+    let configs: Vec<&Case> = matrix
+        .iter()
+        .filter(|c| c.name.starts_with("configs-"))
+        .collect();
+    let generated: Vec<(&Case, Generated)> = configs
+        .iter()
+        .map(|c| (*c, generate(&c.spec, &c.config)))
+        .collect();
+    let own = generate(
+        &fixture_spec("configs"),
+        &own_config(&fixture_spec("configs")),
+    );
+    let all = generated.iter().map(|(_, g)| g).chain([&own]);
+    let mut styles = std::collections::HashSet::new();
+    let mut shapes = std::collections::BTreeSet::new();
+    for g in all {
+        for op in &g.model.operations {
+            if let Some(p) = &op.pagination {
+                styles.insert(std::mem::discriminant(p));
+            }
+        }
+        for c in &g.model.auth.credentials {
+            shapes.insert(c.schemes.len());
+        }
+    }
+    assert_eq!(styles.len(), 3, "every pagination style is generated");
+    assert_eq!(
+        shapes,
+        [1, 2].into(),
+        "one-scheme and two-scheme credentials"
+    );
+    let flags = |f: &dyn Fn(&Case) -> bool| generated.iter().filter(|(c, _)| f(c)).count();
+    assert!(
+        flags(&|c: &Case| c.mock
+            && c.config.features.per_resource
+            && !c.config.features.default_full)
+            > 0
+    );
+    assert!(flags(&|c| c.mock && !c.config.features.per_resource) > 0);
+    assert!(flags(&|c: &Case| c.module) >= 2);
+    assert!(names.contains("envelope-absent"), "{names:?}");
     assert!(names.contains("envelope-absent"), "{names:?}");
     assert!(names.contains("envelope-result"), "{names:?}");
     assert!(
@@ -186,13 +340,43 @@ fn fixture_outputs_compile_without_warnings() {
     let base = root.join("target/fixture-check");
     let ws = base.join("workspace");
     let mut members = Vec::new();
+    let mut features = Vec::new();
     for case in cases() {
         let generated = generate(&case.spec, &case.config);
-        generator::write::write(&ws.join(&case.name), &generated.files)
-            .expect("fixture crate is written");
+        let mut files = generated.files;
+        if case.module {
+            files = module_crate(&case, files);
+        }
+        generator::write::write(&ws.join(&case.name), &files).expect("fixture crate is written");
+        if case.mock {
+            features.push(format!("{}/mock", case.name));
+        }
         members.push(case.name);
     }
-    if let Err(problems) = tests::check_generated_workspace(&ws, &base.join("target"), &members) {
+    if let Err(problems) =
+        tests::check_generated_workspace_with(&ws, &base.join("target"), &members, &features)
+    {
         panic!("fixture crates do not compile cleanly:\n{problems}");
     }
+}
+
+/// A crate that includes the case's client as the module `crate::api`
+/// (`generate_module`), with the generated crate's manifest.
+fn module_crate(case: &Case, files: Vec<generator::OutputFile>) -> Vec<generator::OutputFile> {
+    let code = generator::generate_module(&case.spec, &case.config, "crate::api")
+        .unwrap_or_else(|e| panic!("{}: no module:\n{e}", case.name));
+    let mut out: Vec<generator::OutputFile> = files
+        .into_iter()
+        .filter(|f| f.path == "Cargo.toml")
+        .collect();
+    assert_eq!(out.len(), 1, "{}: the crate has a manifest", case.name);
+    out.push(generator::OutputFile {
+        path: "src/lib.rs".into(),
+        contents: "//! A crate with a generated client module.\n\n/// The generated client.\npub mod api {\n    include!(\"api.rs\");\n}\n".into(),
+    });
+    out.push(generator::OutputFile {
+        path: "src/api.rs".into(),
+        contents: code,
+    });
+    out
 }
