@@ -343,13 +343,14 @@ fn fixture_outputs_compile_without_warnings() {
     let mut features = Vec::new();
     for case in cases() {
         let generated = generate(&case.spec, &case.config);
+        let package = generated.model.krate.package.clone();
         let mut files = generated.files;
         if case.module {
             files = module_crate(&case, files);
         }
         generator::write::write(&ws.join(&case.name), &files).expect("fixture crate is written");
         if case.mock {
-            features.push(format!("{}/mock", case.name));
+            features.push(format!("{package}/mock"));
         }
         members.push(case.name);
     }
