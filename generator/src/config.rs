@@ -402,7 +402,7 @@ impl Config {
         }
         for (i, rule) in self.pagination.iter().enumerate() {
             let i = i.to_string();
-            let (params, paths): (Vec<(&str, Option<&String>)>, Vec<(&str, &String)>) = match rule {
+            let (params, paths): (QueryParams<'_>, ResponsePaths<'_>) = match rule {
                 PaginationRule::PageNumber {
                     page_param,
                     per_page_param,
@@ -546,6 +546,11 @@ impl Config {
         out
     }
 }
+
+/// The query parameters of a pagination rule, by key.
+type QueryParams<'a> = Vec<(&'a str, Option<&'a String>)>;
+/// The response paths of a pagination rule, by key.
+type ResponsePaths<'a> = Vec<(&'a str, &'a String)>;
 
 /// Why `name` cannot be written as a Rust identifier, if it cannot: names
 /// from the configuration are converted to the case of what they name,
