@@ -708,3 +708,42 @@ async fn a_password_in_the_base_url_is_sent_as_basic_auth_and_never_shown() {
     }
     assert!(shown[0].contains("gate:[REDACTED]@"), "{}", shown[0]);
 }
+
+/// A secret the server returns (the value of a created token, marked
+/// `x-sensitive` in the description) is kept out of `Debug` like the
+/// credentials sent; the value itself is still there to use.
+#[tokio::test]
+async fn secrets_the_server_returns_are_redacted_in_debug() {
+    const VALUE: &str = "tV3pQ9xL1mZ7cN4bR8wK2yD6hF0gJ5sAeUoNiVbX";
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/accounts/{ACCOUNT_ID}/tokens")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(envelope(serde_json::json!({
+                "id": "0f3a9c7e5b1d42e8a6c4b2d0e9f7a5c3",
+                "name": "dns-readonly",
+                "status": "active",
+                "value": VALUE,
+            }))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = common::client(&server);
+    let body = cloudflare_orgs::models::CreateTokenRequest::new("dns-readonly", Vec::new());
+    let token = bounded(client.accounts().tokens().create(ACCOUNT_ID, body))
+        .await
+        .unwrap();
+    assert_eq!(token.value.as_deref(), Some(VALUE));
+    for shown in [format!("{token:?}"), format!("{token:#?}")] {
+        assert!(!shown.contains(VALUE), "the token value leaked: {shown}");
+        assert!(shown.contains(r#""<redacted>""#), "{shown}");
+        assert!(
+            shown.contains("dns-readonly"),
+            "other fields still show: {shown}"
+        );
+    }
+    assert!(format!("{token:?}").contains(r#"value: Some("<redacted>")"#));
+    let absent = cloudflare_orgs::models::TokenWithValue::default();
+    assert!(format!("{absent:?}").contains("value: None"));
+}

@@ -5260,7 +5260,7 @@ impl TokenVerification {
     }
 }
 /// A newly created API token, including its secret value.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TokenWithValue {
     /// The token's identifier; set by the server.
@@ -5296,6 +5296,23 @@ pub struct TokenWithValue {
     /// The token's secret. It is only ever returned once.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for TokenWithValue {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TokenWithValue")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("status", &self.status)
+            .field("issued_on", &self.issued_on)
+            .field("modified_on", &self.modified_on)
+            .field("last_used_on", &self.last_used_on)
+            .field("not_before", &self.not_before)
+            .field("expires_on", &self.expires_on)
+            .field("condition", &self.condition)
+            .field("policies", &self.policies)
+            .field("value", &self.value.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -73,19 +73,53 @@ fn structure(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     });
     let deserialize = deserialize(ctx, def, s);
     let constructor = constructor(ctx, def, s);
+    let (derive_debug, debug) = if s.fields.iter().any(|f| f.sensitive) {
+        (TokenStream::new(), redacted_debug(def, s))
+    } else {
+        (quote!(Debug,), TokenStream::new())
+    };
     // `#[non_exhaustive]` with `new(required..)` and setters: a field the
     // description adds later (optional) is no break for code outside the
     // crate, which can neither write struct literals nor destructure
     // exhaustively.
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize)]
+        #[derive(#derive_debug Clone, PartialEq, #default ::serde::Serialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #debug
         #deserialize
         #constructor
+    }
+}
+
+/// `Debug` that prints `"<redacted>"` for the secrets (an absent optional
+/// secret prints `None`, so whether it was sent still shows).
+fn redacted_debug(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let type_name = &def.name;
+    let fields = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let label = &f.name;
+        let value = match (f.sensitive, f.optional()) {
+            (false, _) => quote!(&self.#n),
+            (true, false) => quote!(&"<redacted>"),
+            (true, true) => quote!(&self.#n.as_ref().map(|_| "<redacted>")),
+        };
+        quote!(.field(#label, #value))
+    });
+    let additional = s.additional.as_ref().map(|(fname, _)| {
+        let n = ident(fname);
+        quote!(.field(#fname, &self.#n))
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#type_name) #(#fields)* #additional .finish()
+            }
+        }
     }
 }
 

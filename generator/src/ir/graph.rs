@@ -274,6 +274,7 @@ mod tests {
                         required: false,
                         nullable: false,
                         boxed: false,
+                        sensitive: false,
                         docs: Docs::default(),
                         constraints: Default::default(),
                         access: Default::default(),

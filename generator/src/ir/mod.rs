@@ -275,6 +275,9 @@ pub struct Field {
     pub nullable: bool,
     /// Heap-allocated to break a recursive containment cycle.
     pub boxed: bool,
+    /// A secret (`format: password` or `x-sensitive: true` on the property
+    /// or the schema it refers to): `Debug` prints `"<redacted>"` for it.
+    pub sensitive: bool,
     /// Documentation.
     pub docs: Docs,
     /// Valid values.

@@ -51,6 +51,7 @@ pub struct FieldKey {
     nullable: bool,
     boxed: bool,
     access: Access,
+    sensitive: bool,
 }
 
 /// The part of a union alternative that shows in the emitted definition.
@@ -117,6 +118,7 @@ impl FieldKey {
             nullable,
             boxed,
             access,
+            sensitive,
             pointer: _,
             docs: _,
             constraints: _,
@@ -130,6 +132,7 @@ impl FieldKey {
             nullable: *nullable,
             boxed: *boxed,
             access: *access,
+            sensitive: *sensitive,
         }
     }
 }
@@ -203,6 +206,7 @@ mod tests {
             required: false,
             nullable: false,
             boxed: false,
+            sensitive: false,
             docs: Docs::default(),
             constraints: Constraints::default(),
             access: Default::default(),

@@ -33,7 +33,10 @@ pub use compose::ObjectParts;
 use compose::{AllOfProblem, Merger};
 use dedupe::{ShapeKey, Shapes};
 use naming::{NameChoice, TypeNames};
-use schema::{Shape, constraints_of, docs_of, is_nominal, is_nullable};
+use schema::{Shape, constraints_of, docs_of, is_nominal, is_nullable, is_sensitive};
+
+/// How many `$ref`/`allOf` steps [`TypeSpace::is_sensitive`] follows.
+const MAX_SENSITIVE_DEPTH: usize = 8;
 
 use super::names::{self, Namespace, reserved};
 use super::pins::Pins;
@@ -431,6 +434,7 @@ impl<'a> TypeSpace<'a> {
                 _ => resolved.docs.clone(),
             };
             let field_name = ns.claim(&names::snake_name(wire, "field"));
+            let sensitive = self.is_sensitive(schema);
             fields.push(Field {
                 setter: String::new(),
                 name: field_name,
@@ -440,6 +444,7 @@ impl<'a> TypeSpace<'a> {
                 required: parts.required.contains(wire),
                 nullable: resolved.nullable,
                 boxed: false,
+                sensitive,
                 docs,
                 constraints: resolved.constraints,
                 access: self.merger().access(schema),
@@ -458,6 +463,36 @@ impl<'a> TypeSpace<'a> {
             _ => None,
         };
         Struct { fields, additional }
+    }
+
+    /// Whether a property holds a secret: its schema, or a schema it refers
+    /// to on the way, says `format: password` or `x-sensitive: true`.
+    fn is_sensitive(&mut self, schema: &ReferenceOr<Schema>) -> bool {
+        let mut current = schema.clone();
+        for _ in 0..MAX_SENSITIVE_DEPTH {
+            let reference = match current {
+                ReferenceOr::Item(s) => {
+                    if is_sensitive(&s) {
+                        return true;
+                    }
+                    // A property written `allOf: [$ref]` to carry its own
+                    // description is the schema it refers to.
+                    match &s.schema_kind {
+                        openapiv3::SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                            current = all_of[0].clone();
+                            continue;
+                        }
+                        _ => return false,
+                    }
+                }
+                ReferenceOr::Reference { reference } => reference,
+            };
+            match self.schemas.lookup(&reference) {
+                Some(s) => current = ReferenceOr::Item((*s).clone()),
+                None => return false,
+            }
+        }
+        false
     }
 
     /// Resolves a schema that gets no name of its own.
@@ -787,6 +822,36 @@ pub(crate) mod tests {
                 "additional_properties_2".to_owned(),
                 TypeRef::Int(IntKind::I64)
             ))
+        );
+    }
+
+    #[test]
+    fn secrets_are_properties_marked_password_or_x_sensitive_also_behind_refs() {
+        let (r, types, _) = build_in(
+            "    Value: {type: string, x-sensitive: true}\n",
+            &[
+                "{type: object, properties: {a: {type: string, format: password}, b: {type: string, x-sensitive: true}, c: {$ref: '#/components/schemas/Value'}, d: {allOf: [{$ref: '#/components/schemas/Value'}], description: d}, e: {type: string}, f: {type: string, x-sensitive: false}, value: {type: string}}}",
+            ],
+        );
+        let TypeKind::Struct(s) = kind_of(&types, &r[0].ty) else {
+            panic!("a struct")
+        };
+        let secret: Vec<(&str, bool)> = s
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.sensitive))
+            .collect();
+        assert_eq!(
+            secret,
+            [
+                ("a", true),
+                ("b", true),
+                ("c", true),
+                ("d", true),
+                ("e", false),
+                ("f", false),
+                ("value", false)
+            ]
         );
     }
 }

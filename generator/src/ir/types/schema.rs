@@ -202,6 +202,22 @@ pub fn is_nullable(schema: &Schema) -> bool {
     }
 }
 
+/// Whether a schema marks its value as a secret: `format: password`, or
+/// the `x-sensitive: true` extension (as Cloudflare's description marks
+/// token values).
+pub fn is_sensitive(schema: &Schema) -> bool {
+    let flagged =
+        schema.schema_data.extensions.get("x-sensitive") == Some(&serde_json::Value::Bool(true));
+    let password = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            string_format(&s.format).as_deref() == Some("password")
+        }
+        SchemaKind::Any(a) => a.format.as_deref() == Some("password"),
+        _ => false,
+    };
+    flagged || password
+}
+
 /// Title and description of a schema.
 pub fn docs_of(schema: &Schema) -> Docs {
     Docs {
