@@ -730,7 +730,10 @@ async fn secrets_the_server_returns_are_redacted_in_debug() {
         .mount(&server)
         .await;
     let client = common::client(&server);
-    let body = cloudflare_orgs::models::CreateTokenRequest::new("dns-readonly", Vec::new());
+    let body = cloudflare_orgs::models::CreateTokenRequest::new(
+        "dns-readonly",
+        Vec::<cloudflare_orgs::models::TokenPolicy>::new(),
+    );
     let token = bounded(client.accounts().tokens().create(ACCOUNT_ID, body))
         .await
         .unwrap();

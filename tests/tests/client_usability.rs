@@ -438,3 +438,56 @@ fn signature_types_are_reexported() {
     let e: Error = ApiError::new(status).with_headers(headers).into();
     assert!(e.is_not_found());
 }
+
+#[tokio::test]
+async fn lists_take_arrays_and_vecs_of_str_and_union_variants_convert() {
+    use cloudflare_orgs::models::{AccountsMembersCreateBody, CreateAccountMemberWithRoles};
+    use cloudflare_orgs::params::OrganizationsListParams;
+    let server = echo(json!({})).await;
+    let client = client(&server);
+    // A payload whose type only one variant has converts with `.into()`.
+    let body: AccountsMembersCreateBody =
+        CreateAccountMemberWithRoles::new("ada@example.com", ["r1"]).into();
+    assert_eq!(
+        body,
+        AccountsMembersCreateBody::CreateAccountMemberWithRoles(CreateAccountMemberWithRoles::new(
+            "ada@example.com",
+            vec![String::from("r1")]
+        ))
+    );
+    bounded(client.accounts().members().create(ACCOUNT_ID, body))
+        .await
+        .unwrap();
+    let body = CreateAccountMemberWithRoles::new("bob@example.com", vec!["r1", "r2"]);
+    bounded(client.accounts().members().create(ACCOUNT_ID, body.into()))
+        .await
+        .unwrap();
+    let lists = echo(json!([])).await;
+    let client = common::client(&lists);
+    for params in [
+        OrganizationsListParams::new().id(["o1"]),
+        OrganizationsListParams::new().id(vec!["o1", "o2"]),
+        OrganizationsListParams::new().id(vec![String::from("o3")]),
+    ] {
+        bounded(client.organizations().list(params)).await.unwrap();
+    }
+    let sent = received(&server).await;
+    let roles: Vec<serde_json::Value> = sent
+        .iter()
+        .map(|r| serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["roles"].clone())
+        .collect();
+    assert_eq!(roles, [json!(["r1"]), json!(["r1", "r2"])]);
+    let queries: Vec<Option<String>> = received(&lists)
+        .await
+        .iter()
+        .map(|r| r.url.query().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            Some("id=o1".to_owned()),
+            Some("id=o1&id=o2".to_owned()),
+            Some("id=o3".to_owned())
+        ]
+    );
+}

@@ -433,20 +433,30 @@ impl AccountMember {
     #[must_use]
     pub fn roles(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::Role>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::Role>,
+        >,
     ) -> Self {
-        self.roles = ::std::option::Option::Some(value.into());
+        self.roles = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::Role>>(),
+        );
         self
     }
     /// Sets `policies`.
     #[must_use]
     pub fn policies(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::AccountMemberPolicy>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::AccountMemberPolicy>,
         >,
     ) -> Self {
-        self.policies = ::std::option::Option::Some(value.into());
+        self.policies = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::AccountMemberPolicy>>(),
+        );
         self
     }
 }
@@ -564,18 +574,30 @@ impl AccountMemberPolicy {
     #[must_use]
     pub fn permission_groups(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::PermissionGroup>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::PermissionGroup>,
+        >,
     ) -> Self {
-        self.permission_groups = ::std::option::Option::Some(value.into());
+        self.permission_groups = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::PermissionGroup>>(),
+        );
         self
     }
     /// Sets `resource_groups`.
     #[must_use]
     pub fn resource_groups(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::ResourceGroup>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::ResourceGroup>,
+        >,
     ) -> Self {
-        self.resource_groups = ::std::option::Option::Some(value.into());
+        self.resource_groups = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::ResourceGroup>>(),
+        );
         self
     }
 }
@@ -1038,6 +1060,18 @@ pub enum AccountsMembersCreateBody {
     /// Any other value; kept verbatim so unexpected data never fails to decode.
     Unknown(::serde_json::Value),
 }
+impl ::std::convert::From<crate::models::CreateAccountMemberWithRoles>
+for AccountsMembersCreateBody {
+    fn from(value: crate::models::CreateAccountMemberWithRoles) -> Self {
+        Self::CreateAccountMemberWithRoles(value)
+    }
+}
+impl ::std::convert::From<crate::models::CreateAccountMemberWithPolicies>
+for AccountsMembersCreateBody {
+    fn from(value: crate::models::CreateAccountMemberWithPolicies) -> Self {
+        Self::CreateAccountMemberWithPolicies(value)
+    }
+}
 /// `AccountsMembersListOrder` (from `#/paths/~1accounts~1{account_id}~1members/get/parameters/1/schema`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1086,6 +1120,18 @@ pub enum AccountsMembersUpdateBody {
     UpdateAccountMemberWithPolicies(crate::models::UpdateAccountMemberWithPolicies),
     /// Any other value; kept verbatim so unexpected data never fails to decode.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<crate::models::UpdateAccountMemberWithRoles>
+for AccountsMembersUpdateBody {
+    fn from(value: crate::models::UpdateAccountMemberWithRoles) -> Self {
+        Self::UpdateAccountMemberWithRoles(value)
+    }
+}
+impl ::std::convert::From<crate::models::UpdateAccountMemberWithPolicies>
+for AccountsMembersUpdateBody {
+    fn from(value: crate::models::UpdateAccountMemberWithPolicies) -> Self {
+        Self::UpdateAccountMemberWithPolicies(value)
+    }
 }
 /// An entry in an account's audit log.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -1737,9 +1783,15 @@ impl AuditLogProductCategory {
     #[must_use]
     pub fn products(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::AuditLogProduct>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::AuditLogProduct>,
+        >,
     ) -> Self {
-        self.products = ::std::option::Option::Some(value.into());
+        self.products = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::AuditLogProduct>>(),
+        );
         self
     }
 }
@@ -1904,13 +1956,15 @@ impl CreateAccountMemberWithPolicies {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         email: impl ::std::convert::Into<::std::string::String>,
-        policies: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
+        policies: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::NewAccountMemberPolicy>,
         >,
     ) -> Self {
         Self {
             email: email.into(),
-            policies: policies.into(),
+            policies: ::std::iter::IntoIterator::into_iter(policies)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::NewAccountMemberPolicy>>(),
             status: ::std::option::Option::None,
         }
     }
@@ -1999,11 +2053,15 @@ impl CreateAccountMemberWithRoles {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         email: impl ::std::convert::Into<::std::string::String>,
-        roles: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        roles: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
         Self {
             email: email.into(),
-            roles: roles.into(),
+            roles: ::std::iter::IntoIterator::into_iter(roles)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
             status: ::std::option::Option::None,
         }
     }
@@ -2277,13 +2335,15 @@ impl CreateTokenRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
-        policies: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::TokenPolicyRequest>,
+        policies: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::TokenPolicyRequest>,
         >,
     ) -> Self {
         Self {
             name: name.into(),
-            policies: policies.into(),
+            policies: ::std::iter::IntoIterator::into_iter(policies)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::TokenPolicyRequest>>(),
             not_before: ::std::option::Option::None,
             expires_on: ::std::option::Option::None,
             condition: ::std::option::Option::None,
@@ -2675,11 +2735,15 @@ impl MoveAccountsRequest {
     /// A `MoveAccountsRequest` with the required fields set.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        account_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        account_ids: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
         destination_organization_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            account_ids: account_ids.into(),
+            account_ids: ::std::iter::IntoIterator::into_iter(account_ids)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
             destination_organization_id: destination_organization_id.into(),
         }
     }
@@ -2757,17 +2821,21 @@ impl NewAccountMemberPolicy {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         access: impl ::std::convert::Into<crate::models::PolicyEffect>,
-        permission_groups: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::PermissionGroupReference>,
+        permission_groups: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::PermissionGroupReference>,
         >,
-        resource_groups: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::ResourceGroupReference>,
+        resource_groups: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::ResourceGroupReference>,
         >,
     ) -> Self {
         Self {
             access: access.into(),
-            permission_groups: permission_groups.into(),
-            resource_groups: resource_groups.into(),
+            permission_groups: ::std::iter::IntoIterator::into_iter(permission_groups)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::PermissionGroupReference>>(),
+            resource_groups: ::std::iter::IntoIterator::into_iter(resource_groups)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::ResourceGroupReference>>(),
         }
     }
 }
@@ -3331,9 +3399,15 @@ impl RatePlan {
     #[must_use]
     pub fn sets(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.sets = ::std::option::Option::Some(value.into());
+        self.sets = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
 }
@@ -3601,13 +3675,15 @@ impl ResourceScope {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         key: impl ::std::convert::Into<::std::string::String>,
-        objects: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::ResourceScopeObject>,
+        objects: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::ResourceScopeObject>,
         >,
     ) -> Self {
         Self {
             key: key.into(),
-            objects: objects.into(),
+            objects: ::std::iter::IntoIterator::into_iter(objects)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::ResourceScopeObject>>(),
         }
     }
 }
@@ -4647,9 +4723,15 @@ impl Token {
     #[must_use]
     pub fn policies(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::TokenPolicy>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::TokenPolicy>,
+        >,
     ) -> Self {
-        self.policies = ::std::option::Option::Some(value.into());
+        self.policies = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::TokenPolicy>>(),
+        );
         self
     }
 }
@@ -4838,11 +4920,15 @@ impl TokenPermissionGroup {
     #[must_use]
     pub fn scopes(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::PermissionGroupScope>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::PermissionGroupScope>,
         >,
     ) -> Self {
-        self.scopes = ::std::option::Option::Some(value.into());
+        self.scopes = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::PermissionGroupScope>>(),
+        );
         self
     }
 }
@@ -4928,15 +5014,17 @@ impl TokenPolicy {
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
         effect: impl ::std::convert::Into<crate::models::PolicyEffect>,
-        permission_groups: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::PermissionGroup>,
+        permission_groups: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::PermissionGroup>,
         >,
         resources: impl ::std::convert::Into<crate::models::TokenPolicyResources>,
     ) -> Self {
         Self {
             id: id.into(),
             effect: effect.into(),
-            permission_groups: permission_groups.into(),
+            permission_groups: ::std::iter::IntoIterator::into_iter(permission_groups)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::PermissionGroup>>(),
             resources: resources.into(),
         }
     }
@@ -5016,14 +5104,16 @@ impl TokenPolicyRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         effect: impl ::std::convert::Into<crate::models::PolicyEffect>,
-        permission_groups: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::PermissionGroupRequest>,
+        permission_groups: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::PermissionGroupRequest>,
         >,
         resources: impl ::std::convert::Into<crate::models::TokenPolicyResources>,
     ) -> Self {
         Self {
             effect: effect.into(),
-            permission_groups: permission_groups.into(),
+            permission_groups: ::std::iter::IntoIterator::into_iter(permission_groups)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::PermissionGroupRequest>>(),
             resources: resources.into(),
         }
     }
@@ -5047,6 +5137,30 @@ pub enum TokenPolicyResources {
     ),
     /// Any other value; kept verbatim so unexpected data never fails to decode.
     Unknown(::serde_json::Value),
+}
+impl ::std::convert::From<
+    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+> for TokenPolicyResources {
+    fn from(
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        Self::ResourceMap(value)
+    }
+}
+impl ::std::convert::From<
+    ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+> for TokenPolicyResources {
+    fn from(
+        value: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        Self::NestedResourceMap(value)
+    }
 }
 /// The client IP ranges the token may or may not be used from.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
@@ -5120,18 +5234,30 @@ impl TokenRequestIp {
     #[must_use]
     pub fn in_(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.in_ = ::std::option::Option::Some(value.into());
+        self.in_ = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `not_in`.
     #[must_use]
     pub fn not_in(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.not_in = ::std::option::Option::Some(value.into());
+        self.not_in = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
 }
@@ -5512,9 +5638,15 @@ impl TokenWithValue {
     #[must_use]
     pub fn policies(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::TokenPolicy>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::TokenPolicy>,
+        >,
     ) -> Self {
-        self.policies = ::std::option::Option::Some(value.into());
+        self.policies = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::TokenPolicy>>(),
+        );
         self
     }
     /// Sets `value`.
@@ -5586,11 +5718,15 @@ impl UpdateAccountMemberWithPolicies {
     /// A `UpdateAccountMemberWithPolicies` with the required fields set.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        policies: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
+        policies: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::NewAccountMemberPolicy>,
         >,
     ) -> Self {
-        Self { policies: policies.into() }
+        Self {
+            policies: ::std::iter::IntoIterator::into_iter(policies)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::NewAccountMemberPolicy>>(),
+        }
     }
 }
 /// Replace a member's account roles.
@@ -5659,9 +5795,15 @@ impl UpdateAccountMemberWithRoles {
     #[must_use]
     pub fn roles(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::RoleRequest>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::RoleRequest>,
+        >,
     ) -> Self {
-        self.roles = ::std::option::Option::Some(value.into());
+        self.roles = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::RoleRequest>>(),
+        );
         self
     }
 }
@@ -5765,8 +5907,8 @@ impl UpdateTokenRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
-        policies: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::TokenPolicyRequest>,
+        policies: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::TokenPolicyRequest>,
         >,
     ) -> Self {
         Self {
@@ -5775,7 +5917,9 @@ impl UpdateTokenRequest {
             not_before: ::std::option::Option::None,
             expires_on: ::std::option::Option::None,
             condition: ::std::option::Option::None,
-            policies: policies.into(),
+            policies: ::std::iter::IntoIterator::into_iter(policies)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::TokenPolicyRequest>>(),
         }
     }
     /// Sets `status`.

@@ -1098,9 +1098,15 @@ impl OrganizationMeta {
     #[must_use]
     pub fn hierarchy_tags(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.hierarchy_tags = ::std::option::Option::Some(value.into());
+        self.hierarchy_tags = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `managed_by`.

@@ -130,11 +130,15 @@ impl BatchCreateOrganizationMembersRequest {
     /// A `BatchCreateOrganizationMembersRequest` with the required fields set.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        members: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::NewOrganizationMember>,
+        members: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::NewOrganizationMember>,
         >,
     ) -> Self {
-        Self { members: members.into() }
+        Self {
+            members: ::std::iter::IntoIterator::into_iter(members)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::NewOrganizationMember>>(),
+        }
     }
 }
 /// One day of usage of one billable metric by one account, following the FinOps FOCUS 1.3 cost and usage columns. Columns prefixed `x_` are Cloudflare extensions. Cost and price columns are not filled in yet.
@@ -2503,9 +2507,15 @@ impl Share {
     #[must_use]
     pub fn resources(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::ShareResource>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::ShareResource>,
+        >,
     ) -> Self {
-        self.resources = ::std::option::Option::Some(value.into());
+        self.resources = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::ShareResource>>(),
+        );
         self
     }
 }

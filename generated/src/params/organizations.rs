@@ -50,9 +50,15 @@ impl OrganizationsListParams {
     #[must_use]
     pub fn id(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
+        self.id = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `name`.
@@ -613,344 +619,552 @@ impl OrganizationsLogsAuditListParams {
     #[must_use]
     pub fn action_result(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::AuditLogActionResult>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::AuditLogActionResult>,
         >,
     ) -> Self {
-        self.action_result = ::std::option::Option::Some(value.into());
+        self.action_result = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::AuditLogActionResult>>(),
+        );
         self
     }
     /// Sets `action_type`.
     #[must_use]
     pub fn action_type(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::AuditLogActionType>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::AuditLogActionType>,
         >,
     ) -> Self {
-        self.action_type = ::std::option::Option::Some(value.into());
+        self.action_type = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::AuditLogActionType>>(),
+        );
         self
     }
     /// Sets `actor_context`.
     #[must_use]
     pub fn actor_context(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::AuditLogActorContext>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::AuditLogActorContext>,
         >,
     ) -> Self {
-        self.actor_context = ::std::option::Option::Some(value.into());
+        self.actor_context = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::AuditLogActorContext>>(),
+        );
         self
     }
     /// Sets `actor_email`.
     #[must_use]
     pub fn actor_email(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.actor_email = ::std::option::Option::Some(value.into());
+        self.actor_email = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `actor_id`.
     #[must_use]
     pub fn actor_id(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.actor_id = ::std::option::Option::Some(value.into());
+        self.actor_id = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `actor_ip_address`.
     #[must_use]
     pub fn actor_ip_address(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.actor_ip_address = ::std::option::Option::Some(value.into());
+        self.actor_ip_address = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `actor_token_id`.
     #[must_use]
     pub fn actor_token_id(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.actor_token_id = ::std::option::Option::Some(value.into());
+        self.actor_token_id = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `actor_token_name`.
     #[must_use]
     pub fn actor_token_name(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.actor_token_name = ::std::option::Option::Some(value.into());
+        self.actor_token_name = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `actor_type`.
     #[must_use]
     pub fn actor_type(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::OrganizationAuditLogActorType>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::OrganizationAuditLogActorType,
+            >,
         >,
     ) -> Self {
-        self.actor_type = ::std::option::Option::Some(value.into());
+        self.actor_type = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<
+                    ::std::vec::Vec<crate::models::OrganizationAuditLogActorType>,
+                >(),
+        );
         self
     }
     /// Sets `id`.
     #[must_use]
     pub fn id(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
+        self.id = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `raw_cf_ray_id`.
     #[must_use]
     pub fn raw_cf_ray_id(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.raw_cf_ray_id = ::std::option::Option::Some(value.into());
+        self.raw_cf_ray_id = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `raw_method`.
     #[must_use]
     pub fn raw_method(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.raw_method = ::std::option::Option::Some(value.into());
+        self.raw_method = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `raw_status_code`.
     #[must_use]
     pub fn raw_status_code(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
+        value: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<i64>>,
     ) -> Self {
-        self.raw_status_code = ::std::option::Option::Some(value.into());
+        self.raw_status_code = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<i64>>(),
+        );
         self
     }
     /// Sets `raw_uri`.
     #[must_use]
     pub fn raw_uri(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.raw_uri = ::std::option::Option::Some(value.into());
+        self.raw_uri = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `resource_id`.
     #[must_use]
     pub fn resource_id(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.resource_id = ::std::option::Option::Some(value.into());
+        self.resource_id = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `resource_product`.
     #[must_use]
     pub fn resource_product(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.resource_product = ::std::option::Option::Some(value.into());
+        self.resource_product = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `resource_type`.
     #[must_use]
     pub fn resource_type(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.resource_type = ::std::option::Option::Some(value.into());
+        self.resource_type = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `resource_scope`.
     #[must_use]
     pub fn resource_scope(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::OrganizationAuditResourceScope>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::OrganizationAuditResourceScope,
+            >,
         >,
     ) -> Self {
-        self.resource_scope = ::std::option::Option::Some(value.into());
+        self.resource_scope = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<
+                    ::std::vec::Vec<crate::models::OrganizationAuditResourceScope>,
+                >(),
+        );
         self
     }
     /// Sets `action_result.not`.
     #[must_use]
     pub fn action_result_not(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::AuditLogActionResult>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::AuditLogActionResult>,
         >,
     ) -> Self {
-        self.action_result_not = ::std::option::Option::Some(value.into());
+        self.action_result_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::AuditLogActionResult>>(),
+        );
         self
     }
     /// Sets `action_type.not`.
     #[must_use]
     pub fn action_type_not(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::AuditLogActionType>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::AuditLogActionType>,
         >,
     ) -> Self {
-        self.action_type_not = ::std::option::Option::Some(value.into());
+        self.action_type_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::AuditLogActionType>>(),
+        );
         self
     }
     /// Sets `actor_context.not`.
     #[must_use]
     pub fn actor_context_not(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::AuditLogActorContext>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::AuditLogActorContext>,
         >,
     ) -> Self {
-        self.actor_context_not = ::std::option::Option::Some(value.into());
+        self.actor_context_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::AuditLogActorContext>>(),
+        );
         self
     }
     /// Sets `actor_email.not`.
     #[must_use]
     pub fn actor_email_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.actor_email_not = ::std::option::Option::Some(value.into());
+        self.actor_email_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `actor_id.not`.
     #[must_use]
     pub fn actor_id_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.actor_id_not = ::std::option::Option::Some(value.into());
+        self.actor_id_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `actor_ip_address.not`.
     #[must_use]
     pub fn actor_ip_address_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.actor_ip_address_not = ::std::option::Option::Some(value.into());
+        self.actor_ip_address_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `actor_token_id.not`.
     #[must_use]
     pub fn actor_token_id_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.actor_token_id_not = ::std::option::Option::Some(value.into());
+        self.actor_token_id_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `actor_token_name.not`.
     #[must_use]
     pub fn actor_token_name_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.actor_token_name_not = ::std::option::Option::Some(value.into());
+        self.actor_token_name_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `actor_type.not`.
     #[must_use]
     pub fn actor_type_not(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::OrganizationAuditLogActorType>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::OrganizationAuditLogActorType,
+            >,
         >,
     ) -> Self {
-        self.actor_type_not = ::std::option::Option::Some(value.into());
+        self.actor_type_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<
+                    ::std::vec::Vec<crate::models::OrganizationAuditLogActorType>,
+                >(),
+        );
         self
     }
     /// Sets `id.not`.
     #[must_use]
     pub fn id_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.id_not = ::std::option::Option::Some(value.into());
+        self.id_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `raw_cf_ray_id.not`.
     #[must_use]
     pub fn raw_cf_ray_id_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.raw_cf_ray_id_not = ::std::option::Option::Some(value.into());
+        self.raw_cf_ray_id_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `raw_method.not`.
     #[must_use]
     pub fn raw_method_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.raw_method_not = ::std::option::Option::Some(value.into());
+        self.raw_method_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `raw_status_code.not`.
     #[must_use]
     pub fn raw_status_code_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
+        value: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<i64>>,
     ) -> Self {
-        self.raw_status_code_not = ::std::option::Option::Some(value.into());
+        self.raw_status_code_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<i64>>(),
+        );
         self
     }
     /// Sets `raw_uri.not`.
     #[must_use]
     pub fn raw_uri_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.raw_uri_not = ::std::option::Option::Some(value.into());
+        self.raw_uri_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `resource_id.not`.
     #[must_use]
     pub fn resource_id_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.resource_id_not = ::std::option::Option::Some(value.into());
+        self.resource_id_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `resource_product.not`.
     #[must_use]
     pub fn resource_product_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.resource_product_not = ::std::option::Option::Some(value.into());
+        self.resource_product_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `resource_type.not`.
     #[must_use]
     pub fn resource_type_not(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.resource_type_not = ::std::option::Option::Some(value.into());
+        self.resource_type_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<::std::string::String>>(),
+        );
         self
     }
     /// Sets `resource_scope.not`.
     #[must_use]
     pub fn resource_scope_not(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::OrganizationAuditResourceScope>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::OrganizationAuditResourceScope,
+            >,
         >,
     ) -> Self {
-        self.resource_scope_not = ::std::option::Option::Some(value.into());
+        self.resource_scope_not = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<
+                    ::std::vec::Vec<crate::models::OrganizationAuditResourceScope>,
+                >(),
+        );
         self
     }
     /// Sets `direction`.
@@ -1235,11 +1449,15 @@ impl OrganizationsMembersListParams {
     #[must_use]
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::OrganizationMemberStatus>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::OrganizationMemberStatus>,
         >,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.status = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::OrganizationMemberStatus>>(),
+        );
         self
     }
     /// Sets `user.email`.
@@ -1406,11 +1624,15 @@ impl OrganizationsSharesListParams {
     #[must_use]
     pub fn resource_types(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::ShareResourceType>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::ShareResourceType>,
         >,
     ) -> Self {
-        self.resource_types = ::std::option::Option::Some(value.into());
+        self.resource_types = ::std::option::Option::Some(
+            ::std::iter::IntoIterator::into_iter(value)
+                .map(::std::convert::Into::into)
+                .collect::<::std::vec::Vec<crate::models::ShareResourceType>>(),
+        );
         self
     }
     /// Sets `order`.

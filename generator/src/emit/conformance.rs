@@ -553,7 +553,9 @@ impl Synth<'_, '_> {
                     )?);
                 }
                 if items.is_empty() {
-                    quote!(::std::vec::Vec::new())
+                    // Typed: setters take any iterable, which names no item type.
+                    let item = self.ctx.ty(inner);
+                    quote!(::std::vec::Vec::<#item>::new())
                 } else {
                     quote!(::std::vec![#(#items),*])
                 }

@@ -277,17 +277,20 @@ fn constructor(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let required: Vec<&Field> = s.fields.iter().filter(|f| !f.optional()).collect();
     let args = required.iter().map(|f| {
         let n = ident(&f.name);
-        let t = ctx.ty(&f.ty);
-        quote!(#n: impl ::std::convert::Into<#t>)
+        let (t, _) = ctx.arg(&f.ty, TokenStream::new());
+        quote!(#n: #t)
     });
     let inits = s.fields.iter().map(|f| {
         let n = ident(&f.name);
         if f.optional() {
             quote!(#n: ::std::option::Option::None)
-        } else if f.boxed {
-            quote!(#n: ::std::boxed::Box::new(#n.into()))
         } else {
-            quote!(#n: #n.into())
+            let (_, value) = ctx.arg(&f.ty, quote!(#n));
+            if f.boxed {
+                quote!(#n: ::std::boxed::Box::new(#value))
+            } else {
+                quote!(#n: #value)
+            }
         }
     });
     let additional = s.additional.as_ref().map(|(fname, _)| {
@@ -297,17 +300,17 @@ fn constructor(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let setters = s.fields.iter().filter(|f| f.optional()).map(|f| {
         let n = ident(&f.name);
         let setter = ident(&f.setter);
-        let t = ctx.ty(&f.ty);
+        let (t, value) = ctx.arg(&f.ty, quote!(value));
         let value = if f.boxed {
-            quote!(::std::boxed::Box::new(value.into()))
+            quote!(::std::boxed::Box::new(#value))
         } else {
-            quote!(value.into())
+            value
         };
         let doc = text_attrs(&format!("Sets `{}`.", f.wire));
         quote! {
             #doc
             #[must_use]
-            pub fn #setter(mut self, value: impl ::std::convert::Into<#t>) -> Self {
+            pub fn #setter(mut self, value: #t) -> Self {
                 self.#n = ::std::option::Option::Some(#value);
                 self
             }
@@ -355,6 +358,41 @@ fn string_enum(ctx: &Ctx<'_>, def: &TypeDef, e: &StringEnum) -> TokenStream {
     }
 }
 
+/// `From<Payload>` for each variant whose payload type no other variant
+/// has (with two, which one a value means is not the type's to say, so
+/// neither gets one). A variant holding the union itself gets none either:
+/// that `From` is the standard library's.
+fn union_from(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&def.name);
+    let payloads: Vec<TokenStream> = u.variants.iter().map(|v| ctx.ty(&v.ty)).collect();
+    let keys: Vec<String> = payloads.iter().map(ToString::to_string).collect();
+    let impls = u
+        .variants
+        .iter()
+        .zip(&payloads)
+        .zip(&keys)
+        .filter(|((v, _), key)| {
+            let itself = matches!(&v.ty, TypeRef::Named(id) if ctx.api.ty(*id).name == def.name);
+            !itself && keys.iter().filter(|k| k == key).count() == 1
+        })
+        .map(|((v, t), _)| {
+            let n = ident(&v.name);
+            let wrap = if v.boxed {
+                quote!(::std::boxed::Box::new(value))
+            } else {
+                quote!(value)
+            };
+            quote! {
+                impl ::std::convert::From<#t> for #name {
+                    fn from(value: #t) -> Self {
+                        Self::#n(#wrap)
+                    }
+                }
+            }
+        });
+    quote!(#(#impls)*)
+}
+
 fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
     let name = ident(&def.name);
     let other = ident(&u.other);
@@ -383,6 +421,8 @@ fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
             #other(::serde_json::Value),
         }
     };
+    let conversions = union_from(ctx, def, u);
+    let definition = quote!(#definition #conversions);
     let Some(tag) = &u.discriminator else {
         return definition;
     };

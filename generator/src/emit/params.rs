@@ -73,8 +73,8 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
         .iter()
         .map(|f| {
             let n = ident(&f.name);
-            let t = ctx.ty(&f.ty);
-            quote!(#n: impl ::std::convert::Into<#t>)
+            let (t, _) = ctx.arg(&f.ty, TokenStream::new());
+            quote!(#n: #t)
         })
         .collect();
     let mut inits: Vec<TokenStream> = p
@@ -83,7 +83,8 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
         .map(|f| {
             let n = ident(&f.name);
             if f.required {
-                quote!(#n: #n.into())
+                let (_, value) = ctx.arg(&f.ty, quote!(#n));
+                quote!(#n: #value)
             } else {
                 quote!(#n: ::std::option::Option::None)
             }
@@ -101,13 +102,13 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
     let setters = p.fields.iter().filter(|f| !f.required).map(|f| {
         let n = ident(&f.name);
         let setter = ident(&f.setter);
-        let t = ctx.ty(&f.ty);
+        let (t, value) = ctx.arg(&f.ty, quote!(value));
         let doc = text_attrs(&format!("Sets `{}`.", f.wire));
         quote! {
             #doc
             #[must_use]
-            pub fn #setter(mut self, value: impl ::std::convert::Into<#t>) -> Self {
-                self.#n = ::std::option::Option::Some(value.into());
+            pub fn #setter(mut self, value: #t) -> Self {
+                self.#n = ::std::option::Option::Some(#value);
                 self
             }
         }

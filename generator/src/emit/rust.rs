@@ -61,6 +61,30 @@ impl Ctx<'_> {
         }
     }
 
+    /// The argument type a constructor or setter takes for a value of
+    /// `ty`, and the expression that turns the argument `value` into it.
+    /// A list takes anything iterable whose items convert (`["a"]`,
+    /// `vec!["a"]`, a `Vec<String>`), collected into the `Vec`.
+    pub fn arg(&self, ty: &TypeRef, value: TokenStream) -> (TokenStream, TokenStream) {
+        match ty {
+            TypeRef::Array(inner) => {
+                let inner = self.ty(inner);
+                (
+                    quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#inner>>),
+                    quote! {
+                        ::std::iter::IntoIterator::into_iter(#value)
+                            .map(::std::convert::Into::into)
+                            .collect::<::std::vec::Vec<#inner>>()
+                    },
+                )
+            }
+            _ => {
+                let t = self.ty(ty);
+                (quote!(impl ::std::convert::Into<#t>), quote!(#value.into()))
+            }
+        }
+    }
+
     /// The type wrapped in `Box` and/or `Option` as a field needs it.
     pub fn field_ty(&self, ty: &TypeRef, boxed: bool, optional: bool) -> TokenStream {
         let mut t = self.ty(ty);
