@@ -37,6 +37,58 @@ pub(crate) enum Style {
     Matrix,
 }
 
+/// A primitive integer (`i8`..`i128`, `u8`..`u128`, `isize`, `usize`),
+/// which integer parameters take whatever their type in the API: one that
+/// does not fit makes the request fail with
+/// [`Error::InvalidArgument`](super::Error::InvalidArgument) when sent.
+/// Sealed: only the primitives implement it.
+pub trait Integer: sealed::Sealed + Copy + std::fmt::Display {
+    /// The value, if it fits in an `i128` (every one but large `u128`s).
+    #[doc(hidden)]
+    fn wide(self) -> Option<i128>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {}
+        impl Integer for $t {
+            fn wide(self) -> Option<i128> {
+                i128::try_from(self).ok()
+            }
+        }
+    )*};
+}
+
+integers!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
+
+/// `value` as the parameter's type `T`, or `None` with the problem noted
+/// in `problem` (the first one is kept), to be reported when the request
+/// is sent.
+pub(crate) fn integer<T: TryFrom<i128>>(
+    name: &str,
+    value: impl Integer,
+    problem: &mut Option<String>,
+) -> Option<T> {
+    match value.wide().and_then(|wide| T::try_from(wide).ok()) {
+        Some(v) => Some(v),
+        None => {
+            problem.get_or_insert_with(|| {
+                format!(
+                    "`{name}`: {value} is out of range for {}",
+                    std::any::type_name::<T>()
+                )
+            });
+            None
+        }
+    }
+}
+
 /// Percent-encodes a path segment or query component.
 pub(crate) fn encode(text: &str) -> String {
     utf8_percent_encode(text, UNRESERVED).to_string()

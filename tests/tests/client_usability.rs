@@ -491,3 +491,32 @@ async fn lists_take_arrays_and_vecs_of_str_and_union_variants_convert() {
         ]
     );
 }
+
+#[tokio::test]
+async fn integer_params_take_any_primitive_and_out_of_range_fails_when_sent() {
+    let server = echo(json!([])).await;
+    let client = client(&server);
+    let wanted: usize = 3;
+    bounded(
+        client
+            .accounts()
+            .list(AccountsListParams::new().page(wanted).per_page(50u8)),
+    )
+    .await
+    .unwrap();
+    let sent = received(&server).await;
+    assert_eq!(sent[0].url.query(), Some("page=3&per_page=50"));
+
+    let e = bounded(
+        client
+            .accounts()
+            .list(AccountsListParams::new().page(1).per_page(u64::MAX)),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&e, Error::InvalidArgument(m) if m.contains("per_page") && m.contains("18446744073709551615")),
+        "{e:?}"
+    );
+    assert_eq!(received(&server).await.len(), 1, "nothing was sent");
+}

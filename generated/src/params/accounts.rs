@@ -13,6 +13,7 @@ pub struct AccountsListParams {
     pub per_page: ::std::option::Option<i64>,
     /// The sort direction: `asc` (ascending) or `desc` (descending).
     pub direction: ::std::option::Option<crate::models::ListDirection>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl AccountsListParams {
     /// Parameters with the required values set.
@@ -23,6 +24,7 @@ impl AccountsListParams {
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             direction: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `name`.
@@ -36,14 +38,26 @@ impl AccountsListParams {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "page",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.page = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
+    pub fn per_page(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "per_page",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.per_page = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `direction`.
@@ -58,6 +72,9 @@ impl AccountsListParams {
 }
 impl crate::request::WriteParams for AccountsListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         if let ::std::option::Option::Some(value) = &self.name {
             parts.query("name", value, crate::encoding::Style::Form, true);
         }
@@ -204,6 +221,7 @@ pub struct AccountsLogsAuditListParams {
     pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl AccountsLogsAuditListParams {
     /// Parameters with the required values set.
@@ -263,6 +281,7 @@ impl AccountsLogsAuditListParams {
             direction: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `account_name`.
@@ -947,8 +966,14 @@ impl AccountsLogsAuditListParams {
     }
     /// Sets `limit`.
     #[must_use]
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "limit",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.limit = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `cursor`.
@@ -963,6 +988,9 @@ impl AccountsLogsAuditListParams {
 }
 impl crate::request::WriteParams for AccountsLogsAuditListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         if let ::std::option::Option::Some(value) = &self.account_name {
             parts.query("account_name", value, crate::encoding::Style::Form, true);
         }
@@ -1146,6 +1174,7 @@ pub struct AccountsLogsAuditHistoryListParams {
     pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl AccountsLogsAuditHistoryListParams {
     /// Parameters with the required values set.
@@ -1162,6 +1191,7 @@ impl AccountsLogsAuditHistoryListParams {
             direction: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `direction`.
@@ -1175,8 +1205,14 @@ impl AccountsLogsAuditHistoryListParams {
     }
     /// Sets `limit`.
     #[must_use]
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "limit",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.limit = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `cursor`.
@@ -1191,6 +1227,9 @@ impl AccountsLogsAuditHistoryListParams {
 }
 impl crate::request::WriteParams for AccountsLogsAuditHistoryListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         parts
             .query("action_time", &self.action_time, crate::encoding::Style::Form, true);
         parts.query("since", &self.since, crate::encoding::Style::Form, true);
@@ -1220,6 +1259,7 @@ pub struct AccountsMembersListParams {
     pub per_page: ::std::option::Option<i64>,
     /// The sort direction: `asc` (ascending) or `desc` (descending).
     pub direction: ::std::option::Option<crate::models::ListDirection>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl AccountsMembersListParams {
     /// Parameters with the required values set.
@@ -1231,6 +1271,7 @@ impl AccountsMembersListParams {
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
             direction: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `order`.
@@ -1253,14 +1294,26 @@ impl AccountsMembersListParams {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "page",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.page = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
+    pub fn per_page(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "per_page",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.per_page = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `direction`.
@@ -1275,6 +1328,9 @@ impl AccountsMembersListParams {
 }
 impl crate::request::WriteParams for AccountsMembersListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         if let ::std::option::Option::Some(value) = &self.order {
             parts.query("order", value, crate::encoding::Style::Form, true);
         }
@@ -1300,6 +1356,7 @@ pub struct AccountsRolesListParams {
     pub page: ::std::option::Option<i64>,
     /// How many items to return per page, from 5 to 50; 20 when omitted.
     pub per_page: ::std::option::Option<i64>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl AccountsRolesListParams {
     /// Parameters with the required values set.
@@ -1308,23 +1365,39 @@ impl AccountsRolesListParams {
         Self {
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "page",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.page = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
+    pub fn per_page(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "per_page",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.per_page = ::std::option::Option::Some(value);
+        }
         self
     }
 }
 impl crate::request::WriteParams for AccountsRolesListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         if let ::std::option::Option::Some(value) = &self.page {
             parts.query("page", value, crate::encoding::Style::Form, true);
         }
@@ -1345,6 +1418,7 @@ pub struct AccountsTokensListParams {
     pub direction: ::std::option::Option<crate::models::ListDirection>,
     /// Also return tokens that expired recently; `false` when omitted.
     pub include_expired: ::std::option::Option<bool>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl AccountsTokensListParams {
     /// Parameters with the required values set.
@@ -1355,18 +1429,31 @@ impl AccountsTokensListParams {
             per_page: ::std::option::Option::None,
             direction: ::std::option::Option::None,
             include_expired: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "page",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.page = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
+    pub fn per_page(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "per_page",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.per_page = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `direction`.
@@ -1387,6 +1474,9 @@ impl AccountsTokensListParams {
 }
 impl crate::request::WriteParams for AccountsTokensListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         if let ::std::option::Option::Some(value) = &self.page {
             parts.query("page", value, crate::encoding::Style::Form, true);
         }

@@ -27,6 +27,7 @@ pub struct OrganizationsListParams {
     pub page_token: ::std::option::Option<::std::string::String>,
     /// How many items to return, from 0 to 1000; 10 when omitted.
     pub page_size: ::std::option::Option<i64>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl OrganizationsListParams {
     /// Parameters with the required values set.
@@ -44,6 +45,7 @@ impl OrganizationsListParams {
             parent_id: ::std::option::Option::None,
             page_token: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `id`.
@@ -144,13 +146,22 @@ impl OrganizationsListParams {
     }
     /// Sets `page_size`.
     #[must_use]
-    pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+    pub fn page_size(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "page_size",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.page_size = ::std::option::Option::Some(value);
+        }
         self
     }
 }
 impl crate::request::WriteParams for OrganizationsListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         if let ::std::option::Option::Some(value) = &self.id {
             parts.query("id", value, crate::encoding::Style::Form, true);
         }
@@ -221,6 +232,7 @@ pub struct OrganizationsAccountsListParams {
     pub page_token: ::std::option::Option<::std::string::String>,
     /// How many items to return, from 0 to 1000; 10 when omitted.
     pub page_size: ::std::option::Option<i64>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl OrganizationsAccountsListParams {
     /// Parameters with the required values set.
@@ -239,6 +251,7 @@ impl OrganizationsAccountsListParams {
             direction: ::std::option::Option::None,
             page_token: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `account_pubname`.
@@ -342,13 +355,22 @@ impl OrganizationsAccountsListParams {
     }
     /// Sets `page_size`.
     #[must_use]
-    pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+    pub fn page_size(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "page_size",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.page_size = ::std::option::Option::Some(value);
+        }
         self
     }
 }
 impl crate::request::WriteParams for OrganizationsAccountsListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         if let ::std::option::Option::Some(value) = &self.account_pubname {
             parts.query("account_pubname", value, crate::encoding::Style::Form, false);
         }
@@ -563,6 +585,7 @@ pub struct OrganizationsLogsAuditListParams {
     pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl OrganizationsLogsAuditListParams {
     /// Parameters with the required values set.
@@ -613,6 +636,7 @@ impl OrganizationsLogsAuditListParams {
             direction: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `action_result`.
@@ -1178,8 +1202,14 @@ impl OrganizationsLogsAuditListParams {
     }
     /// Sets `limit`.
     #[must_use]
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "limit",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.limit = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `cursor`.
@@ -1194,6 +1224,9 @@ impl OrganizationsLogsAuditListParams {
 }
 impl crate::request::WriteParams for OrganizationsLogsAuditListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         if let ::std::option::Option::Some(value) = &self.action_result {
             parts.query("action_result", value, crate::encoding::Style::Form, true);
         }
@@ -1350,6 +1383,7 @@ pub struct OrganizationsLogsAuditHistoryListParams {
     pub limit: ::std::option::Option<i64>,
     /// The `result_info.cursor` of the previous response, to continue from where it stopped.
     pub cursor: ::std::option::Option<::std::string::String>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl OrganizationsLogsAuditHistoryListParams {
     /// Parameters with the required values set.
@@ -1366,6 +1400,7 @@ impl OrganizationsLogsAuditHistoryListParams {
             direction: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             cursor: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `direction`.
@@ -1379,8 +1414,14 @@ impl OrganizationsLogsAuditHistoryListParams {
     }
     /// Sets `limit`.
     #[must_use]
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "limit",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.limit = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `cursor`.
@@ -1395,6 +1436,9 @@ impl OrganizationsLogsAuditHistoryListParams {
 }
 impl crate::request::WriteParams for OrganizationsLogsAuditHistoryListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         parts
             .query("action_time", &self.action_time, crate::encoding::Style::Form, true);
         parts.query("since", &self.since, crate::encoding::Style::Form, true);
@@ -1430,6 +1474,7 @@ pub struct OrganizationsMembersListParams {
     pub page_token: ::std::option::Option<::std::string::String>,
     /// How many items to return, from 0 to 1000; 10 when omitted.
     pub page_size: ::std::option::Option<i64>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl OrganizationsMembersListParams {
     /// Parameters with the required values set.
@@ -1443,6 +1488,7 @@ impl OrganizationsMembersListParams {
             user_email_ends_with: ::std::option::Option::None,
             page_token: ::std::option::Option::None,
             page_size: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `status`.
@@ -1507,13 +1553,22 @@ impl OrganizationsMembersListParams {
     }
     /// Sets `page_size`.
     #[must_use]
-    pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+    pub fn page_size(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "page_size",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.page_size = ::std::option::Option::Some(value);
+        }
         self
     }
 }
 impl crate::request::WriteParams for OrganizationsMembersListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         if let ::std::option::Option::Some(value) = &self.status {
             parts.query("status", value, crate::encoding::Style::Form, true);
         }
@@ -1577,6 +1632,7 @@ pub struct OrganizationsSharesListParams {
     pub page: ::std::option::Option<i64>,
     /// How many shares each page holds, from 1 to 100; 20 when only `page` is given. Leave out both to get every share in one response.
     pub per_page: ::std::option::Option<i64>,
+    invalid_argument: ::std::option::Option<::std::string::String>,
 }
 impl OrganizationsSharesListParams {
     /// Parameters with the required values set.
@@ -1591,6 +1647,7 @@ impl OrganizationsSharesListParams {
             direction: ::std::option::Option::None,
             page: ::std::option::Option::None,
             per_page: ::std::option::Option::None,
+            invalid_argument: ::std::option::Option::None,
         }
     }
     /// Sets `status`.
@@ -1655,19 +1712,34 @@ impl OrganizationsSharesListParams {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "page",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.page = ::std::option::Option::Some(value);
+        }
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.per_page = ::std::option::Option::Some(value.into());
+    pub fn per_page(mut self, value: impl crate::Integer) -> Self {
+        if let ::std::option::Option::Some(value) = crate::encoding::integer(
+            "per_page",
+            value,
+            &mut self.invalid_argument,
+        ) {
+            self.per_page = ::std::option::Option::Some(value);
+        }
         self
     }
 }
 impl crate::request::WriteParams for OrganizationsSharesListParams {
     fn write(self, parts: &mut crate::request::RequestParts) {
+        if let ::std::option::Option::Some(problem) = &self.invalid_argument {
+            parts.reject(::std::clone::Clone::clone(problem));
+        }
         if let ::std::option::Option::Some(value) = &self.status {
             parts.query("status", value, crate::encoding::Style::Form, true);
         }

@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::{doc_attrs, text_attrs, value_doc_attrs};
 use super::rust::{Ctx, ident};
 use crate::ir::names::reserved::locals;
-use crate::ir::{Api, Body, BodyMedia, Location, Operation, Param, ParamsStruct, Style};
+use crate::ir::{Api, Body, BodyMedia, Location, Operation, Param, ParamsStruct, Style, TypeRef};
 
 /// Indices of the operations of one group that have a params struct.
 pub fn units(api: &Api, group: Option<usize>) -> Vec<usize> {
@@ -68,11 +68,20 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
         let docs = doc_attrs(&b.docs, "The request body.");
         quote!(#docs pub #body_name: #t,)
     });
+    // Integer parameters take any primitive integer; one that does not fit
+    // is kept in this field and fails the request when it is sent.
+    let integers = p.fields.iter().any(|f| is_integer(&f.ty));
+    let invalid = ident(locals::INVALID_ARGUMENT);
+    let invalid_field =
+        integers.then(|| quote!(#invalid: ::std::option::Option<::std::string::String>,));
     let required: Vec<&Param> = p.fields.iter().filter(|f| f.required).collect();
     let mut args: Vec<TokenStream> = required
         .iter()
         .map(|f| {
             let n = ident(&f.name);
+            if is_integer(&f.ty) {
+                return quote!(#n: impl #root::Integer);
+            }
             let (t, _) = ctx.arg(&f.ty, TokenStream::new());
             quote!(#n: #t)
         })
@@ -82,7 +91,10 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
         .iter()
         .map(|f| {
             let n = ident(&f.name);
-            if f.required {
+            if f.required && is_integer(&f.ty) {
+                let wire = &f.wire;
+                quote!(#n: #root::encoding::integer(#wire, #n, &mut #invalid).unwrap_or_default())
+            } else if f.required {
                 let (_, value) = ctx.arg(&f.ty, quote!(#n));
                 quote!(#n: #value)
             } else {
@@ -90,6 +102,15 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
             }
         })
         .collect();
+    // Only a required integer can be out of range in `new(..)`.
+    let checked_in_new = required.iter().any(|f| is_integer(&f.ty));
+    if checked_in_new {
+        inits.push(quote!(#invalid));
+    } else if integers {
+        inits.push(quote!(#invalid: ::std::option::Option::None));
+    }
+    let init_invalid =
+        checked_in_new.then(|| quote!(let mut #invalid = ::std::option::Option::None;));
     if let Some(b) = body {
         if b.required {
             let t = body_ty(ctx, b);
@@ -102,8 +123,21 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
     let setters = p.fields.iter().filter(|f| !f.required).map(|f| {
         let n = ident(&f.name);
         let setter = ident(&f.setter);
-        let (t, value) = ctx.arg(&f.ty, quote!(value));
         let doc = text_attrs(&format!("Sets `{}`.", f.wire));
+        if is_integer(&f.ty) {
+            let wire = &f.wire;
+            return quote! {
+                #doc
+                #[must_use]
+                pub fn #setter(mut self, value: impl #root::Integer) -> Self {
+                    if let ::std::option::Option::Some(value) = #root::encoding::integer(#wire, value, &mut self.#invalid) {
+                        self.#n = ::std::option::Option::Some(value);
+                    }
+                    self
+                }
+            };
+        }
+        let (t, value) = ctx.arg(&f.ty, quote!(value));
         quote! {
             #doc
             #[must_use]
@@ -138,6 +172,13 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
             quote!(if let ::std::option::Option::Some(#body_name) = &self.#body_name { #call })
         }
     });
+    let reject = integers.then(|| {
+        quote! {
+            if let ::std::option::Option::Some(problem) = &self.#invalid {
+                #parts.reject(::std::clone::Clone::clone(problem));
+            }
+        }
+    });
     let derive_default = required.is_empty() && body.is_none_or(|b| !b.required);
     let default = if derive_default {
         quote!(Default,)
@@ -153,12 +194,14 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
         pub struct #name {
             #(#fields)*
             #body_field
+            #invalid_field
         }
 
         impl #name {
             #new_doc
             #[allow(clippy::new_without_default, clippy::too_many_arguments)]
             pub fn new(#(#args),*) -> Self {
+                #init_invalid
                 Self { #(#inits),* }
             }
             #(#setters)*
@@ -167,11 +210,18 @@ fn params_struct(ctx: &Ctx<'_>, op: &Operation, p: &ParamsStruct) -> TokenStream
 
         impl #root::request::WriteParams for #name {
             fn write(self, #parts: &mut #root::request::RequestParts) {
+                #reject
                 #(#writes)*
                 #write_body
             }
         }
     }
+}
+
+/// Whether a parameter is an integer, which setters take as any primitive
+/// integer.
+fn is_integer(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Int(_))
 }
 
 /// The Rust type of a request body.

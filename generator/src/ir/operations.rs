@@ -233,6 +233,7 @@ fn operation(
     if body.is_some() {
         field_names.reserve(locals::BODY);
     }
+    field_names.reserve(locals::INVALID_ARGUMENT);
     let mut fields = Vec::new();
     for (p, at) in &params {
         let (location, style, explode) = match p {

@@ -113,7 +113,7 @@ impl RequestParts {
         }
     }
 
-    fn reject(&mut self, problem: String) {
+    pub(crate) fn reject(&mut self, problem: String) {
         self.invalid.get_or_insert(problem);
     }
 

@@ -117,6 +117,9 @@ pub mod locals {
     /// Endpoint functions: the request body argument. Params structs: the
     /// request body field.
     pub const BODY: &str = "body";
+    /// Params structs with integer parameters: the first value that did not
+    /// fit its parameter's type, reported when the request is sent.
+    pub const INVALID_ARGUMENT: &str = "invalid_argument";
     /// Endpoint functions: the request being built.
     pub const PARTS: &str = "parts";
     /// `Credentials::apply`: where the secrets of a credential kind are
