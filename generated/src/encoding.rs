@@ -67,6 +67,41 @@ integers!(
     i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
 );
 
+/// A date or a timestamp, for values the API takes in either form (e.g. a
+/// `since` that is a date, taken as UTC midnight, or an RFC 3339
+/// timestamp). Built with `From` from a `chrono::NaiveDate`, a
+/// `chrono::DateTime<Utc>` (in crates whose API uses dates) or the text as
+/// the server expects it (`"2024-01-31"`, `"2024-01-31T12:00:00Z"`), which
+/// is sent as given.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(String);
+
+impl Timestamp {
+    /// The text sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Timestamp {
+    fn from(text: String) -> Self {
+        Self(text)
+    }
+}
+
+impl From<&str> for Timestamp {
+    fn from(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
 /// `value` as the parameter's type `T`, or `None` with the problem noted
 /// in `problem` (the first one is kept), to be reported when the request
 /// is sent.

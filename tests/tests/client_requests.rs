@@ -231,6 +231,36 @@ async fn counts_take_the_integer_types_callers_hold() {
 }
 
 #[tokio::test]
+async fn audit_windows_take_dates_timestamps_and_text() {
+    let server = echo(json!([])).await;
+    let client = client(&server);
+    let day = NaiveDate::from_ymd_opt(2024, 10, 30).unwrap();
+    let noon = Utc.with_ymd_and_hms(2024, 10, 31, 12, 30, 0).unwrap();
+    let windows = [
+        AccountsLogsAuditListParams::new(day, noon),
+        AccountsLogsAuditListParams::new("2024-10-30T08:00:00+02:00", String::from("2024-11-01")),
+    ];
+    for audit in windows {
+        bounded(client.accounts().logs().audit().list(ACCOUNT_ID, audit))
+            .await
+            .unwrap();
+    }
+    let sent = requests(&server).await;
+    assert_eq!(
+        path_and_query(&sent[0]),
+        format!(
+            "/accounts/{ACCOUNT_ID}/logs/audit?since=2024-10-30&before=2024-10-31T12%3A30%3A00Z"
+        )
+    );
+    assert_eq!(
+        path_and_query(&sent[1]),
+        format!(
+            "/accounts/{ACCOUNT_ID}/logs/audit?since=2024-10-30T08%3A00%3A00%2B02%3A00&before=2024-11-01"
+        )
+    );
+}
+
+#[tokio::test]
 async fn json_bodies_and_standard_headers() {
     let server = echo(account(ACCOUNT_ID)).await;
     let client = client(&server);

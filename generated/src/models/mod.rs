@@ -9,6 +9,18 @@ pub use accounts::*;
 mod organizations;
 #[cfg(feature = "organizations")]
 pub use organizations::*;
+impl ::std::convert::From<::chrono::NaiveDate> for crate::Timestamp {
+    fn from(date: ::chrono::NaiveDate) -> Self {
+        ::std::convert::From::from(date.format("%Y-%m-%d").to_string())
+    }
+}
+impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>> for crate::Timestamp {
+    fn from(time: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        ::std::convert::From::from(
+            time.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true),
+        )
+    }
+}
 /// The kind of account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -212,9 +212,9 @@ pub struct AccountsLogsAuditListParams {
     /// Leave out entries about zones with any of these names.
     pub zone_name_not: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Only return entries logged after this moment: a date (taken as UTC midnight) or an RFC 3339 timestamp.
-    pub since: ::chrono::NaiveDate,
+    pub since: crate::Timestamp,
     /// Only return entries logged before this moment: a date (taken as UTC midnight) or an RFC 3339 timestamp.
-    pub before: ::chrono::NaiveDate,
+    pub before: crate::Timestamp,
     /// The order of the entries by time: `desc` (newest first, the default) or `asc`.
     pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
     /// The largest number of entries to return in one response, from 1 to 1000; 100 when omitted. Follow `result_info.cursor` for the rest.
@@ -227,8 +227,8 @@ impl AccountsLogsAuditListParams {
     /// Parameters with the required values set.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        since: impl ::std::convert::Into<::chrono::NaiveDate>,
-        before: impl ::std::convert::Into<::chrono::NaiveDate>,
+        since: impl ::std::convert::Into<crate::Timestamp>,
+        before: impl ::std::convert::Into<crate::Timestamp>,
     ) -> Self {
         Self {
             account_name: ::std::option::Option::None,
@@ -1165,9 +1165,9 @@ pub struct AccountsLogsAuditHistoryListParams {
     /// The `action.time` of the audit log entry named by `id`, as an RFC 3339 timestamp; it narrows the search for that entry.
     pub action_time: ::chrono::DateTime<::chrono::Utc>,
     /// Only return entries logged after this moment: a date (taken as UTC midnight) or an RFC 3339 timestamp.
-    pub since: ::chrono::NaiveDate,
+    pub since: crate::Timestamp,
     /// Only return entries logged before this moment: a date (taken as UTC midnight) or an RFC 3339 timestamp.
-    pub before: ::chrono::NaiveDate,
+    pub before: crate::Timestamp,
     /// The order of the entries by time: `desc` (newest first, the default) or `asc`.
     pub direction: ::std::option::Option<crate::models::AccountsLogsAuditListDirection>,
     /// The largest number of entries to return in one response, from 1 to 1000; 100 when omitted. Follow `result_info.cursor` for the rest.
@@ -1181,8 +1181,8 @@ impl AccountsLogsAuditHistoryListParams {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         action_time: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-        since: impl ::std::convert::Into<::chrono::NaiveDate>,
-        before: impl ::std::convert::Into<::chrono::NaiveDate>,
+        since: impl ::std::convert::Into<crate::Timestamp>,
+        before: impl ::std::convert::Into<crate::Timestamp>,
     ) -> Self {
         Self {
             action_time: action_time.into(),

@@ -45,6 +45,7 @@ impl<'a> Side<'a> {
             TypeRef::Float(FloatKind::F64) => "f64".into(),
             TypeRef::Date => "NaiveDate".into(),
             TypeRef::DateTime => "DateTime<Utc>".into(),
+            TypeRef::DateOrDateTime => "Timestamp".into(),
             TypeRef::Bytes => "Vec<u8>".into(),
             TypeRef::Json => "Value".into(),
             TypeRef::JsonObject => "Map<String, Value>".into(),

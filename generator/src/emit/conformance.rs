@@ -507,6 +507,14 @@ impl Synth<'_, '_> {
                     .unwrap_or("2024-01-31T12:00:00Z");
                 quote!(#s.parse::<::chrono::DateTime<::chrono::Utc>>().expect("a valid timestamp"))
             }
+            TypeRef::DateOrDateTime => {
+                let s = candidates
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .find(|s| is_date(s) || is_date_time(s))
+                    .unwrap_or("2024-01-31");
+                quote!(#root::Timestamp::from(#s))
+            }
             TypeRef::Bytes => quote!(::std::vec::Vec::from(&b"conformance"[..])),
             TypeRef::Json => {
                 let v = candidates.first().map(|v| (*v).clone()).unwrap_or_else(|| {
@@ -744,7 +752,9 @@ impl Synth<'_, '_> {
     /// number, boolean), to pick a union alternative.
     fn shape_fits(&self, ty: &TypeRef, v: &Value) -> bool {
         match ty {
-            TypeRef::String | TypeRef::Date | TypeRef::DateTime => v.is_string(),
+            TypeRef::String | TypeRef::Date | TypeRef::DateTime | TypeRef::DateOrDateTime => {
+                v.is_string()
+            }
             TypeRef::Bool => v.is_boolean(),
             TypeRef::Int(_) => integral(v).is_some(),
             TypeRef::Float(_) => v.is_number(),

@@ -246,7 +246,8 @@ impl Module {
             });
         let extra = match self {
             Module::Resources => resources::client_accessors(ctx),
-            _ => TokenStream::new(),
+            Module::Models => models::timestamp_conversions(ctx),
+            Module::Params => TokenStream::new(),
         };
         let doc = docs::inner_text_attrs(self.doc());
         quote! {

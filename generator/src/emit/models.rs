@@ -45,6 +45,29 @@ fn model(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
     quote!(#docs #deprecated #body)
 }
 
+/// `From` the `chrono` types for the runtime's `Timestamp` (which has no
+/// `chrono` of its own), when the API uses it: a date as `2024-01-31`, a
+/// timestamp in RFC 3339 with `Z`.
+pub fn timestamp_conversions(ctx: &Ctx<'_>) -> TokenStream {
+    if !ctx.api.uses.timestamp {
+        return TokenStream::new();
+    }
+    let root = &ctx.root;
+    quote! {
+        impl ::std::convert::From<::chrono::NaiveDate> for #root::Timestamp {
+            fn from(date: ::chrono::NaiveDate) -> Self {
+                ::std::convert::From::from(date.format("%Y-%m-%d").to_string())
+            }
+        }
+
+        impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>> for #root::Timestamp {
+            fn from(time: ::chrono::DateTime<::chrono::Utc>) -> Self {
+                ::std::convert::From::from(time.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true))
+            }
+        }
+    }
+}
+
 fn deprecated(docs: &Docs) -> TokenStream {
     if docs.deprecated {
         quote!(#[deprecated])

@@ -113,7 +113,7 @@ pub fn lib_file() -> Result<OutputFile, Error> {
         pub use client::{Client, ClientBuilder, Secret};
         pub use client::{DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_SIZE};
         pub use config::{DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
-        pub use encoding::Integer;
+        pub use encoding::{Integer, Timestamp};
         pub use error::{ApiError, ApiMessage, DecodeError, Error, TransportError};
         pub use multipart::Multipart;
         pub use pagination::{Items, Page, Pages};

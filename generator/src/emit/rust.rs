@@ -44,6 +44,7 @@ impl Ctx<'_> {
             TypeRef::Float(FloatKind::F64) => quote!(f64),
             TypeRef::Date => quote!(::chrono::NaiveDate),
             TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+            TypeRef::DateOrDateTime => quote!(#root::Timestamp),
             TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
             TypeRef::Json => quote!(::serde_json::Value),
             TypeRef::JsonObject => {

@@ -208,8 +208,16 @@ pub fn assign_features(types: &mut [TypeDef], ops: &[Operation], features: &[Fea
 
 fn mentions_dates(ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Date | TypeRef::DateTime => true,
+        TypeRef::Date | TypeRef::DateTime | TypeRef::DateOrDateTime => true,
         TypeRef::Array(inner) | TypeRef::Map(inner) => mentions_dates(inner),
+        _ => false,
+    }
+}
+
+fn mentions_timestamps(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::DateOrDateTime => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => mentions_timestamps(inner),
         _ => false,
     }
 }
@@ -239,7 +247,8 @@ pub fn uses(types: &[TypeDef], ops: &[Operation]) -> Uses {
         all.push(&op.response.ty);
     }
     Uses {
-        chrono: all.into_iter().any(mentions_dates),
+        chrono: all.iter().any(|t| mentions_dates(t)),
+        timestamp: all.iter().any(|t| mentions_timestamps(t)),
         form: ops
             .iter()
             .any(|o| o.body.as_ref().is_some_and(|b| b.media == BodyMedia::Form)),

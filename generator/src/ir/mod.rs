@@ -364,6 +364,9 @@ pub enum TypeRef {
     Date,
     /// A timestamp (`format: date-time`).
     DateTime,
+    /// A date or a timestamp (a union of `format: date` and `format:
+    /// date-time` strings): the runtime's `Timestamp`.
+    DateOrDateTime,
     /// Raw bytes (`format: binary`, octet-stream bodies).
     Bytes,
     /// Any JSON value.
@@ -642,6 +645,8 @@ pub use names::reserved::setter_name;
 pub struct Uses {
     /// `chrono` for dates and timestamps.
     pub chrono: bool,
+    /// The runtime's `Timestamp`, which then converts from `chrono` types.
+    pub timestamp: bool,
     /// Form-encoded bodies.
     pub form: bool,
     /// Multipart bodies.

@@ -683,6 +683,34 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_union_of_date_and_date_time_strings_is_one_timestamp() {
+        let cases = [
+            (
+                "{oneOf: [{type: string, format: date}, {type: string, format: date-time}]}",
+                TypeRef::DateOrDateTime,
+            ),
+            (
+                "{anyOf: [{type: string, format: date-time}, {type: string, format: date}]}",
+                TypeRef::DateOrDateTime,
+            ),
+            // Another string, or only one of the two formats, stays text.
+            (
+                "{oneOf: [{type: string, format: date}, {type: string}]}",
+                TypeRef::String,
+            ),
+            (
+                "{oneOf: [{type: string, format: date}, {type: string, format: date}, {type: string, format: uuid}]}",
+                TypeRef::String,
+            ),
+        ];
+        for (yaml, ty) in cases {
+            let (r, types) = build(yaml);
+            assert_eq!(r.ty, ty, "{yaml}");
+            assert!(types.is_empty(), "{yaml} makes no named type");
+        }
+    }
+
+    #[test]
     fn components_keep_their_names_and_inline_types_are_named_after_their_use() {
         let (r, types) = build(
             "{type: object, properties: {dog: {$ref: '#/components/schemas/Dog'}, state: {type: string, enum: [on, off]}, tags: {type: array, items: {type: object, properties: {k: {type: string}}}}}}",

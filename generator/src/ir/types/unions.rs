@@ -120,6 +120,9 @@ impl<'a> TypeSpace<'a> {
             })
             .collect();
         if let Some(strings) = strings {
+            if self.dates_or_date_times(&kept) {
+                return Some(Resolved::typed(TypeRef::DateOrDateTime, nullable));
+            }
             if strings.iter().all(|v| !v.is_empty()) {
                 let example = outer.schema_data.example.clone();
                 let id = self.register(
@@ -145,6 +148,23 @@ impl<'a> TypeSpace<'a> {
             |space, name| space.union_kind(&kept, mapping.as_ref(), name, &variants_at),
         );
         Some(Resolved::typed(TypeRef::Named(id), nullable))
+    }
+
+    /// Whether the alternatives are plain strings of `format: date` and
+    /// `format: date-time`, both present: one `Timestamp` takes either.
+    fn dates_or_date_times(&self, kept: &[Kept<'a>]) -> bool {
+        let formats: Option<Vec<String>> = kept
+            .iter()
+            .map(|(_, _, t)| match t.as_deref().map(Shape::of) {
+                Some(Shape::Str { values, format }) if values.is_empty() => format,
+                _ => None,
+            })
+            .collect();
+        formats.is_some_and(|f| {
+            f.iter().all(|f| f == "date" || f == "date-time")
+                && f.iter().any(|f| f == "date")
+                && f.iter().any(|f| f == "date-time")
+        })
     }
 
     /// The alternatives of a union named `name`.
