@@ -732,7 +732,7 @@ async fn secrets_the_server_returns_are_redacted_in_debug() {
     let client = common::client(&server);
     let body = cloudflare_orgs::models::CreateTokenRequest::new(
         "dns-readonly",
-        Vec::<cloudflare_orgs::models::TokenPolicy>::new(),
+        Vec::<cloudflare_orgs::models::TokenPolicyRequest>::new(),
     );
     let token = bounded(client.accounts().tokens().create(ACCOUNT_ID, body))
         .await
