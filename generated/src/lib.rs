@@ -30,6 +30,7 @@ mod request;
 #[rustfmt::skip]
 pub mod resources;
 mod retry;
+mod trace;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, Secret};

@@ -35,6 +35,7 @@ use super::error::{self, ApiMessage, Error};
 use super::multipart::Multipart;
 use super::pagination::Paging;
 use super::retry::{backoff, retry_delay};
+use super::trace;
 
 /// Request header carrying the attempt number (0 for the first attempt).
 /// The client always sets it: a value given with [`Request::header`] is
@@ -97,6 +98,8 @@ pub(crate) struct RequestParts {
     pub(crate) paging: Option<Paging>,
     /// The first argument problem found; reported when the request is sent.
     invalid: Option<String>,
+    /// What `tracing` records of the operation (nothing without the feature).
+    operation: trace::Operation,
 }
 
 impl RequestParts {
@@ -112,7 +115,13 @@ impl RequestParts {
             accept: "application/json",
             paging: None,
             invalid: None,
+            operation: trace::Operation::NONE,
         }
+    }
+
+    /// The operation's id and path template, for `tracing`.
+    pub(crate) fn operation(&mut self, id: &'static str, path: &'static str) {
+        self.operation = trace::Operation::new(id, path);
     }
 
     pub(crate) fn reject(&mut self, problem: String) {
@@ -629,6 +638,16 @@ pub(crate) async fn execute(
     parts: &RequestParts,
     options: &RequestOptions,
 ) -> Result<RawResponse, Error> {
+    let call = send_attempts(client, parts, options);
+    trace::instrument(&parts.method, parts.operation, call).await
+}
+
+/// [`execute`] outside its span.
+async fn send_attempts(
+    client: &Client,
+    parts: &RequestParts,
+    options: &RequestOptions,
+) -> Result<RawResponse, Error> {
     if let Some(problem) = &parts.invalid {
         return Err(Error::InvalidArgument(problem.clone()));
     }
@@ -669,13 +688,16 @@ pub(crate) async fn execute(
         let retries_left = attempt < max_retries;
         match client.http().execute(request).await {
             Err(e) => {
+                trace::failed_attempt(&parts.method, parts.operation, attempt, &e);
                 // A failed connection never reached the server; anything
                 // later may have been acted on, so only idempotent requests
                 // are replayed. A request the HTTP client refused to build,
                 // or a redirect loop, would fail the same way again.
                 let again = !e.is_builder() && !e.is_redirect();
                 if retries_left && again && (e.is_connect() || idempotent) {
-                    tokio::time::sleep(backoff(attempt, backoff_bounds)).await;
+                    let delay = backoff(attempt, backoff_bounds);
+                    trace::retry(&parts.method, parts.operation, attempt + 1, None, delay);
+                    tokio::time::sleep(delay).await;
                     attempt += 1;
                     continue;
                 }
@@ -685,6 +707,7 @@ pub(crate) async fn execute(
                 let status = response.status();
                 // Reading the body needs nothing from the header map.
                 let headers = std::mem::take(response.headers_mut());
+                trace::attempt(&parts.method, parts.operation, attempt, status, &headers);
                 if status.is_success() {
                     match read_body(&mut response, max_size).await {
                         Ok(body) => {
@@ -700,8 +723,12 @@ pub(crate) async fn execute(
                                 limit: max_size,
                             });
                         }
-                        Err(BodyError::Transport(_)) if retries_left && idempotent => {
-                            tokio::time::sleep(backoff(attempt, backoff_bounds)).await;
+                        Err(BodyError::Transport(e)) if retries_left && idempotent => {
+                            trace::failed_attempt(&parts.method, parts.operation, attempt, &e);
+                            let delay = backoff(attempt, backoff_bounds);
+                            let next = attempt + 1;
+                            trace::retry(&parts.method, parts.operation, next, None, delay);
+                            tokio::time::sleep(delay).await;
                             attempt += 1;
                             continue;
                         }
@@ -716,6 +743,8 @@ pub(crate) async fn execute(
                     // Read a short body, so the connection can be reused;
                     // a longer one is dropped with its connection.
                     let _ = read_prefix(&mut response, error_limit).await;
+                    let next = attempt + 1;
+                    trace::retry(&parts.method, parts.operation, next, Some(status), delay);
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                     continue;

@@ -141,3 +141,35 @@ async fn non_finite_numbers_are_rejected_before_any_request() {
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+/// An included client has no `tracing` feature of its own (the including
+/// crate may have none of that name, and `cfg(feature = "tracing")` would
+/// then warn): its `trace` module keeps only the stand-ins that record
+/// nothing, ungated.
+#[test]
+fn an_included_client_has_no_tracing_gates() {
+    let spec = tests::workspace().join("tests/fixtures/build/openapi.yaml");
+    let code = generator::generate_module(&spec, &generator::Config::default(), "crate::api")
+        .expect("the fixture generates");
+    let file = syn::parse_file(&code).expect("the module parses");
+    let trace = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "trace" => m.content.as_ref(),
+            _ => None,
+        })
+        .expect("the runtime's trace module is included");
+    let nested: Vec<&syn::ItemMod> = trace
+        .1
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(nested.len(), 1, "one implementation of `trace`");
+    assert!(nested[0].attrs.iter().all(|a| !a.path().is_ident("cfg")));
+    assert!(!code.contains("feature = \"tracing\""), "{code}");
+    assert!(!code.contains("::tracing::") && !code.contains("tracing::debug"));
+}

@@ -53,6 +53,8 @@ struct Case {
     config: Config,
     /// Compiled with the `mock` feature (the mock kit) on.
     mock: bool,
+    /// Compiled with the `tracing` feature on.
+    tracing: bool,
     /// Generated as a module (`generate_module`) included by a crate of
     /// its own, rather than as a crate.
     module: bool,
@@ -63,6 +65,7 @@ fn cases() -> Vec<Case> {
     let own = fixtures().into_iter().map(|(name, spec)| Case {
         config: own_config(&spec),
         mock: name == "configs",
+        tracing: false,
         module: false,
         name,
         spec,
@@ -84,6 +87,10 @@ fn config_matrix() -> Vec<Case> {
     for (variant, config) in configs_variants(&own_config(&fixture_spec("configs"))) {
         matrix.push(("configs", variant, config));
     }
+    // The `tracing` feature, on for a crate of its own; every other crate
+    // is checked without it.
+    let operations = own_config(&fixture_spec("operations"));
+    matrix.push(("operations", "tracing".into(), operations));
     matrix
         .into_iter()
         .map(|(fixture, variant, mut config)| {
@@ -92,6 +99,7 @@ fn config_matrix() -> Vec<Case> {
             config.krate.name = Some(name.clone());
             Case {
                 mock: variant.contains("mock"),
+                tracing: variant == "tracing",
                 module: variant.starts_with("module"),
                 name,
                 spec: fixture_spec(fixture),
@@ -242,7 +250,7 @@ fn envelope_subsets(base: &Config) -> Vec<(String, Config)> {
 fn config_matrix_covers_every_setting() {
     let matrix = config_matrix();
     let names: std::collections::BTreeSet<String> = matrix.iter().map(|c| c.name.clone()).collect();
-    assert_eq!(names.len(), 17 + 13, "{names:?}");
+    assert_eq!(names.len(), 17 + 13 + 1, "{names:?}");
     let configs: Vec<&Case> = matrix
         .iter()
         .filter(|c| c.name.starts_with("configs-"))
@@ -290,6 +298,16 @@ fn config_matrix_covers_every_setting() {
         names.contains("envelope-result-success-errors-messages-info"),
         "{names:?}"
     );
+}
+
+#[test]
+fn config_matrix_checks_a_crate_with_the_tracing_feature() {
+    let traced: Vec<String> = config_matrix()
+        .into_iter()
+        .filter(|c| c.tracing)
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(traced, ["operations-tracing"]);
 }
 
 #[test]
@@ -351,6 +369,9 @@ fn fixture_outputs_compile_without_warnings() {
         generator::write::write(&ws.join(&case.name), &files).expect("fixture crate is written");
         if case.mock {
             features.push(format!("{package}/mock"));
+        }
+        if case.tracing {
+            features.push(format!("{package}/tracing"));
         }
         members.push(case.name);
     }

@@ -62,6 +62,7 @@ impl<'a> Accounts<'a> {
         crate::models::PageResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts.operation("accounts-list-accounts", "/accounts");
         parts.literal("/accounts");
         crate::request::WriteParams::write(params, &mut parts);
         parts.authenticate();
@@ -82,6 +83,7 @@ impl<'a> Accounts<'a> {
         body: crate::models::CreateAccountRequest,
     ) -> crate::Request<crate::models::Account, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
+        parts.operation("account-creation", "/accounts");
         parts.literal("/accounts");
         parts.json(&body, "application/json");
         parts.authenticate();
@@ -97,6 +99,7 @@ impl<'a> Accounts<'a> {
         body: crate::models::MoveAccountsRequest,
     ) -> crate::Request<crate::models::MoveAccountsOutcome, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
+        parts.operation("Accounts_batchMoveAccounts", "/accounts/move");
         parts.literal("/accounts/move");
         parts.json(&body, "application/json");
         parts.authenticate();
@@ -112,6 +115,7 @@ impl<'a> Accounts<'a> {
         account_id: &str,
     ) -> crate::Request<crate::models::Account, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts.operation("accounts-account-details", "/accounts/{account_id}");
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -129,6 +133,7 @@ impl<'a> Accounts<'a> {
         body: crate::models::AccountRequest,
     ) -> crate::Request<crate::models::Account, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
+        parts.operation("accounts-update-account", "/accounts/{account_id}");
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -149,6 +154,7 @@ impl<'a> Accounts<'a> {
         ::serde_json::Value,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::DELETE);
+        parts.operation("account-deletion", "/accounts/{account_id}");
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -203,6 +209,11 @@ impl<'a> AccountsLogsAudit<'a> {
         crate::models::CursorResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "audit-logs-v2-get-account-audit-logs",
+                "/accounts/{account_id}/logs/audit",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -236,6 +247,11 @@ impl<'a> AccountsLogsAuditProductCategories<'a> {
         ::serde_json::Value,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "audit-logs-v2-list-account-product-categories",
+                "/accounts/{account_id}/logs/audit/product_categories",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -265,6 +281,11 @@ impl<'a> AccountsLogsAuditHistory<'a> {
         crate::models::AuditLogHistoryResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "audit-logs-v2-get-account-audit-log-history",
+                "/accounts/{account_id}/logs/audit/{id}/history",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -301,6 +322,8 @@ impl<'a> AccountsMembers<'a> {
         crate::models::PageResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation("account-members-list-members", "/accounts/{account_id}/members");
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -325,6 +348,7 @@ impl<'a> AccountsMembers<'a> {
         body: crate::models::AccountsMembersCreateBody,
     ) -> crate::Request<crate::models::AccountMember, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
+        parts.operation("account-members-add-member", "/accounts/{account_id}/members");
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -344,6 +368,11 @@ impl<'a> AccountsMembers<'a> {
         member_id: &str,
     ) -> crate::Request<crate::models::AccountMember, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "account-members-member-details",
+                "/accounts/{account_id}/members/{member_id}",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -364,6 +393,11 @@ impl<'a> AccountsMembers<'a> {
         body: crate::models::AccountsMembersUpdateBody,
     ) -> crate::Request<crate::models::AccountMember, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
+        parts
+            .operation(
+                "account-members-update-member",
+                "/accounts/{account_id}/members/{member_id}",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -384,6 +418,11 @@ impl<'a> AccountsMembers<'a> {
         member_id: &str,
     ) -> crate::Request<crate::models::DeletedResource, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::DELETE);
+        parts
+            .operation(
+                "account-members-remove-member",
+                "/accounts/{account_id}/members/{member_id}",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -412,6 +451,11 @@ impl<'a> AccountsOrganizations<'a> {
         ::serde_json::Value,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "Accounts_listAccountOrganizations",
+                "/accounts/{account_id}/organizations",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -436,6 +480,7 @@ impl<'a> AccountsProfile<'a> {
         account_id: &str,
     ) -> crate::Request<crate::models::Profile, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts.operation("Accounts_getAccountProfile", "/accounts/{account_id}/profile");
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -454,6 +499,11 @@ impl<'a> AccountsProfile<'a> {
         body: crate::models::Profile,
     ) -> crate::Request<(), ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
+        parts
+            .operation(
+                "Accounts_modifyAccountProfile",
+                "/accounts/{account_id}/profile",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -484,6 +534,7 @@ impl<'a> AccountsRoles<'a> {
         crate::models::PageResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts.operation("account-roles-list-roles", "/accounts/{account_id}/roles");
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -509,6 +560,11 @@ impl<'a> AccountsRoles<'a> {
         role_id: &str,
     ) -> crate::Request<crate::models::Role, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "account-roles-role-details",
+                "/accounts/{account_id}/roles/{role_id}",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -537,6 +593,11 @@ impl<'a> AccountsSubscriptions<'a> {
         crate::models::PageResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "account-subscriptions-list-subscriptions",
+                "/accounts/{account_id}/subscriptions",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -555,6 +616,11 @@ impl<'a> AccountsSubscriptions<'a> {
         body: crate::models::SubscriptionRequest,
     ) -> crate::Request<crate::models::Subscription, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
+        parts
+            .operation(
+                "account-subscriptions-create-subscription",
+                "/accounts/{account_id}/subscriptions",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -575,6 +641,11 @@ impl<'a> AccountsSubscriptions<'a> {
         body: crate::models::SubscriptionRequest,
     ) -> crate::Request<crate::models::Subscription, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
+        parts
+            .operation(
+                "account-subscriptions-update-subscription",
+                "/accounts/{account_id}/subscriptions/{subscription_identifier}",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -601,6 +672,11 @@ impl<'a> AccountsSubscriptions<'a> {
         subscription_identifier: &str,
     ) -> crate::Request<crate::models::DeletedSubscription, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::DELETE);
+        parts
+            .operation(
+                "account-subscriptions-delete-subscription",
+                "/accounts/{account_id}/subscriptions/{subscription_identifier}",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -627,6 +703,11 @@ impl<'a> AccountsSubscriptions<'a> {
         body: crate::models::SubscriptionRequest,
     ) -> crate::Request<crate::models::Subscription, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
+        parts
+            .operation(
+                "account-subscriptions-action-append-subscription",
+                "/accounts/{account_id}/subscriptions/{subscription_identifier}/action/append",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -678,6 +759,11 @@ impl<'a> AccountsTokens<'a> {
         crate::models::PageResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "account-api-tokens-list-tokens",
+                "/accounts/{account_id}/tokens",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -702,6 +788,11 @@ impl<'a> AccountsTokens<'a> {
         body: crate::models::CreateTokenRequest,
     ) -> crate::Request<crate::models::TokenWithValue, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
+        parts
+            .operation(
+                "account-api-tokens-create-token",
+                "/accounts/{account_id}/tokens",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -720,6 +811,11 @@ impl<'a> AccountsTokens<'a> {
         account_id: &str,
     ) -> crate::Request<crate::models::TokenVerification, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "account-api-tokens-verify-token",
+                "/accounts/{account_id}/tokens/verify",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -738,6 +834,11 @@ impl<'a> AccountsTokens<'a> {
         token_id: &str,
     ) -> crate::Request<crate::models::Token, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "account-api-tokens-token-details",
+                "/accounts/{account_id}/tokens/{token_id}",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -758,6 +859,11 @@ impl<'a> AccountsTokens<'a> {
         body: crate::models::UpdateTokenRequest,
     ) -> crate::Request<crate::models::Token, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
+        parts
+            .operation(
+                "account-api-tokens-update-token",
+                "/accounts/{account_id}/tokens/{token_id}",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -778,6 +884,11 @@ impl<'a> AccountsTokens<'a> {
         token_id: &str,
     ) -> crate::Request<crate::models::DeletedResource, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::DELETE);
+        parts
+            .operation(
+                "account-api-tokens-delete-token",
+                "/accounts/{account_id}/tokens/{token_id}",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -807,6 +918,11 @@ impl<'a> AccountsTokensPermissionGroups<'a> {
         crate::models::PageResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "account-api-tokens-list-permission-groups",
+                "/accounts/{account_id}/tokens/permission_groups",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);
@@ -834,6 +950,11 @@ impl<'a> AccountsTokensValue<'a> {
         body: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> crate::Request<::std::string::String, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
+        parts
+            .operation(
+                "account-api-tokens-roll-token",
+                "/accounts/{account_id}/tokens/{token_id}/value",
+            );
         parts.literal("/accounts/");
         parts
             .path_param("account_id", account_id, crate::encoding::Style::Simple, false);

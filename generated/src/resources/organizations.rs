@@ -56,6 +56,7 @@ impl<'a> Organizations<'a> {
         crate::models::PageTokenResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts.operation("Organization_listOrganizations", "/organizations");
         parts.literal("/organizations");
         crate::request::WriteParams::write(params, &mut parts);
         parts.authenticate();
@@ -76,6 +77,7 @@ impl<'a> Organizations<'a> {
         body: crate::models::OrganizationRequest,
     ) -> crate::Request<crate::models::Organization, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
+        parts.operation("Organizations_createUserOrganization", "/organizations");
         parts.literal("/organizations");
         parts.json(&body, "application/json");
         parts.authenticate();
@@ -91,6 +93,7 @@ impl<'a> Organizations<'a> {
         organization_id: &str,
     ) -> crate::Request<crate::models::Organization, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts.operation("Organizations_retrieve", "/organizations/{organization_id}");
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -113,6 +116,7 @@ impl<'a> Organizations<'a> {
         body: crate::models::OrganizationRequest,
     ) -> crate::Request<crate::models::Organization, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
+        parts.operation("Organizations_modify", "/organizations/{organization_id}");
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -135,6 +139,7 @@ impl<'a> Organizations<'a> {
         organization_id: &str,
     ) -> crate::Request<crate::models::DeletedOrganization, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::DELETE);
+        parts.operation("Organizations_delete", "/organizations/{organization_id}");
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -167,6 +172,11 @@ impl<'a> OrganizationsAccounts<'a> {
         crate::models::PageTokenResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "Organizations_getAccounts",
+                "/organizations/{organization_id}/accounts",
+            );
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -219,6 +229,11 @@ impl<'a> OrganizationsBillableUsage<'a> {
         ::serde_json::Value,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "billable-usage-v2-get-organization-usage",
+                "/organizations/{organization_id}/billable/usage",
+            );
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -272,6 +287,11 @@ impl<'a> OrganizationsLogsAudit<'a> {
         crate::models::CursorResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "audit-logs-v2-get-organization-audit-logs",
+                "/organizations/{organization_id}/logs/audit",
+            );
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -312,6 +332,11 @@ impl<'a> OrganizationsLogsAuditHistory<'a> {
         crate::models::AuditLogHistoryResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "audit-logs-v2-get-organization-audit-log-history",
+                "/organizations/{organization_id}/logs/audit/{id}/history",
+            );
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -353,6 +378,7 @@ impl<'a> OrganizationsMembers<'a> {
         crate::models::PageTokenResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts.operation("Members_list", "/organizations/{organization_id}/members");
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -382,6 +408,7 @@ impl<'a> OrganizationsMembers<'a> {
         body: crate::models::CreateOrganizationMemberRequest,
     ) -> crate::Request<crate::models::OrganizationMember, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
+        parts.operation("Members_create", "/organizations/{organization_id}/members");
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -406,6 +433,11 @@ impl<'a> OrganizationsMembers<'a> {
         member_id: &str,
     ) -> crate::Request<crate::models::OrganizationMember, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "Members_retrieve",
+                "/organizations/{organization_id}/members/{member_id}",
+            );
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -430,6 +462,11 @@ impl<'a> OrganizationsMembers<'a> {
         member_id: &str,
     ) -> crate::Request<(), ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::DELETE);
+        parts
+            .operation(
+                "Members_delete",
+                "/organizations/{organization_id}/members/{member_id}",
+            );
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -457,6 +494,11 @@ impl<'a> OrganizationsMembers<'a> {
         ::serde_json::Value,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::POST);
+        parts
+            .operation(
+                "Members_batchCreate",
+                "/organizations/{organization_id}/members:batchCreate",
+            );
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -487,6 +529,11 @@ impl<'a> OrganizationsProfile<'a> {
         organization_id: &str,
     ) -> crate::Request<crate::models::Profile, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "Organizations_getProfile",
+                "/organizations/{organization_id}/profile",
+            );
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -510,6 +557,11 @@ impl<'a> OrganizationsProfile<'a> {
         body: crate::models::Profile,
     ) -> crate::Request<(), ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
+        parts
+            .operation(
+                "Organizations_modifyProfile",
+                "/organizations/{organization_id}/profile",
+            );
         parts.literal("/organizations/");
         parts
             .path_param(
@@ -544,6 +596,11 @@ impl<'a> OrganizationsShares<'a> {
         crate::models::PageResultInfo,
     > {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::GET);
+        parts
+            .operation(
+                "organization-shares-list",
+                "/organizations/{organization_id}/shares",
+            );
         parts.literal("/organizations/");
         parts
             .path_param(

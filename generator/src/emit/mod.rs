@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use crate::diagnostics::Error;
 use crate::ir::Api;
@@ -62,6 +62,9 @@ pub fn emit_module(api: &Api, module_path: &str) -> Result<String, Error> {
     file.attrs.clear();
     file.items.retain(|item| !is_mock_module(item));
     file.items = inline_modules(&files, std::mem::take(&mut file.items), "src")?;
+    // Nor does the crate's `tracing` feature: the including crate may have
+    // no feature of that name, so the module keeps only its stand-ins.
+    file.items.iter_mut().for_each(without_tracing);
     Ok(format!("{}{}", rust::HEADER, prettyplease::unparse(&file)))
 }
 
@@ -78,6 +81,29 @@ pub fn emit_conformance(api: &Api, crate_path: &str) -> Result<String, Error> {
         api,
         root: quote!(#root),
     })
+}
+
+/// Leaves in the runtime's `trace` module only the stand-ins that record
+/// nothing: drops the module gated on `feature = "tracing"` and the gate of
+/// the one on `not(feature = "tracing")`.
+fn without_tracing(item: &mut syn::Item) {
+    let syn::Item::Mod(trace) = item else { return };
+    let Some((_, items)) = trace.content.as_mut().filter(|_| trace.ident == "trace") else {
+        return;
+    };
+    let gate = |attr: &syn::Attribute, on: &str| {
+        attr.path().is_ident("cfg")
+            && attr.meta.to_token_stream().to_string().replace(' ', "") == on
+    };
+    items.retain(|item| {
+        !matches!(item, syn::Item::Mod(m) if m.attrs.iter().any(|a| gate(a, r#"cfg(feature="tracing")"#)))
+    });
+    for item in items {
+        if let syn::Item::Mod(m) = item {
+            m.attrs
+                .retain(|a| !gate(a, r#"cfg(not(feature="tracing"))"#));
+        }
+    }
 }
 
 /// `mod mock;` or `mod mock_resources;`, the mock kit's modules.

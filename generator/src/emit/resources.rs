@@ -252,11 +252,13 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
         ResponseKind::Empty => "decode_empty",
     });
     let method = ident(&op.method);
+    let (id, path) = (&op.id, &op.path);
     quote! {
         #doc
         #deprecated
         pub fn #fn_name(&self, #(#args),*) -> #root::Request<#result, #info> {
             let mut #parts = #root::request::RequestParts::new(::reqwest::Method::#method);
+            #parts.operation(#id, #path);
             #(#steps)*
             #root::Request::new(self.client, #parts, #root::request::#decoder)
         }

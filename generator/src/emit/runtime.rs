@@ -46,6 +46,7 @@ const MODULES: &[Module] = modules![
     "pagination",
     "request",
     "retry",
+    "trace",
 ];
 
 /// Where a module's unit tests start. By convention they are the last item

@@ -34,6 +34,7 @@ mod multipart;
 mod pagination;
 mod request;
 mod retry;
+mod trace;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder, Secret};

@@ -33,6 +33,7 @@ use super::error::{self, ApiMessage, Error};
 use super::multipart::Multipart;
 use super::pagination::Paging;
 use super::retry::{backoff, retry_delay};
+use super::trace;
 
 /// Request header carrying the attempt number (0 for the first attempt).
 /// The client always sets it: a value given with [`Request::header`] is
@@ -95,6 +96,8 @@ pub(crate) struct RequestParts {
     pub(crate) paging: Option<Paging>,
     /// The first argument problem found; reported when the request is sent.
     invalid: Option<String>,
+    /// What `tracing` records of the operation (nothing without the feature).
+    operation: trace::Operation,
 }
 
 impl RequestParts {
@@ -110,7 +113,13 @@ impl RequestParts {
             accept: "application/json",
             paging: None,
             invalid: None,
+            operation: trace::Operation::NONE,
         }
+    }
+
+    /// The operation's id and path template, for `tracing`.
+    pub(crate) fn operation(&mut self, id: &'static str, path: &'static str) {
+        self.operation = trace::Operation::new(id, path);
     }
 
     pub(crate) fn reject(&mut self, problem: String) {
@@ -627,6 +636,16 @@ pub(crate) async fn execute(
     parts: &RequestParts,
     options: &RequestOptions,
 ) -> Result<RawResponse, Error> {
+    let call = send_attempts(client, parts, options);
+    trace::instrument(&parts.method, parts.operation, call).await
+}
+
+/// [`execute`] outside its span.
+async fn send_attempts(
+    client: &Client,
+    parts: &RequestParts,
+    options: &RequestOptions,
+) -> Result<RawResponse, Error> {
     if let Some(problem) = &parts.invalid {
         return Err(Error::InvalidArgument(problem.clone()));
     }
@@ -667,13 +686,16 @@ pub(crate) async fn execute(
         let retries_left = attempt < max_retries;
         match client.http().execute(request).await {
             Err(e) => {
+                trace::failed_attempt(&parts.method, parts.operation, attempt, &e);
                 // A failed connection never reached the server; anything
                 // later may have been acted on, so only idempotent requests
                 // are replayed. A request the HTTP client refused to build,
                 // or a redirect loop, would fail the same way again.
                 let again = !e.is_builder() && !e.is_redirect();
                 if retries_left && again && (e.is_connect() || idempotent) {
-                    tokio::time::sleep(backoff(attempt, backoff_bounds)).await;
+                    let delay = backoff(attempt, backoff_bounds);
+                    trace::retry(&parts.method, parts.operation, attempt + 1, None, delay);
+                    tokio::time::sleep(delay).await;
                     attempt += 1;
                     continue;
                 }
@@ -683,6 +705,7 @@ pub(crate) async fn execute(
                 let status = response.status();
                 // Reading the body needs nothing from the header map.
                 let headers = std::mem::take(response.headers_mut());
+                trace::attempt(&parts.method, parts.operation, attempt, status, &headers);
                 if status.is_success() {
                     match read_body(&mut response, max_size).await {
                         Ok(body) => {
@@ -698,8 +721,12 @@ pub(crate) async fn execute(
                                 limit: max_size,
                             });
                         }
-                        Err(BodyError::Transport(_)) if retries_left && idempotent => {
-                            tokio::time::sleep(backoff(attempt, backoff_bounds)).await;
+                        Err(BodyError::Transport(e)) if retries_left && idempotent => {
+                            trace::failed_attempt(&parts.method, parts.operation, attempt, &e);
+                            let delay = backoff(attempt, backoff_bounds);
+                            let next = attempt + 1;
+                            trace::retry(&parts.method, parts.operation, next, None, delay);
+                            tokio::time::sleep(delay).await;
                             attempt += 1;
                             continue;
                         }
@@ -714,6 +741,8 @@ pub(crate) async fn execute(
                     // Read a short body, so the connection can be reused;
                     // a longer one is dropped with its connection.
                     let _ = read_prefix(&mut response, error_limit).await;
+                    let next = attempt + 1;
+                    trace::retry(&parts.method, parts.operation, next, Some(status), delay);
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                     continue;
