@@ -65,13 +65,13 @@ mod imp {
         status: StatusCode,
         headers: &HeaderMap,
     ) {
-        let request_id = error::request_id(headers);
+        // The request id is looked up only when the event is recorded.
         tracing::debug!(
             method = %method,
             path = operation.path,
             attempt,
             status = status.as_u16(),
-            request_id = request_id.as_deref(),
+            request_id = error::request_id(headers).as_deref(),
             "response",
         );
     }
