@@ -261,6 +261,68 @@ fn has_errors(violations: &str) -> bool {
     }
 }
 
+/// Names of the properties the served description marks `readOnly`.
+fn read_only_properties(node: &Value, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::Object(props)) = map.get("properties") {
+                for (name, schema) in props {
+                    if schema.get("readOnly").and_then(Value::as_bool) == Some(true) {
+                        out.insert(name.clone());
+                    }
+                }
+            }
+            map.values().for_each(|v| read_only_properties(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| read_only_properties(v, out)),
+        _ => {}
+    }
+}
+
+/// Whether Prism rejected a request body only for leaving out `readOnly`
+/// properties inside an `anyOf`/`oneOf` alternative. OpenAPI 3.0 says a
+/// required `readOnly` property is required in responses only, and Prism
+/// applies that everywhere but inside alternatives; there it also reports
+/// the umbrella `anyOf` and the other alternatives' own requirements.
+/// Anything else in the list (a wrong type, a missing property that is not
+/// `readOnly`, a problem outside the body) keeps the rejection a failure.
+fn only_read_only_requirements(violations: &str, read_only: &BTreeSet<String>) -> bool {
+    let Ok(list) = serde_json::from_str::<Vec<Value>>(violations) else {
+        return false;
+    };
+    let code = |v: &Value| v.get("code").and_then(Value::as_str).map(str::to_owned);
+    let location = |v: &Value| -> Vec<String> {
+        v.get("location")
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let property = |v: &Value| -> Option<String> {
+        let message = v.get("message")?.as_str()?;
+        let end = message.rfind('\'')?;
+        let start = message[..end].rfind('\'')?;
+        Some(message[start + 1..end].to_owned())
+    };
+    let is_read_only = |v: &Value| {
+        code(v).as_deref() == Some("required")
+            && location(v).starts_with(&["request".to_owned(), "body".to_owned()])
+            && property(v).is_some_and(|p| read_only.contains(&p))
+    };
+    let is_umbrella = |v: &Value| matches!(code(v).as_deref(), Some("anyOf" | "oneOf"));
+    let at_body_root =
+        |v: &Value| code(v).as_deref() == Some("required") && location(v) == ["request", "body"];
+    !list.is_empty()
+        && list.iter().any(is_read_only)
+        && list.iter().any(is_umbrella)
+        && list
+            .iter()
+            .all(|v| is_read_only(v) || is_umbrella(v) || at_body_root(v))
+}
+
 /// At most `max` characters of `text`, marked when cut.
 fn shorten(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
@@ -270,7 +332,10 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 /// A passing case's status and Prism's warnings, if any; or what went wrong.
-fn judge(outcome: Result<Sent, Error>) -> Result<(u16, Option<String>), String> {
+fn judge(
+    outcome: Result<Sent, Error>,
+    read_only: &BTreeSet<String>,
+) -> Result<(u16, Option<String>), String> {
     match outcome {
         Ok(sent) => {
             let status = sent.status.as_u16();
@@ -282,6 +347,17 @@ fn judge(outcome: Result<Sent, Error>) -> Result<(u16, Option<String>), String> 
         }
         Err(Error::Api(e)) => {
             let mut text = format!("{}", e.status.as_u16());
+            if let Some(v) = violations(&e.headers)
+                && only_read_only_requirements(&v, read_only)
+            {
+                return Ok((
+                    e.status.as_u16(),
+                    Some(format!(
+                        "Prism requires readOnly properties inside an anyOf/oneOf alternative, \
+                         which OpenAPI 3.0 requires in responses only: {v}"
+                    )),
+                ));
+            }
             match violations(&e.headers) {
                 Some(v) => text.push_str(&format!(": sl-violations: {v}")),
                 None => text.push_str(&format!(": {}", e.body.trim())),
@@ -371,6 +447,8 @@ async fn main() -> ExitCode {
         }
     };
     let served = served_operations(&doc);
+    let mut read_only = BTreeSet::new();
+    read_only_properties(&doc, &mut read_only);
     let served_by_key: BTreeMap<String, &ServedOp> = served
         .iter()
         .map(|s| (route_key(&s.method, &s.path), s))
@@ -492,7 +570,7 @@ async fn main() -> ExitCode {
             };
             let label = format!("{label} [{}]", credential.unwrap_or("no credentials"));
             let outcome = match run_case(case, c, headers).await {
-                Ok(outcome) => judge(outcome),
+                Ok(outcome) => judge(outcome, &read_only),
                 Err(e) => Err(e),
             };
             match (outcome, security_note) {
@@ -738,5 +816,35 @@ async fn error_paths(
             Ok(Ok(sent)) => report.fail(format!("{label}: expected 401, got {}", sent.status)),
             Err(e) => report.fail(format!("{label}: {e}")),
         },
+    }
+}
+
+#[cfg(test)]
+mod judging {
+    use super::*;
+
+    fn read_only() -> BTreeSet<String> {
+        ["name", "description", "permissions"]
+            .map(String::from)
+            .into()
+    }
+
+    #[test]
+    fn readonly_requirements_inside_alternatives_are_prisms_not_ours() {
+        let v = r#"[{"location":["request","body","roles","0"],"severity":"Error","code":"required","message":"Request body property roles.0 must have required property 'name'"},{"location":["request","body"],"severity":"Error","code":"required","message":"Request body must have required property 'policies'"},{"location":["request","body"],"severity":"Error","code":"anyOf","message":"Request body must match a schema in anyOf"}]"#;
+        assert!(only_read_only_requirements(v, &read_only()));
+    }
+
+    #[test]
+    fn any_other_violation_keeps_the_rejection() {
+        // A required property that is not readOnly.
+        let missing = r#"[{"location":["request","body","roles","0"],"severity":"Error","code":"required","message":"Request body property roles.0 must have required property 'id'"},{"location":["request","body"],"severity":"Error","code":"anyOf","message":"Request body must match a schema in anyOf"}]"#;
+        assert!(!only_read_only_requirements(missing, &read_only()));
+        // A wrong type beside a readOnly requirement.
+        let typed = r#"[{"location":["request","body","roles","0"],"severity":"Error","code":"required","message":"Request body property roles.0 must have required property 'name'"},{"location":["request","body","roles","0","id"],"severity":"Error","code":"type","message":"must be string"},{"location":["request","body"],"severity":"Error","code":"anyOf","message":"Request body must match a schema in anyOf"}]"#;
+        assert!(!only_read_only_requirements(typed, &read_only()));
+        // Outside an alternative Prism applies the rule itself.
+        let plain = r#"[{"location":["request","body"],"severity":"Error","code":"required","message":"Request body must have required property 'name'"}]"#;
+        assert!(!only_read_only_requirements(plain, &read_only()));
     }
 }
