@@ -44,8 +44,11 @@ fn run(args: &[&str]) -> Output {
         .expect("generator runs")
 }
 
+/// Files under a directory with their bytes and modification times.
+type Snapshot = BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)>;
+
 /// Every file under `dir` with its bytes and modification time.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+fn snapshot(dir: &Path) -> Snapshot {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -74,20 +77,7 @@ fn rejects(name: &str, file: &str, bad: &[u8], expected: &[&str]) -> String {
     let dir = scratch(name);
     let out = dir.join("out");
     let good = dir.join("good.yaml");
-    std::fs::write(&good, GOOD).unwrap();
-    let first = run(&[
-        "--spec",
-        good.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
-    let before = snapshot(&out);
-    assert!(before.len() > 10);
+    let before = generate_good(&good, &out);
 
     let spec = dir.join(file);
     std::fs::write(&spec, bad).unwrap();
@@ -97,6 +87,43 @@ fn rejects(name: &str, file: &str, bad: &[u8], expected: &[&str]) -> String {
         "--out",
         out.to_str().unwrap(),
     ]);
+    let stderr = assert_refused(name, &result, expected, &out, &before);
+    assert!(
+        stderr.contains(spec.to_str().unwrap()),
+        "{name}: message does not name the file:\n{stderr}"
+    );
+    stderr
+}
+
+/// Writes the valid document GOOD to `spec`, generates it into `out` and
+/// returns the output's snapshot, the state a refused run must leave alone.
+fn generate_good(spec: &Path, out: &Path) -> Snapshot {
+    std::fs::write(spec, GOOD).unwrap();
+    let first = run(&[
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let before = snapshot(out);
+    assert!(before.len() > 10);
+    before
+}
+
+/// Asserts a run was refused: exit 2, no panic, every `expected` fragment
+/// in its standard error, and `out` as it was. Returns the standard error.
+fn assert_refused(
+    name: &str,
+    result: &std::process::Output,
+    expected: &[&str],
+    out: &Path,
+    before: &Snapshot,
+) -> String {
     let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
     assert_eq!(
         result.status.code(),
@@ -104,10 +131,6 @@ fn rejects(name: &str, file: &str, bad: &[u8], expected: &[&str]) -> String {
         "exit code for {name}; stderr:\n{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{name} panicked:\n{stderr}");
-    assert!(
-        stderr.contains(spec.to_str().unwrap()),
-        "{name}: message does not name the file:\n{stderr}"
-    );
     for fragment in expected {
         assert!(
             stderr.contains(fragment),
@@ -115,8 +138,8 @@ fn rejects(name: &str, file: &str, bad: &[u8], expected: &[&str]) -> String {
         );
     }
     assert_eq!(
-        snapshot(&out),
-        before,
+        snapshot(out),
+        *before,
         "{name}: the existing output changed"
     );
     stderr
@@ -851,19 +874,7 @@ fn rejects_config(name: &str, config: &str, expected: &[&str]) -> String {
     let dir = scratch(&format!("config-{name}"));
     let out = dir.join("out");
     let spec = dir.join("spec.yaml");
-    std::fs::write(&spec, GOOD).unwrap();
-    let first = run(&[
-        "--spec",
-        spec.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
-    let before = snapshot(&out);
+    let before = generate_good(&spec, &out);
     let file = dir.join("generator.yaml");
     std::fs::write(&file, config).unwrap();
     let result = run(&[
@@ -874,21 +885,7 @@ fn rejects_config(name: &str, config: &str, expected: &[&str]) -> String {
         "--out",
         out.to_str().unwrap(),
     ]);
-    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
-    assert_eq!(result.status.code(), Some(2), "{name}; stderr:\n{stderr}");
-    assert!(!stderr.contains("panicked"), "{name} panicked:\n{stderr}");
-    for fragment in expected {
-        assert!(
-            stderr.contains(fragment),
-            "{name}: expected `{fragment}` in:\n{stderr}"
-        );
-    }
-    assert_eq!(
-        snapshot(&out),
-        before,
-        "{name}: the existing output changed"
-    );
-    stderr
+    assert_refused(name, &result, expected, &out, &before)
 }
 
 #[test]
