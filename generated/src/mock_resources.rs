@@ -1398,7 +1398,7 @@ impl<'m> AccountsTokensValue<'m> {
         token_id: &str,
     ) -> crate::mock::Endpoint<
         'm,
-        ::std::string::String,
+        crate::Secret,
         ::serde_json::Value,
         crate::mock::NoParams,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,

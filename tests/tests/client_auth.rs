@@ -750,3 +750,36 @@ async fn secrets_the_server_returns_are_redacted_in_debug() {
     let absent = cloudflare_orgs::models::TokenWithValue::default();
     assert!(format!("{absent:?}").contains("value: None"));
 }
+
+/// A response that is the secret itself (rolling a token returns the new
+/// value, marked `x-sensitive`) has no struct to hide it in: it comes back
+/// as a `Secret`, whose `Debug` never shows it.
+#[tokio::test]
+async fn a_rolled_token_value_comes_back_as_a_secret() {
+    const VALUE: &str = "Xq4v9TnL2mB7cR1pZ8wK5yD3hF6gJ0sA-eU_oNiVb";
+    const TOKEN_ID: &str = "ed17574386854bf78a67040be0a770b0";
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path(format!(
+            "/accounts/{ACCOUNT_ID}/tokens/{TOKEN_ID}/value"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(serde_json::json!(VALUE))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = common::client(&server);
+    let rolled: Secret = bounded(client.accounts().tokens().value().update(
+        ACCOUNT_ID,
+        TOKEN_ID,
+        serde_json::Map::new(),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(rolled.expose(), VALUE);
+    for shown in [format!("{rolled:?}"), format!("{rolled:#?}")] {
+        assert!(
+            !shown.contains(VALUE),
+            "the new token value leaked: {shown}"
+        );
+    }
+}

@@ -948,7 +948,7 @@ impl<'a> AccountsTokensValue<'a> {
         account_id: &str,
         token_id: &str,
         body: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> crate::Request<::std::string::String, ::serde_json::Value> {
+    ) -> crate::Request<crate::Secret, ::serde_json::Value> {
         let mut parts = crate::request::RequestParts::new(::reqwest::Method::PUT);
         parts
             .operation(

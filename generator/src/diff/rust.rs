@@ -46,6 +46,7 @@ impl<'a> Side<'a> {
             TypeRef::Date => "NaiveDate".into(),
             TypeRef::DateTime => "DateTime<Utc>".into(),
             TypeRef::DateOrDateTime => "Timestamp".into(),
+            TypeRef::Secret => "Secret".into(),
             TypeRef::Bytes => "Vec<u8>".into(),
             TypeRef::Json => "Value".into(),
             TypeRef::JsonObject => "Map<String, Value>".into(),

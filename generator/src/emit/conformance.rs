@@ -464,6 +464,10 @@ impl Synth<'_, '_> {
                 let s = self.string_text(c, hint, at);
                 quote!(::std::string::String::from(#s))
             }
+            TypeRef::Secret => {
+                let s = self.string_text(c, hint, at);
+                quote!(#root::Secret::new(#s))
+            }
             TypeRef::Bool => {
                 let b = candidates.iter().find_map(|v| v.as_bool()).unwrap_or(true);
                 quote!(#b)
@@ -752,9 +756,11 @@ impl Synth<'_, '_> {
     /// number, boolean), to pick a union alternative.
     fn shape_fits(&self, ty: &TypeRef, v: &Value) -> bool {
         match ty {
-            TypeRef::String | TypeRef::Date | TypeRef::DateTime | TypeRef::DateOrDateTime => {
-                v.is_string()
-            }
+            TypeRef::String
+            | TypeRef::Secret
+            | TypeRef::Date
+            | TypeRef::DateTime
+            | TypeRef::DateOrDateTime => v.is_string(),
             TypeRef::Bool => v.is_boolean(),
             TypeRef::Int(_) => integral(v).is_some(),
             TypeRef::Float(_) => v.is_number(),

@@ -45,6 +45,7 @@ impl Ctx<'_> {
             TypeRef::Date => quote!(::chrono::NaiveDate),
             TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
             TypeRef::DateOrDateTime => quote!(#root::Timestamp),
+            TypeRef::Secret => quote!(#root::Secret),
             TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
             TypeRef::Json => quote!(::serde_json::Value),
             TypeRef::JsonObject => {

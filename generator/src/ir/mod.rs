@@ -367,6 +367,10 @@ pub enum TypeRef {
     /// A date or a timestamp (a union of `format: date` and `format:
     /// date-time` strings): the runtime's `Timestamp`.
     DateOrDateTime,
+    /// A string the server returns as a secret (`format: password` or
+    /// `x-sensitive: true` on a response that is the string itself): the
+    /// runtime's `Secret`, kept out of `Debug`.
+    Secret,
     /// Raw bytes (`format: binary`, octet-stream bodies).
     Bytes,
     /// Any JSON value.

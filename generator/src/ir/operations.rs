@@ -674,7 +674,7 @@ fn json_success(
         && let Some(parts) = space.properties_of(schema, at)
         && let Some((result, result_at)) = parts.props.get(&env.result).cloned()
     {
-        let resolved = space.resolve(&result, &derived::result(stem), &result_at);
+        let resolved = space.resolve_response(&result, &derived::result(stem), &result_at);
         let info = env
             .result_info
             .as_ref()
@@ -692,7 +692,7 @@ fn json_success(
             info,
         };
     }
-    let resolved = space.resolve(schema, &derived::response(stem), at);
+    let resolved = space.resolve_response(schema, &derived::response(stem), at);
     Success {
         accept: "application/json".into(),
         kind: ResponseKind::Json,

@@ -34,8 +34,11 @@ pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
 /// [`ClientBuilder::max_pages`].
 pub const DEFAULT_MAX_PAGES: u32 = 1000;
 
-/// A secret string (token, key). Its `Debug` output never shows the value.
-#[derive(Clone, PartialEq, Eq)]
+/// A secret string: a credential the client sends, or a secret the server
+/// returns (a new token's value). Its `Debug` output never shows the value;
+/// [`Secret::expose`] does. It serializes as the plain string.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {

@@ -163,6 +163,22 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
+    /// Like [`Self::resolve`] for a response that is the value itself (not
+    /// a property of one): a secret string there has no struct whose
+    /// `Debug` could hide it, so it becomes the runtime's `Secret`.
+    pub fn resolve_response(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        at: &str,
+    ) -> Resolved {
+        let mut resolved = self.resolve(schema, hint, at);
+        if resolved.ty == TypeRef::String && self.is_sensitive(schema) {
+            resolved.ty = TypeRef::Secret;
+        }
+        resolved
+    }
+
     /// Like [`Self::resolve`] for boxed schemas (properties, items).
     pub fn resolve_boxed(
         &mut self,
@@ -850,6 +866,39 @@ pub(crate) mod tests {
                 "additional_properties_2".to_owned(),
                 TypeRef::Int(IntKind::I64)
             ))
+        );
+    }
+
+    #[test]
+    fn a_response_that_is_a_secret_string_is_a_secret_and_other_strings_stay_strings() {
+        let doc = document("    Value: {type: string, x-sensitive: true}\n");
+        let mut space = TypeSpace::new(&doc, Pins::default());
+        let resolved: Vec<TypeRef> = [
+            "{type: string, format: password}",
+            "{type: string, x-sensitive: true}",
+            "{$ref: '#/components/schemas/Value'}",
+            "{type: string}",
+            "{type: integer, x-sensitive: true}",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, yaml)| {
+            let schema: ReferenceOr<Schema> =
+                serde_yaml::from_str(yaml).expect("test schema parses");
+            space
+                .resolve_response(&schema, "Thing", &format!("#/test/{i}"))
+                .ty
+        })
+        .collect();
+        assert_eq!(
+            resolved,
+            [
+                TypeRef::Secret,
+                TypeRef::Secret,
+                TypeRef::Secret,
+                TypeRef::String,
+                TypeRef::Int(IntKind::I64)
+            ]
         );
     }
 
