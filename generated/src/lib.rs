@@ -33,13 +33,102 @@ mod retry;
 mod trace;
 
 pub use auth::Credentials;
-pub use client::{Client, ClientBuilder, Secret};
+/// The date and time library of this crate's API (`NaiveDate` and
+/// `DateTime<Utc>` fields and parameters, and what [`Timestamp`]
+/// converts from), re-exported so that values can be built with
+/// this very version. It is built without its `clock` feature:
+/// `Utc::now()` needs a `chrono` dependency of your own that
+/// enables it (the two are one crate in the build).
+pub use chrono;
+/// Build a client once and share it (clones share one connection pool):
+/// `Client::from_env()` takes the credentials and the base URL from the
+/// environment (see the crate documentation), `Client::builder()` takes
+/// them, and settings for every request, in code.
+///
+/// ```rust,no_run
+/// use std::time::Duration;
+/// use cloudflare_orgs::{Client, Error};
+///
+/// # fn example() -> Result<(), Error> {
+/// let from_env = Client::from_env()?;
+/// let configured = Client::builder()
+///     .api_token("<api_token>")
+///     .base_url("http://127.0.0.1:8080")
+///     .timeout(Duration::from_secs(10))
+///     .max_retries(5)
+///     .build()?;
+/// # Ok(())
+/// # }
+/// ```
+pub use client::Client;
+pub use client::{ClientBuilder, Secret};
 pub use client::{DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_SIZE};
 pub use config::{DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 pub use encoding::{Integer, Timestamp};
-pub use error::{ApiError, ApiMessage, DecodeError, Error, TransportError};
+/// Match on the variant, and on an API error's status (the [`StatusCode`]
+/// constants) and error codes; the helpers (`status()`, `is_not_found()`,
+/// `is_rate_limited()`, `is_retryable()`, `api_errors()`, `request_id()`)
+/// answer the usual questions. `ApiError` values can be built, for tests:
+///
+/// ```rust
+/// use cloudflare_orgs::{ApiError, Error, StatusCode};
+///
+/// fn describe(error: &Error) -> String {
+///     match error {
+///         Error::Api(api) if api.status == StatusCode::NOT_FOUND => "not found".to_owned(),
+///         Error::Api(api) => {
+///             let codes: Vec<i64> = api.errors.iter().filter_map(|e| e.code).collect();
+///             format!("{}, error codes {codes:?}", api.status)
+///         }
+///         Error::Timeout(_) | Error::Connection(_) => "unreachable".to_owned(),
+///         other => other.to_string(),
+///     }
+/// }
+///
+/// # fn main() {
+/// let refused: Error = ApiError::new(StatusCode::FORBIDDEN)
+///     .with_error(9109, "not allowed")
+///     .into();
+/// let described = describe(&refused);
+/// assert_eq!(described, "403 Forbidden, error codes [9109]");
+/// assert_eq!(refused.status(), Some(StatusCode::FORBIDDEN));
+/// let missing: Error = ApiError::new(StatusCode::NOT_FOUND).into();
+/// let described = describe(&missing);
+/// assert_eq!(described, "not found");
+/// assert!(missing.is_not_found());
+/// # }
+/// ```
+pub use error::Error;
+pub use error::{ApiError, ApiMessage, DecodeError, TransportError};
 pub use multipart::Multipart;
-pub use pagination::{Items, Page, Pages};
+/// A list operation's request streams its pages with `.pages()`, each a
+/// [`Page`] (the items, `result_info`, status and headers), or the items of
+/// every page with `.items()`. The next page is fetched only when the
+/// stream is polled. Both streams are `Unpin`, so `try_next()` (from
+/// `futures_util::TryStreamExt`) needs no pinning.
+///
+/// ```rust,no_run
+/// use futures_util::TryStreamExt;
+/// use cloudflare_orgs::{Client, Error};
+/// # #[cfg(feature = "accounts")]
+/// use cloudflare_orgs::params::AccountsListParams;
+///
+/// # #[cfg(feature = "accounts")]
+/// # async fn example() -> Result<(), Error> {
+/// let client = Client::from_env()?;
+/// let mut pages = client.accounts().list(AccountsListParams::new()).pages();
+/// while let Some(page) = pages.try_next().await? {
+///     println!("{} items, {:?}", page.items.len(), page.result_info);
+/// }
+/// let mut items = client.accounts().list(AccountsListParams::new()).items();
+/// while let Some(item) = items.try_next().await? {
+///     println!("{item:?}");
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub use pagination::Pages;
+pub use pagination::{Items, Page};
 pub use request::{ApiResponse, RETRY_COUNT_HEADER, Request};
 /// The HTTP client underneath, re-exported as the escape hatch for what
 /// the builder does not cover: build a `reqwest::Client` with this very

@@ -173,3 +173,32 @@ fn an_included_client_has_no_tracing_gates() {
     assert!(!code.contains("feature = \"tracing\""), "{code}");
     assert!(!code.contains("::tracing::") && !code.contains("tracing::debug"));
 }
+
+/// The crate root's examples name the crate, so a crate gets them and an
+/// included client, whose doctests would be the including crate's, does
+/// not.
+#[test]
+fn only_a_crate_has_doc_examples_naming_it() {
+    let spec = tests::workspace().join("tests/fixtures/build/openapi.yaml");
+    let config = generator::Config::default();
+    let generated = generator::generate(&spec, &config).expect("the fixture generates");
+    let lib = generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/lib.rs")
+        .expect("a crate root");
+    let krate = &generated.model.krate.lib;
+    for example in [
+        "/// ```rust,no_run\n/// use std::time::Duration;",
+        "/// ```rust\n/// use ",
+    ] {
+        assert!(lib.contents.contains(example), "{}", lib.contents);
+    }
+    assert!(
+        lib.contents
+            .contains(&format!("/// use {krate}::{{Client, Error}};"))
+    );
+    let code = generator::generate_module(&spec, &config, "crate::api").expect("a module");
+    assert!(!code.contains("```rust"), "{code}");
+    assert!(!code.contains(&format!("{krate}::")), "{code}");
+}

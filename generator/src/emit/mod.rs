@@ -10,6 +10,7 @@
 mod auth;
 mod conformance;
 mod docs;
+mod examples;
 mod mock;
 mod models;
 mod params;
@@ -43,7 +44,7 @@ pub struct OutputFile {
 
 /// Emits the files of a standalone crate, sorted by path.
 pub fn emit(api: &Api) -> Result<Vec<OutputFile>, Error> {
-    emit_with_root(api, quote!(crate))
+    emit_with_root(api, quote!(crate), true)
 }
 
 /// Emits the client as one Rust source file for `include!`, with every
@@ -54,7 +55,8 @@ pub fn emit_module(api: &Api, module_path: &str) -> Result<String, Error> {
         file: "module path".into(),
         message: format!("`{module_path}` is not a Rust path: {e}"),
     })?;
-    let files = emit_with_root(api, quote!(#root))?;
+    // The crate root's doc examples name the crate: not for a module.
+    let files = emit_with_root(api, quote!(#root), false)?;
     let mut file = parse(&files, "src/lib.rs")?;
     // Crate-level attributes (docs from the README, lints) do not apply
     // inside another crate's module, nor does the crate's `mock` feature:
@@ -181,8 +183,9 @@ const CHUNK: usize = 10;
 enum Job {
     /// Every file rendered from templates.
     Templates,
-    /// The runtime modules, `src/config.rs` and the crate root.
-    Runtime,
+    /// The runtime modules, `src/config.rs` and the crate root, with doc
+    /// examples on the root's re-exports when `true`.
+    Runtime(bool),
     /// `src/auth.rs`.
     Auth,
     /// `.stats.yml`.
@@ -284,7 +287,9 @@ impl Module {
     }
 }
 
-fn emit_with_root(api: &Api, root: TokenStream) -> Result<Vec<OutputFile>, Error> {
+/// The files of the crate at `root`; `examples` adds the crate root's doc
+/// examples, which name the crate (see [`examples`]).
+fn emit_with_root(api: &Api, root: TokenStream, examples: bool) -> Result<Vec<OutputFile>, Error> {
     let mut jobs = Vec::new();
     for module in Module::ALL {
         let groups = (0..api.features.len()).map(Some).chain([None]);
@@ -299,7 +304,7 @@ fn emit_with_root(api: &Api, root: TokenStream) -> Result<Vec<OutputFile>, Error
     }
     jobs.extend([
         Job::Templates,
-        Job::Runtime,
+        Job::Runtime(examples),
         Job::Auth,
         Job::Provenance,
         Job::Mock,
@@ -377,10 +382,10 @@ fn run_job(ctx: &Ctx<'_>, job: Job) -> Result<Vec<OutputFile>, Error> {
     match job {
         Job::Templates => templates::render_crate(ctx),
         Job::Auth => Ok(vec![rust_file("src/auth.rs", auth::file(ctx))?]),
-        Job::Runtime => {
+        Job::Runtime(examples) => {
             let mut files = runtime::files();
             files.push(rust_file("src/config.rs", runtime::config_file(ctx))?);
-            files.push(runtime::lib_file()?);
+            files.push(runtime::lib_file(ctx, examples)?);
             Ok(files)
         }
         Job::Provenance => Ok(vec![provenance::file(ctx.api)?]),

@@ -12,6 +12,7 @@ use quote::quote;
 
 use super::OutputFile;
 use super::docs::{inner_text_attrs, text_attrs};
+use super::examples::entry_docs;
 use super::rust::{Ctx, HEADER, format_file, format_fragment, ident};
 use crate::diagnostics::Error;
 
@@ -75,8 +76,10 @@ fn without_tests(source: &str) -> &str {
 }
 
 /// The crate root: lints, every module, and the public names, each group
-/// formatted on its own and set apart by a blank line.
-pub fn lib_file() -> Result<OutputFile, Error> {
+/// formatted on its own and set apart by a blank line. With `examples`, the
+/// re-exports of the client, the pagination streams and the error type
+/// carry compiled examples (see [`super::examples`]).
+pub fn lib_file(ctx: &Ctx<'_>, examples: bool) -> Result<OutputFile, Error> {
     const PATH: &str = "src/lib.rs";
     let attributes = quote! {
         #![doc = include_str!("../README.md")]
@@ -109,15 +112,40 @@ pub fn lib_file() -> Result<OutputFile, Error> {
         let name = ident(name);
         quote!(#prefix mod #name;)
     });
+    let docs = examples.then(|| entry_docs(ctx)).transpose()?;
+    let client_doc = docs.as_ref().map(|d| &d.client);
+    let pages_doc = docs.as_ref().map(|d| &d.pages);
+    let error_doc = docs.as_ref().map(|d| &d.error);
+    // The types of dates and timestamps in the API, so that callers build
+    // them with this very version.
+    let chrono = ctx.api.uses.chrono.then(|| {
+        quote! {
+            /// The date and time library of this crate's API (`NaiveDate` and
+            /// `DateTime<Utc>` fields and parameters, and what [`Timestamp`]
+            /// converts from), re-exported so that values can be built with
+            /// this very version. It is built without its `clock` feature:
+            /// `Utc::now()` needs a `chrono` dependency of your own that
+            /// enables it (the two are one crate in the build).
+            pub use chrono;
+        }
+    });
+    // In the order rustfmt sorts them, since the crate root is not skipped.
     let exports = quote! {
         pub use auth::Credentials;
-        pub use client::{Client, ClientBuilder, Secret};
+        #chrono
+        #client_doc
+        pub use client::Client;
+        pub use client::{ClientBuilder, Secret};
         pub use client::{DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_SIZE};
         pub use config::{DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
         pub use encoding::{Integer, Timestamp};
-        pub use error::{ApiError, ApiMessage, DecodeError, Error, TransportError};
+        #error_doc
+        pub use error::Error;
+        pub use error::{ApiError, ApiMessage, DecodeError, TransportError};
         pub use multipart::Multipart;
-        pub use pagination::{Items, Page, Pages};
+        #pages_doc
+        pub use pagination::Pages;
+        pub use pagination::{Items, Page};
         pub use request::{ApiResponse, RETRY_COUNT_HEADER, Request};
         /// The HTTP client underneath, re-exported as the escape hatch for what
         /// the builder does not cover: build a `reqwest::Client` with this very

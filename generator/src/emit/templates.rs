@@ -256,7 +256,7 @@ fn unparse(file: proc_macro2::TokenStream) -> Result<String, Error> {
 
 /// Whether an operation can be called with placeholder strings and default
 /// params.
-fn simple(op: &Operation) -> bool {
+pub(super) fn simple(op: &Operation) -> bool {
     op.method == "GET"
         && op.path_params.iter().all(|p| p.ty == TypeRef::String)
         && op
