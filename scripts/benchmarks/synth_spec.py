@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a large, deterministic, synthetic OpenAPI 3.0.3 description.
 
-usage: synth_spec.py [--seed N] [--operations N] [--schemas N] OUT.json
+usage: synth_spec.py [--seed N] [--operations N] [--schemas N] [--groups N] OUT.json
 
 The shapes are those of a real REST API: resources with list / create /
 get / update / delete operations under a parent path parameter, list
@@ -12,6 +12,10 @@ enums, arrays of objects, string maps), so every schema is reachable and
 the graph is acyclic. Every operation has one success type and one error
 type and an operationId, so both our generator and progenitor accept the
 whole document. The same arguments always give byte-identical output.
+
+Resources sit under `/accounts/{account_id}/` by default; `--groups N`
+spreads them round-robin over N top-level path segments (`/accounts`,
+`/zones`, ...), which the generator turns into N cargo features.
 """
 
 import argparse
@@ -33,6 +37,10 @@ FIELDS = [
     "comment", "tags", "region", "owner", "label", "ttl", "mode", "kind", "origin", "target",
     "threshold", "interval", "timeout", "retries", "path", "host", "port", "version", "notes",
     "expires_on", "email", "quota",
+]
+GROUPS = [
+    "accounts", "zones", "users", "organizations", "certificates", "radar", "workers", "pages",
+    "storage", "stream", "images", "registrar", "memberships", "tunnels", "gateways", "analytics",
 ]
 ENUM_WORDS = [
     "active", "pending", "disabled", "deleted", "allow", "block", "challenge", "log", "low",
@@ -61,7 +69,9 @@ def primitive(rng):
 
 
 class Spec:
-    def __init__(self, seed, operations, schemas):
+    def __init__(self, seed, operations, schemas, groups=1):
+        assert 1 <= groups <= len(GROUPS), f"at most {len(GROUPS)} groups"
+        self.groups = groups
         self.rng = random.Random(seed)
         self.resources = max(1, operations // 5)
         self.operations = operations
@@ -190,7 +200,7 @@ class Spec:
                                 "content": {"application/json": {"schema": schema}}}, **errors}
 
             body = {"required": True, "content": {"application/json": {"schema": input_ref}}}
-            collection = f"/accounts/{{account_id}}/{noun}"
+            collection = f"/{GROUPS[r % self.groups]}/{{account_id}}/{noun}"
             ops = [
                 (collection, "get", {
                     "operationId": f"{noun}-list",
@@ -259,9 +269,9 @@ class Spec:
         }
 
 
-def generate(seed=1, operations=2000, schemas=5000):
+def generate(seed=1, operations=2000, schemas=5000, groups=1):
     """The synthetic document as a dict."""
-    return Spec(seed, operations, schemas).build()
+    return Spec(seed, operations, schemas, groups).build()
 
 
 def main():
@@ -269,9 +279,10 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--operations", type=int, default=2000)
     parser.add_argument("--schemas", type=int, default=5000)
+    parser.add_argument("--groups", type=int, default=1)
     parser.add_argument("out")
     args = parser.parse_args()
-    doc = generate(args.seed, args.operations, args.schemas)
+    doc = generate(args.seed, args.operations, args.schemas, args.groups)
     with open(args.out, "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")

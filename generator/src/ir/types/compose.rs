@@ -9,8 +9,15 @@
 //! being merged is skipped, so a composition that includes itself ends.
 //! A composition with a single non-empty part and no properties of its own
 //! is not merged: it is that part, and the caller uses it directly.
+//!
+//! The merged parts of a referenced part are remembered ([`MergeCache`]), so
+//! a chain of compositions each including the one before (`allOf: [$ref:
+//! Previous, {properties}]`) merges every link once in all, not once for
+//! every schema below it: building N such schemas takes O(N) merge steps,
+//! where merging each from scratch took O(N²).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
@@ -41,6 +48,32 @@ pub enum AllOfProblem {
     NotAnObject(String),
 }
 
+/// The merged parts of referenced `allOf` parts, kept for the whole build.
+#[derive(Debug, Default)]
+pub struct MergeCache {
+    /// `$ref` to its merged parts and the warnings merging it gave.
+    merged: HashMap<String, Rc<Merged>>,
+    /// Schemas merged so far (one per call of the merging step); what the
+    /// cache saves is measured by this.
+    steps: usize,
+}
+
+impl MergeCache {
+    /// How many schemas have been merged (each `allOf` part or referenced
+    /// schema walked counts once per time it is walked).
+    #[cfg(test)]
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+}
+
+/// A referenced schema merged on its own.
+#[derive(Debug)]
+struct Merged {
+    parts: ObjectParts,
+    warnings: Vec<Diagnostic>,
+}
+
 /// Merges compositions, looking up referenced parts and recording what it
 /// has to ignore.
 pub struct Merger<'s, 'a> {
@@ -48,6 +81,24 @@ pub struct Merger<'s, 'a> {
     pub schemas: &'s mut Schemas<'a>,
     /// Where warnings go.
     pub warnings: &'s mut Vec<Diagnostic>,
+    /// Referenced parts merged before.
+    pub cache: &'s mut MergeCache,
+}
+
+impl ObjectParts {
+    /// Merges `other`, the merged parts of a later part, into these: the
+    /// same as merging that part's schemas here one by one (properties in
+    /// first-seen order, the last schema of each kept; `required` the
+    /// union; `additionalProperties` the last one stated).
+    fn extend_with(&mut self, other: &ObjectParts) {
+        for (name, prop) in &other.props {
+            self.props.insert(name.clone(), prop.clone());
+        }
+        self.required.extend(other.required.iter().cloned());
+        if let Some(additional) = &other.additional {
+            self.additional = Some(additional.clone());
+        }
+    }
 }
 
 impl Merger<'_, '_> {
@@ -76,13 +127,55 @@ impl Merger<'_, '_> {
         Ok(parts)
     }
 
+    /// Merges the schema `reference` names into `parts`, from the cache
+    /// when it was merged before. Returns whether a reference was skipped
+    /// because it was already being merged (a cycle): such a result
+    /// depends on where the walk started, so it is not cached. A result
+    /// without a skip is the same from anywhere: a cycle through it would
+    /// have been cut while merging it.
+    fn merge_reference(
+        &mut self,
+        parts: &mut ObjectParts,
+        reference: &str,
+        part_at: String,
+        visiting: &mut HashSet<String>,
+    ) -> Result<bool, AllOfProblem> {
+        if let Some(merged) = self.cache.merged.get(reference).map(Rc::clone) {
+            self.warnings.extend(merged.warnings.iter().cloned());
+            parts.extend_with(&merged.parts);
+            return Ok(false);
+        }
+        let target = self
+            .schemas
+            .lookup(reference)
+            .ok_or(AllOfProblem::NotAnObject(part_at))?;
+        let first_warning = self.warnings.len();
+        let mut own = ObjectParts::default();
+        let cut = self.merge_into(&mut own, &target, reference, visiting)?;
+        parts.extend_with(&own);
+        if !cut {
+            let warnings = self.warnings[first_warning..].to_vec();
+            self.cache.merged.insert(
+                reference.to_owned(),
+                Rc::new(Merged {
+                    parts: own,
+                    warnings,
+                }),
+            );
+        }
+        Ok(cut)
+    }
+
+    /// Merges `schema` and its parts into `parts`; returns whether a
+    /// reference was skipped as a cycle.
     fn merge_into(
         &mut self,
         parts: &mut ObjectParts,
         schema: &Schema,
         at: &str,
         visiting: &mut HashSet<String>,
-    ) -> Result<(), AllOfProblem> {
+    ) -> Result<bool, AllOfProblem> {
+        self.cache.steps += 1;
         let (props, required, additional) = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => (
                 Some(&o.properties),
@@ -112,21 +205,19 @@ impl Merger<'_, '_> {
                 "`oneOf`/`anyOf` next to `properties` is ignored; only the properties are typed",
             ));
         }
+        let mut cut = false;
         for (i, part) in all_of.iter().enumerate() {
             let part_at = child(&child(at, "allOf"), i.to_string());
             match part {
                 ReferenceOr::Reference { reference } => {
                     if !visiting.insert(reference.clone()) {
+                        cut = true;
                         continue;
                     }
-                    let target = self
-                        .schemas
-                        .lookup(reference)
-                        .ok_or(AllOfProblem::NotAnObject(part_at))?;
-                    self.merge_into(parts, &target, reference, visiting)?;
+                    cut |= self.merge_reference(parts, reference, part_at, visiting)?;
                     visiting.remove(reference);
                 }
-                ReferenceOr::Item(s) => self.merge_into(parts, s, &part_at, visiting)?,
+                ReferenceOr::Item(s) => cut |= self.merge_into(parts, s, &part_at, visiting)?,
             }
         }
         if let Some(props) = props {
@@ -141,13 +232,13 @@ impl Merger<'_, '_> {
         if let Some(ap) = additional {
             parts.additional = Some(match ap {
                 AdditionalProperties::Any(true) => None,
-                AdditionalProperties::Any(false) => return Ok(()),
+                AdditionalProperties::Any(false) => return Ok(cut),
                 AdditionalProperties::Schema(s) => {
                     Some(((**s).clone(), child(at, "additionalProperties")))
                 }
             });
         }
-        Ok(())
+        Ok(cut)
     }
 
     /// Whether a property is `readOnly` or `writeOnly`: the schema says so,
@@ -279,11 +370,99 @@ mod tests {
     fn with<T>(d: &Document, f: impl FnOnce(&mut Merger<'_, '_>) -> T) -> (T, Vec<Diagnostic>) {
         let mut schemas = Schemas::new(&d.api, &d.raw);
         let mut warnings = Vec::new();
+        let mut cache = MergeCache::default();
         let out = f(&mut Merger {
             schemas: &mut schemas,
             warnings: &mut warnings,
+            cache: &mut cache,
         });
         (out, warnings)
+    }
+
+    /// `depth` schemas, each `allOf` of the one before and two properties
+    /// of its own (one required), the first with `oneOf` beside its
+    /// properties (a warning each time it is merged).
+    fn ladder(depth: usize) -> String {
+        let mut out = String::from(
+            "    L0: {type: object, required: [a0], properties: {a0: {type: string}}, oneOf: [{type: object}]}\n",
+        );
+        for i in 1..depth {
+            out.push_str(&format!(
+                "    L{i}:\n      allOf:\n        - $ref: '#/components/schemas/L{prev}'\n        - {{type: object, required: [a{i}], properties: {{a{i}: {{type: string}}, b{i}: {{type: integer}}}}}}\n",
+                prev = i - 1
+            ));
+        }
+        out
+    }
+
+    fn flat(parts: &ObjectParts) -> Vec<(String, String, bool)> {
+        parts
+            .props
+            .iter()
+            .map(|(name, (_, at))| (name.clone(), at.clone(), parts.required.contains(name)))
+            .collect()
+    }
+
+    #[test]
+    fn a_ladder_of_compositions_merges_each_link_once() {
+        const DEPTH: usize = 100;
+        let d = doc(&ladder(DEPTH));
+        let names: Vec<String> = (0..DEPTH).map(|i| format!("L{i}")).collect();
+        // Every level merged, as building their structs does, with one
+        // cache for the whole build.
+        let mut schemas = Schemas::new(&d.api, &d.raw);
+        let mut warnings = Vec::new();
+        let mut cache = MergeCache::default();
+        let mut merger = Merger {
+            schemas: &mut schemas,
+            warnings: &mut warnings,
+            cache: &mut cache,
+        };
+        let all: Vec<ObjectParts> = names
+            .iter()
+            .map(|n| merger.properties_of(&reference(n), "#").unwrap())
+            .collect();
+        let steps = merger.cache.steps();
+        // Merging each level from scratch walks every level below it:
+        // DEPTH * (DEPTH + 1) / 2 schemas and more (5,050 and up at 100).
+        // Remembering each referenced level walks each schema a bounded
+        // number of times.
+        assert!(
+            steps <= 4 * DEPTH,
+            "{steps} merge steps for {DEPTH} levels: not linear"
+        );
+        // The same results as merging each level alone, warnings included.
+        for i in [0, 1, 2, DEPTH / 2, DEPTH - 1] {
+            let (alone, alone_warnings) =
+                with(&d, |m| m.properties_of(&reference(&names[i]), "#").unwrap());
+            assert_eq!(flat(&all[i]), flat(&alone), "level {i}");
+            assert_eq!(alone.props.len(), 2 * i + 1);
+            assert_eq!(alone_warnings.len(), 1);
+        }
+        // Each merge of a level warns about L0's `oneOf` once, cached or not.
+        assert_eq!(warnings.len(), DEPTH);
+    }
+
+    #[test]
+    fn a_cycle_cut_short_is_not_remembered() {
+        // A includes B includes A: where the cycle is cut, and so the order
+        // of the merged properties, depends on where the merge starts.
+        // B merged inside A may not stand in for B merged inside C.
+        let d = doc(
+            "    A:\n      allOf:\n        - $ref: '#/components/schemas/B'\n        - {type: object, properties: {a: {type: string}}}\n    B:\n      allOf:\n        - $ref: '#/components/schemas/A'\n        - {type: object, properties: {b: {type: string}}}\n    C:\n      allOf:\n        - $ref: '#/components/schemas/B'\n        - {type: object, properties: {c: {type: string}}}\n",
+        );
+        let (shared, _) = with(&d, |m| {
+            ["A", "B", "C"].map(|n| flat(&m.properties_of(&reference(n), "#").unwrap()))
+        });
+        for (i, n) in ["A", "B", "C"].iter().enumerate() {
+            let (alone, _) = with(&d, |m| flat(&m.properties_of(&reference(n), "#").unwrap()));
+            assert_eq!(shared[i], alone, "{n}");
+        }
+        let names =
+            |v: &[(String, String, bool)]| v.iter().map(|p| p.0.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&shared[0]), ["a", "b"]);
+        assert_eq!(names(&shared[1]), ["b", "a"]);
+        assert_eq!(names(&shared[2]), ["a", "b", "c"]);
     }
 
     const BASE: &str = "    Base: {type: object, required: [id], properties: {id: {type: string}, kind: {type: string}}}\n";

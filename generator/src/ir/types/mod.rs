@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet};
 use openapiv3::{ReferenceOr, Schema};
 
 pub use compose::ObjectParts;
-use compose::{AllOfProblem, Merger};
+use compose::{AllOfProblem, MergeCache, Merger};
 use dedupe::{ShapeKey, Shapes};
 use naming::{NameChoice, TypeNames};
 use schema::{Shape, constraints_of, docs_of, is_nominal, is_nullable, is_sensitive};
@@ -100,6 +100,8 @@ pub struct TypeSpace<'a> {
     collapsing: HashSet<String>,
     names: TypeNames<'a>,
     shapes: Shapes,
+    /// Referenced `allOf` parts merged so far.
+    merged: MergeCache,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -117,6 +119,7 @@ impl<'a> TypeSpace<'a> {
             collapsing: HashSet::new(),
             names: TypeNames::new(doc, pins),
             shapes: Shapes::default(),
+            merged: MergeCache::default(),
         }
     }
 
@@ -198,6 +201,7 @@ impl<'a> TypeSpace<'a> {
         Merger {
             schemas: &mut self.schemas,
             warnings: &mut self.warnings,
+            cache: &mut self.merged,
         }
     }
 
