@@ -1,6 +1,7 @@
 //! Fixed-shape files rendered from `templates/` with minijinja.
 
 use minijinja::{Environment, UndefinedBehavior};
+use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{Value, json};
 
@@ -10,7 +11,7 @@ use super::docs::sanitize;
 use super::params::{call_path, call_tokens};
 use super::rust::{Ctx, ident};
 use crate::diagnostics::Error;
-use crate::ir::{Operation, TypeRef};
+use crate::ir::{FloatKind, IntKind, Operation, ResponseKind, Segment, TypeKind, TypeRef};
 
 /// Templates, compiled into the generator so it works from any directory.
 const TEMPLATES: &[(&str, &str, &str)] = &[
@@ -134,6 +135,7 @@ fn context(ctx: &Ctx<'_>) -> Result<Value, Error> {
         "timeout_secs": api.client.timeout_secs,
         "uses": { "chrono": api.uses.chrono },
         "gated": api.gated,
+        "envelope": api.envelope.is_some(),
         "default_full": api.default_full,
         "features": features,
         "credentials": credentials,
@@ -141,6 +143,7 @@ fn context(ctx: &Ctx<'_>) -> Result<Value, Error> {
         "paginated": api.operations.iter().any(|o| o.pagination.is_some()),
         "example": example(ctx)?,
         "pagination_example": pagination_example(ctx)?,
+        "mock_example": mock_example(ctx)?,
     }))
 }
 
@@ -233,9 +236,306 @@ fn pagination_example(ctx: &Ctx<'_>) -> Result<Option<String>, Error> {
     unparse(file).map(Some)
 }
 
+/// The README's test with the mock kit, a doctest that runs when the
+/// `mock` feature (and the operation's own feature) is on and is an empty
+/// `main` otherwise: start the mock, give the first operation whose reply
+/// can be built from constructors a typed reply, call it with a client of
+/// the mock, compare the result and what `received()` saw. Any description
+/// gets one: without such an operation, the test checks the mock's client.
+fn mock_example(ctx: &Ctx<'_>) -> Result<String, Error> {
+    let lib = ident(&ctx.api.krate.lib);
+    // Types as the doctest, a crate of its own, names them.
+    let public = Ctx {
+        api: ctx.api,
+        root: quote!(#lib),
+    };
+    let found = ctx
+        .api
+        .operations
+        .iter()
+        .filter(|op| simple(op) && op.response.kind != ResponseKind::Empty)
+        .find_map(|op| {
+            let mut names = Names::default();
+            reply_value(&public, &op.response.ty, 0, &mut names).map(|value| (op, value, names))
+        });
+    let (body, feature, models) = match found {
+        Some((op, value, names)) => {
+            let value = if op.response.nullable {
+                quote!(Some(#value))
+            } else {
+                value
+            };
+            let values: Vec<String> = op.path_params.iter().map(|p| path_value(&p.wire)).collect();
+            let call = call_tokens(ctx, op);
+            let chain = ctx.api.accessors(op.resource).into_iter().map(ident);
+            let f = ident(&op.fn_name);
+            let mock_call = quote!(mock #(.#chain())* .#f(#(#values),*));
+            let params = op.params.as_ref().map(|_| quote!(Default::default()));
+            let args = values.iter().map(|v| quote!(#v)).chain(params.clone());
+            let sent_params = params.map(|p| quote! { assert!(sent[0].sent_params(#p)); });
+            let method = &op.method;
+            let path = sent_path(op, &values).map(|path| {
+                quote! { assert_eq!(sent[0].path, #path); }
+            });
+            let feature = operation_feature(ctx, op);
+            let body = quote! {
+                let mock = MockServer::start().await;
+                let reply = #value;
+                #mock_call.returns(reply.clone()).await;
+                let client = mock.client();
+                let result = #call(#(#args),*).await?;
+                assert_eq!(result, reply);
+                let sent = #mock_call.received().await;
+                assert_eq!(sent.len(), 1);
+                assert_eq!(sent[0].method, #method);
+                #path
+                #sent_params
+            };
+            let used: Vec<_> = names.used.iter().map(|n| ident(n)).collect();
+            let models = match used.as_slice() {
+                [] => TokenStream::new(),
+                [one] => quote!(use #lib::models::#one;),
+                many => quote!(use #lib::models::{#(#many),*};),
+            };
+            (body, feature, models)
+        }
+        None => match ctx.api.operations.iter().find(|op| simple(op)) {
+            Some(op) => failing_example(ctx, op),
+            None => {
+                let body = quote! {
+                    let mock = MockServer::start().await;
+                    let client = mock.client();
+                    assert!(mock.uri().starts_with("http://127.0.0.1:"));
+                    let _ = client;
+                };
+                (body, None, TokenStream::new())
+            }
+        },
+    };
+    let file = quote! {
+        async fn main() -> Result<(), #lib::Error> {
+            use #lib::mock::MockServer;
+            #models
+            #body
+            Ok(())
+        }
+    };
+    let text = unparse(file)?;
+    let cfg = match feature {
+        Some(feature) => format!("all(feature = \"mock\", feature = \"{feature}\")"),
+        None => "feature = \"mock\"".to_owned(),
+    };
+    // The wrapper is hidden (`# ` lines); the body is what the reader sees.
+    let mut out = format!("# #[cfg({cfg})]\n# #[tokio::main(flavor = \"current_thread\")]\n");
+    for line in text.lines() {
+        if line.starts_with("async fn main") || line == "}" {
+            out.push_str(&format!("# {line}\n"));
+        } else if line.trim() == "Ok(())" {
+            out.push_str("# Ok(())\n");
+        } else {
+            out.push_str(line.strip_prefix("    ").unwrap_or(line));
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("# #[cfg(not({cfg}))]\n# fn main() {{}}\n"));
+    Ok(out)
+}
+
+/// The README's mock test for an operation whose reply cannot be built
+/// from constructors: the mock answers the API's 404, which the call
+/// reports. The body, the feature it needs and no models to import.
+fn failing_example(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, Option<String>, TokenStream) {
+    let values: Vec<String> = op.path_params.iter().map(|p| path_value(&p.wire)).collect();
+    let call = call_tokens(ctx, op);
+    let chain = ctx.api.accessors(op.resource).into_iter().map(ident);
+    let f = ident(&op.fn_name);
+    let mock_call = quote!(mock #(.#chain())* .#f(#(#values),*));
+    let params = op.params.as_ref().map(|_| quote!(Default::default()));
+    let args = values.iter().map(|v| quote!(#v)).chain(params);
+    let body = quote! {
+        let mock = MockServer::start().await;
+        #mock_call.fails(404, 1003, "not found").await;
+        let client = mock.client();
+        let error = #call(#(#args),*).await.expect_err("the mock answers 404");
+        assert!(error.is_not_found());
+        let sent = #mock_call.received().await;
+        assert_eq!(sent.len(), 1);
+    };
+    (body, operation_feature(ctx, op), TokenStream::new())
+}
+
+/// The cargo feature an operation's resource needs, when resources are
+/// features.
+fn operation_feature(ctx: &Ctx<'_>, op: &Operation) -> Option<String> {
+    ctx.api
+        .gated
+        .then(|| ctx.api.resources[op.resource].feature)
+        .flatten()
+        .map(|i| ctx.api.features[i].name.clone())
+}
+
+/// The value the README's mock test passes for path parameter `wire`:
+/// its letters and digits, lowercased, with `-1` (`account_id` gives
+/// `account-id-1`), so it needs no percent-encoding.
+fn path_value(wire: &str) -> String {
+    let mut out = String::new();
+    for c in wire.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    if !out.ends_with('-') {
+        out.push('-');
+    }
+    out.push('1');
+    out
+}
+
+/// The path a request of `op` with these path parameter values is sent to,
+/// when its literal segments are characters that are sent as they are.
+fn sent_path(op: &Operation, values: &[String]) -> Option<String> {
+    let mut path = String::new();
+    for segment in &op.segments {
+        match segment {
+            Segment::Literal(text) => {
+                let plain = text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/-._~".contains(c));
+                if !plain {
+                    return None;
+                }
+                path.push_str(text);
+            }
+            Segment::Param(i) => path.push_str(values.get(*i)?),
+        }
+    }
+    path.starts_with('/').then_some(path)
+}
+
+/// An expression of type `ty` built from public constructors (`new(..)`
+/// with a value for each required field, `default()`, known enum
+/// variants), for the README's mock test; `None` for what cannot be built
+/// that way (unions, newtypes, timestamps of the runtime, types nested
+/// too deep or recursive).
+fn reply_value(
+    ctx: &Ctx<'_>,
+    ty: &TypeRef,
+    depth: usize,
+    names: &mut Names,
+) -> Option<TokenStream> {
+    const MAX_DEPTH: usize = 3;
+    let value = match ty {
+        TypeRef::String => quote!(String::from("example")),
+        TypeRef::Bool => quote!(true),
+        TypeRef::Int(IntKind::I32) => quote!(1i32),
+        TypeRef::Int(IntKind::I64) => quote!(1i64),
+        TypeRef::Int(IntKind::U32) => quote!(1u32),
+        TypeRef::Int(IntKind::U64) => quote!(1u64),
+        TypeRef::Float(FloatKind::F32) => quote!(1.5f32),
+        TypeRef::Float(FloatKind::F64) => quote!(1.5f64),
+        TypeRef::Date => quote!(chrono::NaiveDate::default()),
+        TypeRef::DateTime => quote!(chrono::DateTime::<chrono::Utc>::default()),
+        TypeRef::Bytes => quote!(Vec::<u8>::from(*b"example")),
+        TypeRef::Json => quote!(serde_json::Value::Null),
+        TypeRef::JsonObject => quote!(serde_json::Map::new()),
+        TypeRef::Array(inner) => {
+            let item = reply_value(ctx, inner, depth + 1, names)?;
+            quote!(Vec::from([#item]))
+        }
+        TypeRef::Named(id) => {
+            if depth > MAX_DEPTH || names.building.contains(&id.0) {
+                return None;
+            }
+            let def = ctx.api.ty(*id);
+            let t = ident(&def.name);
+            names.used.insert(def.name.clone());
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    names.building.push(id.0);
+                    let args = s
+                        .fields
+                        .iter()
+                        .filter(|f| !f.optional())
+                        .map(|f| field_value(ctx, f, depth + 1, names))
+                        .collect::<Option<Vec<_>>>();
+                    names.building.pop();
+                    let args = args?;
+                    if args.is_empty() && s.fields.iter().all(crate::ir::Field::optional) {
+                        quote!(#t::default())
+                    } else {
+                        quote!(#t::new(#(#args),*))
+                    }
+                }
+                TypeKind::Enum(e) => {
+                    let variant = ident(&e.variants.first()?.name);
+                    quote!(#t::#variant)
+                }
+                TypeKind::Union(_) | TypeKind::Newtype(_) => return None,
+            }
+        }
+        TypeRef::Map(_) | TypeRef::DateOrDateTime | TypeRef::Unit => return None,
+    };
+    Some(value)
+}
+
+/// The argument for a required field in `new(..)`: a list takes its items
+/// (none), a string its example from the description when it has one.
+fn field_value(
+    ctx: &Ctx<'_>,
+    field: &crate::ir::Field,
+    depth: usize,
+    names: &mut Names,
+) -> Option<TokenStream> {
+    match &field.ty {
+        TypeRef::Array(inner) => {
+            let t = short_ty(ctx, inner, names);
+            Some(quote!(Vec::<#t>::new()))
+        }
+        TypeRef::String => {
+            let text = match &field.constraints.example {
+                Some(serde_json::Value::String(example))
+                    if example.len() <= 40 && !example.chars().any(char::is_control) =>
+                {
+                    example.clone()
+                }
+                _ => field.wire.clone(),
+            };
+            Some(quote!(#text))
+        }
+        ty => reply_value(ctx, ty, depth, names),
+    }
+}
+
+/// The Rust type of `ty` with models by their name alone, imported.
+fn short_ty(ctx: &Ctx<'_>, ty: &TypeRef, names: &mut Names) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => {
+            let name = &ctx.api.ty(*id).name;
+            names.used.insert(name.clone());
+            let name = ident(name);
+            quote!(#name)
+        }
+        TypeRef::Array(inner) => {
+            let inner = short_ty(ctx, inner, names);
+            quote!(Vec<#inner>)
+        }
+        other => ctx.ty(other),
+    }
+}
+
+/// The models a value of the README's mock test names (imported by a
+/// `use`), and the structs being built, which a field must not need again.
+#[derive(Default)]
+struct Names {
+    used: std::collections::BTreeSet<String>,
+    building: Vec<usize>,
+}
+
 /// A call of `op` with placeholder strings for its path parameters and
 /// default params.
-fn placeholder_call(ctx: &Ctx<'_>, op: &Operation) -> proc_macro2::TokenStream {
+fn placeholder_call(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let call = call_tokens(ctx, op);
     let args = op.path_params.iter().map(|p| {
         let placeholder = format!("<{}>", p.wire);
@@ -246,7 +546,7 @@ fn placeholder_call(ctx: &Ctx<'_>, op: &Operation) -> proc_macro2::TokenStream {
     quote!(#call(#(#args),*))
 }
 
-fn unparse(file: proc_macro2::TokenStream) -> Result<String, Error> {
+fn unparse(file: TokenStream) -> Result<String, Error> {
     let parsed: syn::File = syn::parse2(file).map_err(|e| Error::InvalidOutput {
         file: "README.md".into(),
         message: e.to_string(),
