@@ -24,13 +24,18 @@ fn accounts(ids: &[&str]) -> Vec<Account> {
 }
 
 fn member(id: &str) -> OrganizationMember {
-    model(json!({
+    model(member_json(id))
+}
+
+/// An organization member as the API returns it.
+fn member_json(id: &str) -> serde_json::Value {
+    json!({
         "id": id, "status": "active", "user": {
             "id": format!("u-{id}"), "email": format!("{id}@example.com"), "name": id,
             "two_factor_authentication_enabled": false
         },
         "meta": {}, "create_time": "2024-01-02T03:04:05Z", "update_time": "2024-01-02T03:04:05Z"
-    }))
+    })
 }
 
 #[tokio::test]
@@ -314,26 +319,75 @@ async fn with_params_and_with_body_select_the_reply() {
     );
 }
 
+// The same downstream test twice: with the mock kit (one endpoint per
+// block), then with raw wiremock, writing the envelopes and the page
+// tokens by hand. Both assert the same counts.
+
 #[tokio::test]
 async fn counts_members_of_the_organizations_of_an_account() {
     let mock = MockServer::start().await;
-    mock.accounts()
-        .organizations()
-        .list(ACCOUNT_ID)
-        .returns(vec![model(organization("o1")), model(organization("o2"))])
-        .await;
-    mock.organizations()
-        .members()
-        .list("o1")
-        .pages([vec![member("m1"), member("m2")], vec![member("m3")]])
-        .await;
-    mock.organizations()
-        .members()
-        .list("o2")
-        .pages([vec![member("m4")]])
-        .await;
+    // GET /accounts/{account_id}/organizations
+    let orgs = vec![model(organization("o1")), model(organization("o2"))];
+    let account_orgs = mock.accounts().organizations().list(ACCOUNT_ID);
+    account_orgs.returns(orgs).await;
+    // GET /organizations/o1/members, two pages
+    let members = mock.organizations().members();
+    let o1_pages = [vec![member("m1"), member("m2")], vec![member("m3")]];
+    members.list("o1").pages(o1_pages).await;
+    // GET /organizations/o2/members, one page
+    members.list("o2").pages([vec![member("m4")]]).await;
 
     let counts = member_counts(&mock.client(), ACCOUNT_ID)
+        .await
+        .expect("counts");
+    assert_eq!(counts, [("o1".to_owned(), 3), ("o2".to_owned(), 1)]);
+}
+
+#[tokio::test]
+async fn counts_members_of_the_organizations_of_an_account_with_raw_wiremock() {
+    use common::envelope_with_info;
+    use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+    use wiremock::{Mock, ResponseTemplate};
+
+    let server = wiremock::MockServer::start().await;
+    // GET /accounts/{account_id}/organizations
+    let orgs = json!([organization("o1"), organization("o2")]);
+    Mock::given(method("GET"))
+        .and(path(format!("/accounts/{ACCOUNT_ID}/organizations")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(common::envelope(orgs)))
+        .mount(&server)
+        .await;
+    // GET /organizations/o1/members, two pages
+    let page_1 = json!([member_json("m1"), member_json("m2")]);
+    Mock::given(method("GET"))
+        .and(path("/organizations/o1/members"))
+        .and(query_param_is_missing("page_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope_with_info(
+            page_1,
+            json!({ "next_page_token": "p2" }),
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/organizations/o1/members"))
+        .and(query_param("page_token", "p2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(envelope_with_info(json!([member_json("m3")]), json!({}))),
+        )
+        .mount(&server)
+        .await;
+    // GET /organizations/o2/members, one page
+    Mock::given(method("GET"))
+        .and(path("/organizations/o2/members"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(envelope_with_info(json!([member_json("m4")]), json!({}))),
+        )
+        .mount(&server)
+        .await;
+
+    let counts = member_counts(&common::client(&server), ACCOUNT_ID)
         .await
         .expect("counts");
     assert_eq!(counts, [("o1".to_owned(), 3), ("o2".to_owned(), 1)]);
