@@ -241,7 +241,9 @@ fn pagination_example(ctx: &Ctx<'_>) -> Result<Option<String>, Error> {
 /// `main` otherwise: start the mock, give the first operation whose reply
 /// can be built from constructors a typed reply, call it with a client of
 /// the mock, compare the result and what `received()` saw. Any description
-/// gets one: without such an operation, the test checks the mock's client.
+/// gets one: without such an operation, the first operation callable with
+/// placeholders answers a 404 error; without that either, the test checks
+/// the mock's client.
 fn mock_example(ctx: &Ctx<'_>) -> Result<String, Error> {
     let lib = ident(&ctx.api.krate.lib);
     // Types as the doctest, a crate of its own, names them.
@@ -255,8 +257,26 @@ fn mock_example(ctx: &Ctx<'_>) -> Result<String, Error> {
         .iter()
         .filter(|op| simple(op) && op.response.kind != ResponseKind::Empty)
         .find_map(|op| {
-            let mut names = Names::default();
-            reply_value(&public, &op.response.ty, 0, &mut names).map(|value| (op, value, names))
+            let build = |qualified: Option<TokenStream>| {
+                let mut names = Names {
+                    qualified,
+                    ..Names::default()
+                };
+                reply_value(&public, &op.response.ty, 0, &mut names).map(|v| (op, v, names))
+            };
+            // Models are imported by name, unless one would hide a name
+            // the test uses.
+            let found = build(None)?;
+            if found
+                .2
+                .used
+                .iter()
+                .any(|n| TEST_NAMES.contains(&n.as_str()))
+            {
+                build(Some(quote!(#lib::models)))
+            } else {
+                Some(found)
+            }
         });
     let (body, feature, models) = match found {
         Some((op, value, names)) => {
@@ -449,8 +469,7 @@ fn reply_value(
                 return None;
             }
             let def = ctx.api.ty(*id);
-            let t = ident(&def.name);
-            names.used.insert(def.name.clone());
+            let t = names.name(&def.name);
             match &def.kind {
                 TypeKind::Struct(s) => {
                     names.building.push(id.0);
@@ -511,12 +530,7 @@ fn field_value(
 /// The Rust type of `ty` with models by their name alone, imported.
 fn short_ty(ctx: &Ctx<'_>, ty: &TypeRef, names: &mut Names) -> TokenStream {
     match ty {
-        TypeRef::Named(id) => {
-            let name = &ctx.api.ty(*id).name;
-            names.used.insert(name.clone());
-            let name = ident(name);
-            quote!(#name)
-        }
+        TypeRef::Named(id) => names.name(&ctx.api.ty(*id).name),
         TypeRef::Array(inner) => {
             let inner = short_ty(ctx, inner, names);
             quote!(Vec<#inner>)
@@ -525,12 +539,41 @@ fn short_ty(ctx: &Ctx<'_>, ty: &TypeRef, names: &mut Names) -> TokenStream {
     }
 }
 
+/// The names the README's mock test uses besides the models, which an
+/// imported model must not hide.
+const TEST_NAMES: &[&str] = &[
+    "MockServer",
+    "Vec",
+    "String",
+    "Some",
+    "Default",
+    "Ok",
+    "Result",
+    "Option",
+];
+
 /// The models a value of the README's mock test names (imported by a
-/// `use`), and the structs being built, which a field must not need again.
+/// `use` unless `qualified` gives their module), and the structs being
+/// built, which a field must not need again.
 #[derive(Default)]
 struct Names {
     used: std::collections::BTreeSet<String>,
     building: Vec<usize>,
+    qualified: Option<TokenStream>,
+}
+
+impl Names {
+    /// The path of model `name` in the test.
+    fn name(&mut self, name: &str) -> TokenStream {
+        let id = ident(name);
+        match &self.qualified {
+            Some(module) => quote!(#module::#id),
+            None => {
+                self.used.insert(name.to_owned());
+                quote!(#id)
+            }
+        }
+    }
 }
 
 /// A call of `op` with placeholder strings for its path parameters and
@@ -580,6 +623,20 @@ mod tests {
                 .parse()
                 .unwrap_or_else(|e| panic!("{text:?}: {e}"));
             assert_eq!(doc["key"].as_str(), Some(text));
+        }
+    }
+
+    #[test]
+    fn mock_test_path_values_need_no_encoding() {
+        assert_eq!(path_value("account_id"), "account-id-1");
+        assert_eq!(path_value("itemId"), "itemid-1");
+        for wire in ["", "__", "a b/c", "ünï", "{x}", "-"] {
+            let value = path_value(wire);
+            assert!(value.ends_with('1'), "{wire:?}: {value}");
+            assert!(
+                value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "{wire:?}: {value}"
+            );
         }
     }
 
