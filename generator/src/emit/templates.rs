@@ -437,7 +437,7 @@ fn sent_path(op: &Operation, values: &[String]) -> Option<String> {
 /// An expression of type `ty` built from public constructors (`new(..)`
 /// with a value for each required field, `default()`, known enum
 /// variants), for the README's mock test; `None` for what cannot be built
-/// that way (unions, newtypes, timestamps of the runtime, types nested
+/// that way (unions, newtypes, maps, the runtime's timestamps and secrets, types nested
 /// too deep or recursive).
 fn reply_value(
     ctx: &Ctx<'_>,
@@ -494,7 +494,7 @@ fn reply_value(
                 TypeKind::Union(_) | TypeKind::Newtype(_) => return None,
             }
         }
-        TypeRef::Map(_) | TypeRef::DateOrDateTime | TypeRef::Unit => return None,
+        TypeRef::Map(_) | TypeRef::DateOrDateTime | TypeRef::Secret | TypeRef::Unit => return None,
     };
     Some(value)
 }
