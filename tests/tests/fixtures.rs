@@ -404,3 +404,56 @@ fn module_crate(case: &Case, files: Vec<generator::OutputFile>) -> Vec<generator
     });
     out
 }
+
+/// The doctests of a crate whose resources are opt-in features (none on by
+/// default) pass with no feature on, where the README's examples of gated
+/// operations compile to nothing, and with every feature on, where they
+/// run. The fixture compile check above builds no doctests.
+#[test]
+fn readme_doctests_pass_with_resources_opted_out_and_in() {
+    let root = tests::workspace();
+    let base = root.join("target/fixture-doctest");
+    let ws = base.join("workspace");
+    let case = config_matrix()
+        .into_iter()
+        .find(|c| c.name == "configs-features-opt-in")
+        .expect("the opt-in case is in the matrix");
+    assert!(
+        !case.config.features.default_full && case.config.features.per_resource,
+        "resources are opt-in features"
+    );
+    let generated = generate(&case.spec, &case.config);
+    let package = generated.model.krate.package.clone();
+    generator::write::write(&ws.join(&case.name), &generated.files)
+        .expect("fixture crate is written");
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{:?}]\n",
+            case.name
+        ),
+    )
+    .expect("workspace manifest is written");
+    std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock")).expect("lockfile is copied");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    for features in [None, Some("--all-features")] {
+        let output = std::process::Command::new(&cargo)
+            .args(["test", "--doc", "--quiet", "-p", &package])
+            .args(features)
+            .current_dir(&ws)
+            .env("CARGO_TARGET_DIR", base.join("target"))
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "doctests fail with {features:?}:\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            stdout.contains("test result: ok"),
+            "no doctest ran with {features:?}:\n{stdout}"
+        );
+    }
+}

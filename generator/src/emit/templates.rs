@@ -187,7 +187,9 @@ fn toml_string(text: &str) -> String {
 /// call the first operation that needs no arguments beyond strings.
 fn example(ctx: &Ctx<'_>) -> Result<String, Error> {
     let lib = ident(&ctx.api.krate.lib);
-    let call = ctx.api.operations.iter().find(|op| simple(op)).map(|op| {
+    let op = ctx.api.operations.iter().find(|op| simple(op));
+    let gate = op.map(|op| feature_gate(ctx, op));
+    let call = op.map(|op| {
         let call = placeholder_call(ctx, op);
         quote! {
             let result = #call.await?;
@@ -197,13 +199,40 @@ fn example(ctx: &Ctx<'_>) -> Result<String, Error> {
     let file = quote! {
         use #lib::{Client, Error};
 
+        #gate
         async fn example() -> Result<(), Error> {
             let client = Client::from_env()?;
             #call
             Ok(())
         }
     };
-    unparse(file)
+    unparse(file).map(|text| hide_cfg_lines(&text))
+}
+
+/// `#[cfg(feature = "..")]` when `op` exists only with its resource's
+/// feature, which may be off by default: the doctest then compiles to
+/// nothing instead of failing.
+fn feature_gate(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
+    match op.feature.filter(|_| ctx.api.gated) {
+        Some(f) => {
+            let feature = &ctx.api.features[f].name;
+            quote!(#[cfg(feature = #feature)])
+        }
+        None => TokenStream::new(),
+    }
+}
+
+/// Doctest text with its `cfg` attribute lines hidden from the reader.
+fn hide_cfg_lines(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.starts_with("#[cfg(") {
+                format!("# {line}\n")
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect()
 }
 
 /// The README's pagination example: every item of the first list
@@ -220,10 +249,12 @@ fn pagination_example(ctx: &Ctx<'_>) -> Result<Option<String>, Error> {
         return Ok(None);
     };
     let call = placeholder_call(ctx, op);
+    let gate = feature_gate(ctx, op);
     let file = quote! {
         use futures_util::TryStreamExt;
         use #lib::{Client, Error};
 
+        #gate
         async fn example() -> Result<(), Error> {
             let client = Client::from_env()?;
             let mut items = #call.items();
@@ -233,7 +264,7 @@ fn pagination_example(ctx: &Ctx<'_>) -> Result<Option<String>, Error> {
             Ok(())
         }
     };
-    unparse(file).map(Some)
+    unparse(file).map(|text| Some(hide_cfg_lines(&text)))
 }
 
 /// The README's test with the mock kit, a doctest that runs when the
