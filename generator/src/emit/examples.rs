@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{Ctx, ident};
-use super::templates::simple;
+use super::templates::{feature_gate, first_simple_list};
 use crate::diagnostics::Error;
 use crate::ir::Operation;
 
@@ -84,20 +84,11 @@ fn pages(ctx: &Ctx<'_>) -> Result<TokenStream, Error> {
                  every page with `.items()`. The next page is fetched only when the\n\
                  stream is polled. Both streams are `Unpin`, so `try_next()` (from\n\
                  `futures_util::TryStreamExt`) needs no pinning.\n";
-    let Some(op) = ctx
-        .api
-        .operations
-        .iter()
-        .find(|op| op.pagination.is_some() && simple(op))
-    else {
+    let Some(op) = first_simple_list(ctx) else {
         return Ok(attrs(intro));
     };
-    // The operation exists only with its resource's feature, which the
-    // doctest is compiled with (hidden `cfg` lines).
-    let gate = op.feature.filter(|_| ctx.api.gated).map(|f| {
-        let feature = &ctx.api.features[f].name;
-        quote!(#[cfg(feature = #feature)])
-    });
+    // Hidden from the reader by `doctest`.
+    let gate = feature_gate(ctx, op);
     let (params_use, call) = call(ctx, op);
     let params_use = (!params_use.is_empty()).then(|| quote!(#gate #params_use));
     let code = doctest(

@@ -209,10 +209,19 @@ fn example(ctx: &Ctx<'_>) -> Result<String, Error> {
     unparse(file).map(|text| hide_cfg_lines(&text))
 }
 
+/// The first paginated operation callable with placeholder strings and
+/// default params: the one the pagination examples use.
+pub(super) fn first_simple_list<'m>(ctx: &Ctx<'m>) -> Option<&'m Operation> {
+    ctx.api
+        .operations
+        .iter()
+        .find(|op| op.pagination.is_some() && simple(op))
+}
+
 /// `#[cfg(feature = "..")]` when `op` exists only with its resource's
 /// feature, which may be off by default: the doctest then compiles to
 /// nothing instead of failing.
-fn feature_gate(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
+pub(super) fn feature_gate(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
     match op.feature.filter(|_| ctx.api.gated) {
         Some(f) => {
             let feature = &ctx.api.features[f].name;
@@ -240,12 +249,7 @@ fn hide_cfg_lines(text: &str) -> String {
 /// and no pinning. `None` when no such operation is paginated.
 fn pagination_example(ctx: &Ctx<'_>) -> Result<Option<String>, Error> {
     let lib = ident(&ctx.api.krate.lib);
-    let Some(op) = ctx
-        .api
-        .operations
-        .iter()
-        .find(|op| op.pagination.is_some() && simple(op))
-    else {
+    let Some(op) = first_simple_list(ctx) else {
         return Ok(None);
     };
     let call = placeholder_call(ctx, op);
