@@ -320,13 +320,13 @@ fn mock_example(ctx: &Ctx<'_>) -> Result<String, Error> {
             } else {
                 value
             };
-            let values: Vec<String> = op.path_params.iter().map(|p| path_value(&p.wire)).collect();
-            let call = call_tokens(ctx, op);
-            let chain = ctx.api.accessors(op.resource).into_iter().map(ident);
-            let f = ident(&op.fn_name);
-            let mock_call = quote!(mock #(.#chain())* .#f(#(#values),*));
-            let params = op.params.as_ref().map(|_| quote!(Default::default()));
-            let args = values.iter().map(|v| quote!(#v)).chain(params.clone());
+            let MockCalls {
+                values,
+                call,
+                mock_call,
+                params,
+                args,
+            } = mock_calls(ctx, op);
             let sent_params = params.map(|p| quote! { assert!(sent[0].sent_params(#p)); });
             let method = &op.method;
             let path = sent_path(op, &values).map(|path| {
@@ -400,13 +400,12 @@ fn mock_example(ctx: &Ctx<'_>) -> Result<String, Error> {
 /// from constructors: the mock answers the API's 404, which the call
 /// reports. The body, the feature it needs and no models to import.
 fn failing_example(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, Option<String>, TokenStream) {
-    let values: Vec<String> = op.path_params.iter().map(|p| path_value(&p.wire)).collect();
-    let call = call_tokens(ctx, op);
-    let chain = ctx.api.accessors(op.resource).into_iter().map(ident);
-    let f = ident(&op.fn_name);
-    let mock_call = quote!(mock #(.#chain())* .#f(#(#values),*));
-    let params = op.params.as_ref().map(|_| quote!(Default::default()));
-    let args = values.iter().map(|v| quote!(#v)).chain(params);
+    let MockCalls {
+        call,
+        mock_call,
+        args,
+        ..
+    } = mock_calls(ctx, op);
     let body = quote! {
         let mock = MockServer::start().await;
         #mock_call.fails(404, 1003, "not found").await;
@@ -417,6 +416,41 @@ fn failing_example(ctx: &Ctx<'_>, op: &Operation) -> (TokenStream, Option<String
         assert_eq!(sent.len(), 1);
     };
     (body, operation_feature(ctx, op), TokenStream::new())
+}
+
+/// How the README's mock test calls an operation, on the mock and on the
+/// client, with the same path values and default params.
+struct MockCalls {
+    /// The path parameters' values, in order.
+    values: Vec<String>,
+    /// The client's method, without arguments.
+    call: TokenStream,
+    /// The mock's endpoint for those path values.
+    mock_call: TokenStream,
+    /// The params argument, when the operation has params.
+    params: Option<TokenStream>,
+    /// The client call's arguments: path values, then params.
+    args: Vec<TokenStream>,
+}
+
+fn mock_calls(ctx: &Ctx<'_>, op: &Operation) -> MockCalls {
+    let values: Vec<String> = op.path_params.iter().map(|p| path_value(&p.wire)).collect();
+    let chain = ctx.api.accessors(op.resource).into_iter().map(ident);
+    let f = ident(&op.fn_name);
+    let mock_call = quote!(mock #(.#chain())* .#f(#(#values),*));
+    let params = op.params.as_ref().map(|_| quote!(Default::default()));
+    let args = values
+        .iter()
+        .map(|v| quote!(#v))
+        .chain(params.clone())
+        .collect();
+    MockCalls {
+        call: call_tokens(ctx, op),
+        values,
+        mock_call,
+        params,
+        args,
+    }
 }
 
 /// The cargo feature an operation's resource needs, when resources are
