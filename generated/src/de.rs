@@ -74,37 +74,90 @@ impl<F: Fn(&str) -> Option<usize>> Visitor<'_> for FieldKey<F> {
     }
 }
 
-/// A value decoded as `T` when it fits, else `None`: how a map entry from
-/// `additionalProperties` decodes. Its keys are not declared, so, like an
-/// unknown field, an entry whose value does not match the declared value
-/// schema is skipped rather than failing the whole response.
-pub(crate) struct Fit<T>(pub Option<T>);
+/// How a value whose type holds maps decodes: like the type itself, except
+/// that a map entry whose value does not fit the map's value type is
+/// skipped (see [`Entries`]), at any depth. The generated code names a wire
+/// form only where a type holds a map (`Vec<Entries<Plain<i64>>>` for
+/// `Vec<BTreeMap<String, i64>>`); other values decode as they are.
+pub(crate) trait Wire: DeserializeOwned {
+    /// The type this wire form decodes to.
+    type Value;
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Fit<T> {
+    /// The decoded value.
+    fn into_value(self) -> Self::Value;
+}
+
+/// A value decoded by its own `Deserialize`: the leaves of a wire form.
+pub(crate) struct Plain<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Plain<T> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(Fit(T::deserialize(value).ok()))
+        T::deserialize(deserializer).map(Plain)
     }
 }
 
-/// A map typed by `additionalProperties` (a struct field of map type),
-/// decoded entry by entry with [`Fit`]: entries whose value does not fit
-/// are skipped.
-pub(crate) struct Entries<T>(pub BTreeMap<String, T>);
+impl<T: DeserializeOwned> Wire for Plain<T> {
+    type Value = T;
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Entries<T> {
+    fn into_value(self) -> T {
+        self.0
+    }
+}
+
+impl<W: Wire> Wire for Vec<W> {
+    type Value = Vec<W::Value>;
+
+    fn into_value(self) -> Self::Value {
+        self.into_iter().map(Wire::into_value).collect()
+    }
+}
+
+impl<W: Wire> Wire for Option<W> {
+    type Value = Option<W::Value>;
+
+    fn into_value(self) -> Self::Value {
+        self.map(Wire::into_value)
+    }
+}
+
+/// Decodes `W`'s value: `deserialize_with` of a union alternative or a
+/// newtype whose type holds a map.
+pub(crate) fn wire<'de, W: Wire, D: de::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<W::Value, D::Error> {
+    W::deserialize(deserializer).map(Wire::into_value)
+}
+
+/// A value decoded as `W` when it fits, else `None`: how a map entry from
+/// `additionalProperties` decodes. Its keys are not declared, so, like an
+/// unknown field, an entry whose value does not match the declared value
+/// schema is skipped rather than failing the whole response.
+pub(crate) struct Fit<W: Wire>(pub Option<W::Value>);
+
+impl<'de, W: Wire> Deserialize<'de> for Fit<W> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit<T>(PhantomData<T>);
-        impl<'de, T: DeserializeOwned> Visitor<'de> for Visit<T> {
-            type Value = Entries<T>;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(Fit(W::deserialize(value).ok().map(Wire::into_value)))
+    }
+}
+
+/// A map typed by `additionalProperties`, decoded entry by entry with
+/// [`Fit`]: entries whose value does not fit are skipped.
+pub(crate) struct Entries<W: Wire>(pub BTreeMap<String, W::Value>);
+
+impl<'de, W: Wire> Deserialize<'de> for Entries<W> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<W>(PhantomData<W>);
+        impl<'de, W: Wire> Visitor<'de> for Visit<W> {
+            type Value = Entries<W>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a map")
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<T>, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<W>, A::Error> {
                 let mut entries = BTreeMap::new();
-                while let Some((key, Fit(value))) = map.next_entry::<String, Fit<T>>()? {
+                while let Some((key, Fit(value))) = map.next_entry::<String, Fit<W>>()? {
                     if let Some(value) = value {
                         entries.insert(key, value);
                     }
@@ -113,6 +166,14 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Entries<T> {
             }
         }
         deserializer.deserialize_map(Visit(PhantomData))
+    }
+}
+
+impl<W: Wire> Wire for Entries<W> {
+    type Value = BTreeMap<String, W::Value>;
+
+    fn into_value(self) -> Self::Value {
+        self.0
     }
 }
 

@@ -29,6 +29,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed};
 
 use super::client::Client;
 use super::config;
+use super::de::Wire;
 use super::encoding::{self, Style};
 use super::envelope;
 use super::error::{self, ApiMessage, Error};
@@ -375,6 +376,17 @@ pub(crate) struct Decoded<T, I> {
     pub(crate) result: T,
     pub(crate) result_info: Option<I>,
     pub(crate) messages: Vec<ApiMessage>,
+}
+
+impl<W: Wire, J: Wire> Decoded<W, J> {
+    /// The values of a response decoded in wire form.
+    fn into_values(self) -> Decoded<W::Value, J::Value> {
+        Decoded {
+            result: self.result.into_value(),
+            result_info: self.result_info.map(Wire::into_value),
+            messages: self.messages,
+        }
+    }
 }
 
 /// Turns a successful response into a typed result.
@@ -923,6 +935,22 @@ pub(crate) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
         // Only an API with an envelope has operations that use this decoder.
         None => decode_json(raw),
     }
+}
+
+/// [`decode_envelope`] for a result or result info whose type holds maps,
+/// decoded in their wire forms `W` and `J` (see [`Wire`]).
+pub(crate) fn decode_envelope_as<W: Wire, J: Wire>(
+    raw: &RawResponse,
+) -> Result<Decoded<W::Value, J::Value>, Error> {
+    decode_envelope::<W, J>(raw).map(Decoded::into_values)
+}
+
+/// [`decode_json`] for a result whose type holds maps, decoded in its wire
+/// form `W` (see [`Wire`]).
+pub(crate) fn decode_json_as<W: Wire, J: Wire>(
+    raw: &RawResponse,
+) -> Result<Decoded<W::Value, J::Value>, Error> {
+    decode_json::<W, J>(raw).map(Decoded::into_values)
 }
 
 /// Decodes a plain JSON response.

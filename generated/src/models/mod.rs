@@ -1073,7 +1073,16 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMeta {
                         crate::de::Key::Field(2) => v2 = map.next_value()?,
                         crate::de::Key::Other(key) => {
                             if let ::std::option::Option::Some(value) = map
-                                .next_value::<crate::de::Fit<_>>()?
+                                .next_value::<
+                                    crate::de::Fit<
+                                        crate::de::Plain<
+                                            ::serde_json::Map<
+                                                ::std::string::String,
+                                                ::serde_json::Value,
+                                            >,
+                                        >,
+                                    >,
+                                >()?
                                 .0
                             {
                                 others.insert(key, value);

@@ -1790,16 +1790,19 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
                         }
                         crate::de::Key::Field(3) => {
                             v3 = ::std::option::Option::Some(
-                                map
-                                    .next_value::<
-                                        crate::de::Entries<
-                                            ::serde_json::Map<
-                                                ::std::string::String,
-                                                ::serde_json::Value,
+                                crate::de::Wire::into_value(
+                                    map
+                                        .next_value::<
+                                            crate::de::Entries<
+                                                crate::de::Plain<
+                                                    ::serde_json::Map<
+                                                        ::std::string::String,
+                                                        ::serde_json::Value,
+                                                    >,
+                                                >,
                                             >,
-                                        >,
-                                    >()?
-                                    .0,
+                                        >()?,
+                                ),
                             );
                         }
                         crate::de::Key::Field(4) => {

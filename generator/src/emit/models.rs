@@ -32,17 +32,34 @@ fn model(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => structure(ctx, def, s),
         TypeKind::Enum(e) => string_enum(ctx, def, e),
         TypeKind::Union(u) => union(ctx, def, u),
-        TypeKind::Newtype(inner) => {
-            let name = ident(&def.name);
-            let inner = ctx.ty(inner);
-            quote! {
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(transparent)]
-                pub struct #name(pub #inner);
-            }
-        }
+        TypeKind::Newtype(inner) => newtype(ctx, def, inner),
     };
     quote!(#docs #deprecated #body)
+}
+
+/// A transparent wrapper; one holding maps decodes in its wire form.
+fn newtype(ctx: &Ctx<'_>, def: &TypeDef, inner: &TypeRef) -> TokenStream {
+    let name = ident(&def.name);
+    let ty = ctx.ty(inner);
+    let Some(wire) = ctx.wire(inner) else {
+        return quote! {
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(transparent)]
+            pub struct #name(pub #ty);
+        };
+    };
+    let root = &ctx.root;
+    quote! {
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(transparent)]
+        pub struct #name(pub #ty);
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #root::de::wire::<#wire, D>(deserializer).map(Self)
+            }
+        }
+    }
 }
 
 /// `From` the `chrono` types for the runtime's `Timestamp` (which has no
@@ -170,20 +187,29 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         .zip(&locals)
         .enumerate()
         .map(|(i, (f, local))| {
-            // A map from `additionalProperties` skips entries that do not
-            // fit its value type (see the runtime's `de::Entries`).
-            let value = match (&f.ty, f.optional()) {
-                (TypeRef::Map(inner), optional) => {
-                    let inner = ctx.ty(inner);
-                    let entries = quote!(#root::de::Entries<#inner>);
-                    if optional {
-                        quote!(map.next_value::<::std::option::Option<#entries>>()?.map(|e| e.0))
+            // A type holding maps decodes in its wire form, which skips
+            // map entries that do not fit (see the runtime's `de::Wire`).
+            let value = match (ctx.wire(&f.ty), f.optional()) {
+                (Some(wire), optional) => {
+                    let wire = if optional {
+                        quote!(::std::option::Option<#wire>)
                     } else {
-                        quote!(::std::option::Option::Some(map.next_value::<#entries>()?.0))
+                        wire
+                    };
+                    let value = quote!(#root::de::Wire::into_value(map.next_value::<#wire>()?));
+                    let value = match (f.boxed, optional) {
+                        (false, _) => value,
+                        (true, false) => quote!(::std::boxed::Box::new(#value)),
+                        (true, true) => quote!(#value.map(::std::boxed::Box::new)),
+                    };
+                    if optional {
+                        value
+                    } else {
+                        quote!(::std::option::Option::Some(#value))
                     }
                 }
-                (_, true) => quote!(map.next_value()?),
-                (_, false) => quote!(::std::option::Option::Some(map.next_value()?)),
+                (None, true) => quote!(map.next_value()?),
+                (None, false) => quote!(::std::option::Option::Some(map.next_value()?)),
             };
             let i = proc_macro2::Literal::usize_unsuffixed(i);
             quote!(#root::de::Key::Field(#i) => #local = #value,)
@@ -199,12 +225,13 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     });
     let keep_others = s.additional.is_some();
     let (others_local, others_arm, others_init) = match &s.additional {
-        Some((fname, _)) => {
+        Some((fname, ty)) => {
             let fname = ident(fname);
+            let wire = ctx.wire_form(ty);
             (
                 quote!(let mut others = ::std::collections::BTreeMap::new();),
                 quote!(#root::de::Key::Other(key) => {
-                    if let ::std::option::Option::Some(value) = map.next_value::<#root::de::Fit<_>>()?.0 {
+                    if let ::std::option::Option::Some(value) = map.next_value::<#root::de::Fit<#wire>>()?.0 {
                         others.insert(key, value);
                     }
                 }),
@@ -417,6 +444,7 @@ fn union_from(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
 }
 
 fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
+    let root = &ctx.root;
     let name = ident(&def.name);
     let other = ident(&u.other);
     let variants = u.variants.iter().map(|v| {
@@ -428,7 +456,10 @@ fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
     let other_doc =
         text_attrs("Any other value; kept verbatim so unexpected data never fails to decode.");
     // Without a discriminator serde's untagged decoding tries the variants
-    // in order; with one, the tag picks the variant (below).
+    // in order; with one, the tag picks the variant (below). Untagged
+    // alternatives decode strictly, maps too: a lenient map would take any
+    // object and hide the alternatives after it, and a value no alternative
+    // takes is kept in the catch-all, so it fails nothing either.
     let derive_deserialize = u
         .discriminator
         .is_none()
@@ -453,8 +484,12 @@ fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
         let n = ident(&v.name);
         let tags = &v.tags;
         let wrap = if v.boxed { quote!(|v| Self::#n(::std::boxed::Box::new(v))) } else { quote!(Self::#n) };
+        let decode = match ctx.wire(&v.ty) {
+            Some(wire) => quote!(#root::de::wire::<#wire, _>(value)),
+            None => quote!(::serde_json::from_value(value)),
+        };
         quote! {
-            ::std::option::Option::Some(#(#tags)|*) => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
+            ::std::option::Option::Some(#(#tags)|*) => #decode.map(#wrap).map_err(::serde::de::Error::custom),
         }
     });
     quote! {

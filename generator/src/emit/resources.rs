@@ -147,6 +147,33 @@ pub(super) fn paging(ctx: &Ctx<'_>, p: &Pagination) -> TokenStream {
 }
 
 /// The result type an operation's request yields.
+/// The runtime function that decodes the operation's response: for JSON
+/// whose result or result info holds maps, the one taking their wire forms
+/// (so map entries that do not fit are skipped, see the runtime's
+/// `de::Wire`).
+fn decoder(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
+    let root = &ctx.root;
+    let (name, lenient) = match op.response.kind {
+        ResponseKind::Envelope => ("decode_envelope", true),
+        ResponseKind::Json => ("decode_json", true),
+        ResponseKind::Text => ("decode_text", false),
+        ResponseKind::Bytes => ("decode_bytes", false),
+        ResponseKind::Empty => ("decode_empty", false),
+    };
+    let (result, info) = (&op.response.ty, &op.response.info);
+    if !(lenient && (result.holds_map() || info.holds_map())) {
+        let name = ident(name);
+        return quote!(#root::request::#name);
+    }
+    let name = quote::format_ident!("{name}_as");
+    let mut wire = ctx.wire_form(result);
+    if op.response.nullable {
+        wire = quote!(::std::option::Option<#wire>);
+    }
+    let info = ctx.wire_form(info);
+    quote!(#root::request::#name::<#wire, #info>)
+}
+
 pub(super) fn result_ty(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
     let t = match op.response.kind {
         ResponseKind::Empty => quote!(()),
@@ -244,13 +271,7 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
     }
     let result = result_ty(ctx, op);
     let info = ctx.ty(&op.response.info);
-    let decoder = ident(match op.response.kind {
-        ResponseKind::Envelope => "decode_envelope",
-        ResponseKind::Json => "decode_json",
-        ResponseKind::Text => "decode_text",
-        ResponseKind::Bytes => "decode_bytes",
-        ResponseKind::Empty => "decode_empty",
-    });
+    let decoder = decoder(ctx, op);
     let method = ident(&op.method);
     let (id, path) = (&op.id, &op.path);
     quote! {
@@ -260,7 +281,7 @@ fn endpoint(ctx: &Ctx<'_>, op: &Operation) -> TokenStream {
             let mut #parts = #root::request::RequestParts::new(::reqwest::Method::#method);
             #parts.operation(#id, #path);
             #(#steps)*
-            #root::Request::new(self.client, #parts, #root::request::#decoder)
+            #root::Request::new(self.client, #parts, #decoder)
         }
     }
 }

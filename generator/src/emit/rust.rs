@@ -87,6 +87,33 @@ impl Ctx<'_> {
         }
     }
 
+    /// The runtime's wire form of `ty` (see its `de::Wire`) when `ty` holds
+    /// a map, so map entries that do not fit are skipped at any depth;
+    /// `None` when values of `ty` decode as they are.
+    pub fn wire(&self, ty: &TypeRef) -> Option<TokenStream> {
+        ty.holds_map().then(|| self.wire_form(ty))
+    }
+
+    /// The wire form of any type: maps as `Entries`, lists of wire forms,
+    /// and `Plain` leaves.
+    pub fn wire_form(&self, ty: &TypeRef) -> TokenStream {
+        let root = &self.root;
+        match ty {
+            TypeRef::Array(inner) if inner.holds_map() => {
+                let inner = self.wire_form(inner);
+                quote!(::std::vec::Vec<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                let inner = self.wire_form(inner);
+                quote!(#root::de::Entries<#inner>)
+            }
+            other => {
+                let t = self.ty(other);
+                quote!(#root::de::Plain<#t>)
+            }
+        }
+    }
+
     /// The type wrapped in `Box` and/or `Option` as a field needs it.
     pub fn field_ty(&self, ty: &TypeRef, boxed: bool, optional: bool) -> TokenStream {
         let mut t = self.ty(ty);

@@ -385,6 +385,19 @@ pub enum TypeRef {
     Unit,
 }
 
+impl TypeRef {
+    /// Whether a value of this type holds a map of its own (not inside a
+    /// named type): such values decode in the runtime's lenient wire form,
+    /// which skips map entries that do not fit.
+    pub fn holds_map(&self) -> bool {
+        match self {
+            TypeRef::Map(_) => true,
+            TypeRef::Array(inner) => inner.holds_map(),
+            _ => false,
+        }
+    }
+}
+
 /// Integer widths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IntKind {

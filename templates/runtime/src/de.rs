@@ -72,37 +72,90 @@ impl<F: Fn(&str) -> Option<usize>> Visitor<'_> for FieldKey<F> {
     }
 }
 
-/// A value decoded as `T` when it fits, else `None`: how a map entry from
-/// `additionalProperties` decodes. Its keys are not declared, so, like an
-/// unknown field, an entry whose value does not match the declared value
-/// schema is skipped rather than failing the whole response.
-pub(crate) struct Fit<T>(pub Option<T>);
+/// How a value whose type holds maps decodes: like the type itself, except
+/// that a map entry whose value does not fit the map's value type is
+/// skipped (see [`Entries`]), at any depth. The generated code names a wire
+/// form only where a type holds a map (`Vec<Entries<Plain<i64>>>` for
+/// `Vec<BTreeMap<String, i64>>`); other values decode as they are.
+pub(crate) trait Wire: DeserializeOwned {
+    /// The type this wire form decodes to.
+    type Value;
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Fit<T> {
+    /// The decoded value.
+    fn into_value(self) -> Self::Value;
+}
+
+/// A value decoded by its own `Deserialize`: the leaves of a wire form.
+pub(crate) struct Plain<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Plain<T> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(Fit(T::deserialize(value).ok()))
+        T::deserialize(deserializer).map(Plain)
     }
 }
 
-/// A map typed by `additionalProperties` (a struct field of map type),
-/// decoded entry by entry with [`Fit`]: entries whose value does not fit
-/// are skipped.
-pub(crate) struct Entries<T>(pub BTreeMap<String, T>);
+impl<T: DeserializeOwned> Wire for Plain<T> {
+    type Value = T;
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Entries<T> {
+    fn into_value(self) -> T {
+        self.0
+    }
+}
+
+impl<W: Wire> Wire for Vec<W> {
+    type Value = Vec<W::Value>;
+
+    fn into_value(self) -> Self::Value {
+        self.into_iter().map(Wire::into_value).collect()
+    }
+}
+
+impl<W: Wire> Wire for Option<W> {
+    type Value = Option<W::Value>;
+
+    fn into_value(self) -> Self::Value {
+        self.map(Wire::into_value)
+    }
+}
+
+/// Decodes `W`'s value: `deserialize_with` of a union alternative or a
+/// newtype whose type holds a map.
+pub(crate) fn wire<'de, W: Wire, D: de::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<W::Value, D::Error> {
+    W::deserialize(deserializer).map(Wire::into_value)
+}
+
+/// A value decoded as `W` when it fits, else `None`: how a map entry from
+/// `additionalProperties` decodes. Its keys are not declared, so, like an
+/// unknown field, an entry whose value does not match the declared value
+/// schema is skipped rather than failing the whole response.
+pub(crate) struct Fit<W: Wire>(pub Option<W::Value>);
+
+impl<'de, W: Wire> Deserialize<'de> for Fit<W> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visit<T>(PhantomData<T>);
-        impl<'de, T: DeserializeOwned> Visitor<'de> for Visit<T> {
-            type Value = Entries<T>;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(Fit(W::deserialize(value).ok().map(Wire::into_value)))
+    }
+}
+
+/// A map typed by `additionalProperties`, decoded entry by entry with
+/// [`Fit`]: entries whose value does not fit are skipped.
+pub(crate) struct Entries<W: Wire>(pub BTreeMap<String, W::Value>);
+
+impl<'de, W: Wire> Deserialize<'de> for Entries<W> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<W>(PhantomData<W>);
+        impl<'de, W: Wire> Visitor<'de> for Visit<W> {
+            type Value = Entries<W>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a map")
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<T>, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<W>, A::Error> {
                 let mut entries = BTreeMap::new();
-                while let Some((key, Fit(value))) = map.next_entry::<String, Fit<T>>()? {
+                while let Some((key, Fit(value))) = map.next_entry::<String, Fit<W>>()? {
                     if let Some(value) = value {
                         entries.insert(key, value);
                     }
@@ -111,6 +164,14 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Entries<T> {
             }
         }
         deserializer.deserialize_map(Visit(PhantomData))
+    }
+}
+
+impl<W: Wire> Wire for Entries<W> {
+    type Value = BTreeMap<String, W::Value>;
+
+    fn into_value(self) -> Self::Value {
+        self.0
     }
 }
 
@@ -125,16 +186,59 @@ mod tests {
 
     #[test]
     fn entries_that_do_not_fit_are_skipped_and_the_rest_kept() {
-        let map: Entries<i64> =
+        let map: Entries<Plain<i64>> =
             serde_json::from_str(r#"{"a": 1, "b": true, "c": {"x": 1}, "d": 4, "e": null}"#)
                 .unwrap();
         assert_eq!(map.0, BTreeMap::from([("a".into(), 1), ("d".into(), 4)]));
-        let objects: Entries<serde_json::Map<String, serde_json::Value>> =
+        let objects: Entries<Plain<serde_json::Map<String, serde_json::Value>>> =
             serde_json::from_str(r#"{"flags": {"on": true}, "is_enterprise": true}"#).unwrap();
         assert_eq!(objects.0.keys().collect::<Vec<_>>(), ["flags"]);
-        let fit: Fit<String> = serde_json::from_str("5").unwrap();
+        let fit: Fit<Plain<String>> = serde_json::from_str("5").unwrap();
         assert_eq!(fit.0, None);
         // Not a map at all is still an error.
-        assert!(serde_json::from_str::<Entries<i64>>("[1]").is_err());
+        assert!(serde_json::from_str::<Entries<Plain<i64>>>("[1]").is_err());
+    }
+
+    fn decode<W: Wire>(json: &str) -> serde_json::Result<W::Value> {
+        serde_json::from_str::<W>(json).map(Wire::into_value)
+    }
+
+    #[test]
+    fn maps_at_any_depth_skip_the_entries_that_do_not_fit() {
+        type Counts = Entries<Plain<i64>>;
+        let listed = decode::<Vec<Counts>>(r#"[{"a": 1, "b": "x"}, {}, {"c": true, "d": 2}]"#);
+        assert_eq!(
+            listed.unwrap(),
+            [
+                BTreeMap::from([("a".into(), 1)]),
+                BTreeMap::new(),
+                BTreeMap::from([("d".into(), 2)]),
+            ]
+        );
+        // An inner entry that does not fit is skipped; the outer entry stays.
+        let nested = decode::<Entries<Counts>>(r#"{"x": {"a": 1, "b": []}, "y": 3, "z": {}}"#);
+        assert_eq!(
+            nested.unwrap(),
+            BTreeMap::from([
+                ("x".into(), BTreeMap::from([("a".into(), 1)])),
+                ("z".into(), BTreeMap::new()),
+            ])
+        );
+        let absent = decode::<Option<Counts>>("null").unwrap();
+        assert_eq!(absent, None);
+        let present = decode::<Option<Counts>>(r#"{"a": 1, "b": null}"#).unwrap();
+        assert_eq!(present, Some(BTreeMap::from([("a".into(), 1)])));
+        // Lists stay strict: an item of the wrong type fails the list.
+        assert!(decode::<Vec<Counts>>(r#"[{"a": 1}, 5]"#).is_err());
+        assert!(decode::<Vec<Plain<i64>>>(r#"[1, "2"]"#).is_err());
+        // So does a value that is no map where one is declared.
+        assert!(decode::<Entries<Counts>>("[]").is_err());
+    }
+
+    #[test]
+    fn wire_decodes_through_any_deserializer() {
+        let value = serde_json::json!({"a": [1, 2], "b": "no"});
+        let map = wire::<Entries<Vec<Plain<u8>>>, _>(value).unwrap();
+        assert_eq!(map, BTreeMap::from([("a".into(), vec![1, 2])]));
     }
 }

@@ -27,6 +27,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed};
 
 use super::client::Client;
 use super::config;
+use super::de::Wire;
 use super::encoding::{self, Style};
 use super::envelope;
 use super::error::{self, ApiMessage, Error};
@@ -373,6 +374,17 @@ pub(crate) struct Decoded<T, I> {
     pub(crate) result: T,
     pub(crate) result_info: Option<I>,
     pub(crate) messages: Vec<ApiMessage>,
+}
+
+impl<W: Wire, J: Wire> Decoded<W, J> {
+    /// The values of a response decoded in wire form.
+    fn into_values(self) -> Decoded<W::Value, J::Value> {
+        Decoded {
+            result: self.result.into_value(),
+            result_info: self.result_info.map(Wire::into_value),
+            messages: self.messages,
+        }
+    }
 }
 
 /// Turns a successful response into a typed result.
@@ -923,6 +935,22 @@ pub(crate) fn decode_envelope<T: DeserializeOwned, I: DeserializeOwned>(
     }
 }
 
+/// [`decode_envelope`] for a result or result info whose type holds maps,
+/// decoded in their wire forms `W` and `J` (see [`Wire`]).
+pub(crate) fn decode_envelope_as<W: Wire, J: Wire>(
+    raw: &RawResponse,
+) -> Result<Decoded<W::Value, J::Value>, Error> {
+    decode_envelope::<W, J>(raw).map(Decoded::into_values)
+}
+
+/// [`decode_json`] for a result whose type holds maps, decoded in its wire
+/// form `W` (see [`Wire`]).
+pub(crate) fn decode_json_as<W: Wire, J: Wire>(
+    raw: &RawResponse,
+) -> Result<Decoded<W::Value, J::Value>, Error> {
+    decode_json::<W, J>(raw).map(Decoded::into_values)
+}
+
 /// Decodes a plain JSON response.
 pub(crate) fn decode_json<T: DeserializeOwned, I>(
     raw: &RawResponse,
@@ -968,7 +996,37 @@ pub(crate) fn decode_empty<I>(_raw: &RawResponse) -> Result<Decoded<(), I>, Erro
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    use super::super::de::{Entries, Plain};
     use super::*;
+
+    fn ok(body: &str) -> RawResponse {
+        RawResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: body.to_owned().into(),
+        }
+    }
+
+    #[test]
+    fn a_result_holding_maps_skips_the_entries_that_do_not_fit() {
+        type Counts = Entries<Plain<i64>>;
+        let expected = [BTreeMap::from([("a".to_owned(), 1)]), BTreeMap::new()];
+        let plain =
+            decode_json_as::<Vec<Counts>, Plain<()>>(&ok(r#"[{"a": 1, "b": "x"}, {"c": []}]"#));
+        assert_eq!(plain.unwrap().result, expected);
+        let body = r#"{"success": true, "errors": [], "messages": [],
+            "result": [{"a": 1, "b": "x"}, {"c": []}], "result_info": {"page": 1, "next": "x"}}"#;
+        let enveloped = decode_envelope_as::<Vec<Counts>, Counts>(&ok(body)).unwrap();
+        assert_eq!(enveloped.result, expected);
+        assert_eq!(
+            enveloped.result_info,
+            Some(BTreeMap::from([("page".to_owned(), 1)]))
+        );
+        // Without the wire form the same body fails.
+        assert!(decode_json::<Vec<BTreeMap<String, i64>>, ()>(&ok(r#"[{"b": "x"}]"#)).is_err());
+    }
 
     fn request(body: impl FnOnce(&mut RequestParts)) -> Request<()> {
         let client = Client::builder().build().unwrap();
