@@ -18,6 +18,12 @@ use generator::diff::{self, Format, Report, VersionProposal};
 use generator::previous::{self, Against};
 use generator::{Config, Diagnostic, Error, OutputFile, Severity, config, write};
 
+/// Generation builds and drops millions of small token trees and syntax
+/// nodes; the system allocator spent about a third of the time of a large
+/// description in malloc and free (BENCHMARKS.md, "Scale").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: generator [--spec FILE] [--out DIR] [--config FILE] [--check] [--deny-warnings] [--verbose]
                  [--against FILE|REV] [--report FORMAT] [--report-file FILE]
                  [--fail-on-breaking] [--bump-version] [--changelog]
