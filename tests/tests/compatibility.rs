@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use cloudflare_orgs::models::{
-    AccountMemberStatus, AccountMemberUser, AuditLog, AuditLogActor, AuditLogActorType,
-    MoveAccountsOutcome,
+    AccountMemberStatus, AccountMemberUser, AccountsListDirection, AuditLog, AuditLogActor,
+    AuditLogActorType, GroupMeta, ListDirection, MoveAccountsOutcome,
+    OrganizationsSharesListDirection, PermissionGroupMeta, ResourceGroupMeta,
 };
 use cloudflare_orgs::params::AccountsLogsAuditListParams;
 
@@ -138,4 +139,31 @@ fn enum_matches_keep_a_wildcard_arm() {
     };
     assert_eq!(describe(&AccountMemberStatus::from("accepted")), "accepted");
     assert_eq!(describe(&AccountMemberStatus::from("rejected")), "other");
+}
+
+/// Identical inline types merged under a shared name keep the name each
+/// use would have given them alone, so code written when only one of the
+/// uses existed (naming `AccountsListDirection`) compiles once another
+/// operation reuses the enum: variants, conversions and constructors
+/// work through the alias.
+#[test]
+fn use_site_names_of_merged_types_stay_usable() {
+    let old: AccountsListDirection = AccountsListDirection::Asc;
+    let shared: ListDirection = old.clone();
+    assert_eq!(shared, ListDirection::Asc);
+    assert_eq!(
+        OrganizationsSharesListDirection::from("desc"),
+        ListDirection::Desc
+    );
+    let describe = |d: &AccountsListDirection| match d {
+        AccountsListDirection::Asc => "asc",
+        AccountsListDirection::Desc => "desc",
+        _ => "other",
+    };
+    assert_eq!(describe(&ListDirection::from("desc")), "desc");
+
+    let meta: PermissionGroupMeta = PermissionGroupMeta::new().key("k");
+    let other: ResourceGroupMeta = meta.clone();
+    let merged: GroupMeta = other;
+    assert_eq!(merged.key.as_deref(), Some("k"));
 }

@@ -2591,6 +2591,10 @@ impl GroupMeta {
         self
     }
 }
+///Same type as [`GroupMeta`].
+pub type PermissionGroupMeta = GroupMeta;
+///Same type as [`GroupMeta`].
+pub type ResourceGroupMeta = GroupMeta;
 /// The state to create the membership in; `pending` when omitted. Moving a membership from `accepted` back to `pending` replaces it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

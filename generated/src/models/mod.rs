@@ -746,6 +746,16 @@ pub enum ListDirection {
     Unknown(::std::string::String),
 }
 crate::macros::string_enum!(ListDirection, Unknown, { Asc => "asc", Desc => "desc" });
+///Same type as [`ListDirection`].
+pub type AccountsListDirection = ListDirection;
+///Same type as [`ListDirection`].
+pub type AccountsMembersListDirection = ListDirection;
+///Same type as [`ListDirection`].
+pub type AccountsTokensListDirection = ListDirection;
+///Same type as [`ListDirection`].
+pub type OrganizationsAccountsListDirection = ListDirection;
+///Same type as [`ListDirection`].
+pub type OrganizationsSharesListDirection = ListDirection;
 /// An organization, which groups accounts, sub-organizations and members.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]

@@ -132,15 +132,30 @@ pub fn compare(
             }
             Some(after) => {
                 if let Some(new_name) = renames.get(&before.name) {
-                    out.current(
-                        Class::Breaking,
-                        "type-renamed",
-                        format!("models::{}", before.name),
-                        format!("renamed from `{}` to `{new_name}`", before.name),
-                        &after.pointer,
-                    )
-                    .types(&before.name, new_name.as_str());
+                    if after.aliases.contains(&before.name) {
+                        out.current(
+                            Class::Additive,
+                            "type-aliased",
+                            format!("models::{}", before.name),
+                            format!(
+                                "renamed from `{}` to `{new_name}`; `{}` kept as an alias",
+                                before.name, before.name
+                            ),
+                            &after.pointer,
+                        )
+                        .types(&before.name, new_name.as_str());
+                    } else {
+                        out.current(
+                            Class::Breaking,
+                            "type-renamed",
+                            format!("models::{}", before.name),
+                            format!("renamed from `{}` to `{new_name}`", before.name),
+                            &after.pointer,
+                        )
+                        .types(&before.name, new_name.as_str());
+                    }
                 }
+                compare_aliases(before, after, &item, out);
                 compare_type(old, new, before, after, &item, out);
             }
         }
@@ -153,6 +168,34 @@ pub fn compare(
                 format!("models::{name}"),
                 format!("{} `{name}` added", kind_name(&after.kind)),
                 &after.pointer,
+            );
+        }
+    }
+}
+
+/// Aliases of one type: removing one is breaking (code naming it stops
+/// compiling, unless the name is now the type's own), adding one additive.
+fn compare_aliases(before: &TypeDef, after: &TypeDef, item: &str, out: &mut Changes) {
+    let at = after.pointer.as_str();
+    for alias in &before.aliases {
+        if !after.aliases.contains(alias) && *alias != after.name {
+            out.current(
+                Class::Breaking,
+                "alias-removed",
+                format!("models::{alias}"),
+                format!("alias `{alias}` of `{}` removed", after.name),
+                at,
+            );
+        }
+    }
+    for alias in &after.aliases {
+        if !before.aliases.contains(alias) && *alias != before.name {
+            out.current(
+                Class::Additive,
+                "alias-added",
+                item,
+                format!("alias `{alias}` added"),
+                at,
             );
         }
     }

@@ -548,6 +548,44 @@ fn a_type_renamed_in_place_is_reported_once() {
 }
 
 #[test]
+fn a_rename_that_keeps_the_old_name_as_an_alias_is_additive() {
+    let mut old = api(BASE);
+    let mut new = api(BASE);
+    fn kind(api: &mut Api) -> &mut crate::ir::TypeDef {
+        api.types
+            .iter_mut()
+            .find(|t| t.name == "Kind")
+            .expect("Kind")
+    }
+    kind(&mut old).name = "Sort".into();
+    kind(&mut new).aliases = vec!["Sort".into()];
+    let r = compare(&old, &new);
+    let got: Vec<_> = r
+        .changes
+        .iter()
+        .map(|c| (c.class, c.kind, c.item.as_str()))
+        .collect();
+    assert_eq!(got, vec![(Class::Additive, "type-aliased", "models::Sort")]);
+    assert!(r.changes[0].message.contains("kept as an alias"));
+    // Dropping the alias again breaks code naming it; adding one does not.
+    let (mut before, mut after) = (api(BASE), api(BASE));
+    kind(&mut before).aliases = vec!["Sort".into()];
+    kind(&mut after).aliases = vec!["Order".into()];
+    let got: Vec<_> = compare(&before, &after)
+        .changes
+        .iter()
+        .map(|c| (c.class, c.kind, c.item.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Class::Breaking, "alias-removed", "models::Sort".to_owned()),
+            (Class::Additive, "alias-added", "models::Kind".to_owned()),
+        ]
+    );
+}
+
+#[test]
 fn deprecations_are_additive() {
     let deprecated = with(
         "      operationId: getPet\n",

@@ -34,7 +34,24 @@ fn model(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
         TypeKind::Union(u) => union(ctx, def, u),
         TypeKind::Newtype(inner) => newtype(ctx, def, inner),
     };
-    quote!(#docs #deprecated #body)
+    let aliases = aliases(def);
+    quote!(#docs #deprecated #body #aliases)
+}
+
+/// `pub type Alias = Name;` for each other name of the type (names its
+/// uses had before identical inline types were merged), so code naming
+/// them keeps compiling; variants and constructors work through an alias.
+fn aliases(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let items = def.aliases.iter().map(|alias| {
+        let doc = format!("Same type as [`{}`].", def.name);
+        let alias = ident(alias);
+        quote! {
+            #[doc = #doc]
+            pub type #alias = #name;
+        }
+    });
+    quote!(#(#items)*)
 }
 
 /// A transparent wrapper; one holding maps decodes in its wire form.

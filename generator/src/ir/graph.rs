@@ -294,6 +294,7 @@ mod tests {
             in_request: false,
             example: None,
             feature: None,
+            aliases: Vec::new(),
         }
     }
 

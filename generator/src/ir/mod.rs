@@ -184,6 +184,11 @@ pub struct TypeDef {
     pub example: Option<serde_json::Value>,
     /// Owning feature, or `None` when shared.
     pub feature: Option<usize>,
+    /// Other public names of the same type (`pub type Alias = Name;`),
+    /// sorted: the names its uses would have given it alone, kept when
+    /// identical inline types are merged under a shared name. Unique among
+    /// type names and aliases.
+    pub aliases: Vec<String>,
 }
 
 /// Documentation text from the spec (sanitized when emitted).

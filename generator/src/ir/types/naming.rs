@@ -206,16 +206,37 @@ impl<'a> TypeNames<'a> {
             if self.is_pinned(id) {
                 continue;
             }
-            let Some(name) = names::derived::shared(hints) else {
+            let Some(Some(def)) = defs.get_mut(id.0) else {
                 continue;
             };
-            if !self.names.contains(&name)
-                && let Some(Some(def)) = defs.get_mut(id.0)
+            let first = def.name.clone();
+            if let Some(name) = names::derived::shared(hints)
+                && !self.names.contains(&name)
             {
                 self.names.reserve(&name);
                 def.name = name;
             }
+            def.aliases = self.aliases(&def.name, first, hints);
         }
+    }
+
+    /// The names a shared type's uses would have given it alone, kept as
+    /// aliases: the first use's (already claimed), and each other use's
+    /// when no type or alias has it yet (it is then reserved, so nothing
+    /// claimed later takes it). Types are visited in creation order and
+    /// hints in order of use, so who gets a contested name is decided
+    /// once, here.
+    fn aliases(&mut self, name: &str, first: String, hints: &[String]) -> Vec<String> {
+        let mut aliases: Vec<String> = Some(first).filter(|f| f != name).into_iter().collect();
+        for hint in hints.iter().skip(1) {
+            let name = names::derived::inline(hint);
+            if !self.names.contains(&name) {
+                self.names.reserve(&name);
+                aliases.push(name);
+            }
+        }
+        aliases.sort();
+        aliases
     }
 
     /// The namespace with every name given so far, for names claimed after
@@ -322,6 +343,7 @@ mod tests {
                 in_request: false,
                 example: None,
                 feature: None,
+                aliases: Vec::new(),
             })
         };
         let mut defs = vec![def("AccountsListStatus"), def("AccountsListDirection")];
@@ -335,7 +357,54 @@ mod tests {
             [(TypeId(0), &status[..]), (TypeId(1), &direction[..])],
         );
         assert_eq!(defs[0].as_ref().unwrap().name, "ListStatus");
-        // `ListDirection` is a component's: the first use's name stays.
+        // Every use's own name stays, as an alias.
+        assert_eq!(
+            defs[0].as_ref().unwrap().aliases,
+            ["AccountsListStatus", "OrgsListStatus"]
+        );
+        // `ListDirection` is a component's: the first use's name stays,
+        // and the other use's is an alias.
         assert_eq!(defs[1].as_ref().unwrap().name, "AccountsListDirection");
+        assert_eq!(defs[1].as_ref().unwrap().aliases, ["OrgsListDirection"]);
+    }
+
+    #[test]
+    fn an_alias_never_takes_a_name_already_given() {
+        let d = doc(&format!("    OrgsListStatus: {OBJECT}\n"));
+        let mut names = TypeNames::new(&d, Pins::default());
+        let def = |name: &str| {
+            Some(TypeDef {
+                name: name.into(),
+                pointer: String::new(),
+                docs: Docs::default(),
+                kind: TypeKind::Newtype(TypeRef::String),
+                in_request: false,
+                example: None,
+                feature: None,
+                aliases: Vec::new(),
+            })
+        };
+        let mut defs = vec![def("AccountsListStatus"), def("UsersListKind")];
+        let status = [
+            "AccountsListStatus".to_owned(),
+            "OrgsListStatus".to_owned(),
+            "UsersListStatus".to_owned(),
+        ];
+        let kind = ["UsersListKind".to_owned(), "UsersListStatus".to_owned()];
+        names.rename_shared(
+            &mut defs,
+            [(TypeId(0), &status[..]), (TypeId(1), &kind[..])],
+        );
+        // `OrgsListStatus` is a component's; `UsersListStatus` went to the
+        // first type, so the second's use by that name gets no alias.
+        assert_eq!(
+            defs[0].as_ref().unwrap().aliases,
+            ["AccountsListStatus", "UsersListStatus"]
+        );
+        // Nothing in common: the first use's name stays, and is no alias.
+        assert_eq!(defs[1].as_ref().unwrap().name, "UsersListKind");
+        assert!(defs[1].as_ref().unwrap().aliases.is_empty());
+        // Names claimed later avoid aliases too.
+        assert_eq!(names.claim("UsersListStatus"), "UsersListStatus2");
     }
 }
