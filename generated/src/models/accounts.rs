@@ -26,76 +26,55 @@ impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "name",
-            "type",
-            "created_on",
-            "managed_by",
-            "settings",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::AccountManagedBy>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::AccountSettings>,
+            ::std::option::Option<crate::models::AccountType>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::Account;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Account")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::Account, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "type" => ::std::option::Option::Some(2),
-                            "created_on" => ::std::option::Option::Some(3),
-                            "managed_by" => ::std::option::Option::Some(4),
-                            "settings" => ::std::option::Option::Some(5),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "Account";
+            const FIELDS: &'static [&'static str] = &[
+                "created_on",
+                "id",
+                "managed_by",
+                "name",
+                "settings",
+                "type",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put(&mut self.5, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::Account, &'static str> {
                 ::std::result::Result::Ok(crate::models::Account {
-                    id: crate::de::required(v0, "id")?,
-                    name: crate::de::required(v1, "name")?,
-                    type_: crate::de::required(v2, "type")?,
-                    created_on: v3,
-                    managed_by: v4,
-                    settings: v5,
+                    id: self.1.ok_or("id")?,
+                    name: self.3.ok_or("name")?,
+                    type_: self.5.ok_or("type")?,
+                    created_on: self.0,
+                    managed_by: self.2,
+                    settings: self.4,
                 })
             }
         }
-        deserializer.deserialize_struct("Account", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl Account {
@@ -177,47 +156,39 @@ impl<'de> ::serde::Deserialize<'de> for AccountManagedBy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["parent_org_id", "parent_org_name"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AccountManagedBy;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountManagedBy")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AccountManagedBy, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "parent_org_id" => ::std::option::Option::Some(0),
-                            "parent_org_name" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AccountManagedBy";
+            const FIELDS: &'static [&'static str] = &[
+                "parent_org_id",
+                "parent_org_name",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AccountManagedBy, &'static str> {
                 ::std::result::Result::Ok(crate::models::AccountManagedBy {
-                    parent_org_id: v0,
-                    parent_org_name: v1,
+                    parent_org_id: self.0,
+                    parent_org_name: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("AccountManagedBy", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AccountManagedBy {
@@ -258,31 +229,23 @@ impl<'de> ::serde::Deserialize<'de> for AccountManagedByRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots();
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AccountManagedByRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountManagedByRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            const NAME: &'static str = "AccountManagedByRequest";
+            const FIELDS: &'static [&'static str] = &[];
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::AccountManagedByRequest,
-                A::Error,
+                &'static str,
             > {
-                while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<::serde::de::IgnoredAny>()?;
-                }
                 ::std::result::Result::Ok(crate::models::AccountManagedByRequest {
                 })
             }
         }
-        deserializer.deserialize_struct("AccountManagedByRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AccountManagedByRequest {
@@ -321,63 +284,55 @@ impl<'de> ::serde::Deserialize<'de> for AccountMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "email", "status", "user", "roles", "policies"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<crate::models::AccountMemberPolicy>>,
+            ::std::option::Option<::std::vec::Vec<crate::models::Role>>,
+            ::std::option::Option<crate::models::AccountMemberStatus>,
+            ::std::option::Option<crate::models::AccountMemberUser>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AccountMember;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountMember")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AccountMember, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "email" => ::std::option::Option::Some(1),
-                            "status" => ::std::option::Option::Some(2),
-                            "user" => ::std::option::Option::Some(3),
-                            "roles" => ::std::option::Option::Some(4),
-                            "policies" => ::std::option::Option::Some(5),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AccountMember";
+            const FIELDS: &'static [&'static str] = &[
+                "email",
+                "id",
+                "policies",
+                "roles",
+                "status",
+                "user",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AccountMember, &'static str> {
                 ::std::result::Result::Ok(crate::models::AccountMember {
-                    id: v0,
-                    email: v1,
-                    status: v2,
-                    user: v3,
-                    roles: v4,
-                    policies: v5,
+                    id: self.1,
+                    email: self.0,
+                    status: self.4,
+                    user: self.5,
+                    roles: self.3,
+                    policies: self.2,
                 })
             }
         }
-        deserializer.deserialize_struct("AccountMember", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AccountMember {
@@ -485,60 +440,50 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "access",
-            "permission_groups",
-            "resource_groups",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::PolicyEffect>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroup>>,
+            ::std::option::Option<::std::vec::Vec<crate::models::ResourceGroup>>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AccountMemberPolicy;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountMemberPolicy")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AccountMemberPolicy, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "access" => ::std::option::Option::Some(1),
-                            "permission_groups" => ::std::option::Option::Some(2),
-                            "resource_groups" => ::std::option::Option::Some(3),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AccountMemberPolicy";
+            const FIELDS: &'static [&'static str] = &[
+                "access",
+                "id",
+                "permission_groups",
+                "resource_groups",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::AccountMemberPolicy,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::AccountMemberPolicy {
-                    id: v0,
-                    access: v1,
-                    permission_groups: v2,
-                    resource_groups: v3,
+                    id: self.1,
+                    access: self.0,
+                    permission_groups: self.2,
+                    resource_groups: self.3,
                 })
             }
         }
-        deserializer.deserialize_struct("AccountMemberPolicy", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AccountMemberPolicy {
@@ -638,69 +583,51 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "email",
-            "first_name",
-            "last_name",
-            "two_factor_authentication_enabled",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AccountMemberUser;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountMemberUser")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AccountMemberUser, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "email" => ::std::option::Option::Some(1),
-                            "first_name" => ::std::option::Option::Some(2),
-                            "last_name" => ::std::option::Option::Some(3),
-                            "two_factor_authentication_enabled" => {
-                                ::std::option::Option::Some(4)
-                            }
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AccountMemberUser";
+            const FIELDS: &'static [&'static str] = &[
+                "email",
+                "first_name",
+                "id",
+                "last_name",
+                "two_factor_authentication_enabled",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AccountMemberUser, &'static str> {
                 ::std::result::Result::Ok(crate::models::AccountMemberUser {
-                    id: v0,
-                    email: crate::de::required(v1, "email")?,
-                    first_name: v2,
-                    last_name: v3,
-                    two_factor_authentication_enabled: v4,
+                    id: self.2,
+                    email: self.0.ok_or("email")?,
+                    first_name: self.1,
+                    last_name: self.3,
+                    two_factor_authentication_enabled: self.4,
                 })
             }
         }
-        deserializer.deserialize_struct("AccountMemberUser", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AccountMemberUser {
@@ -770,55 +697,39 @@ impl<'de> ::serde::Deserialize<'de> for AccountMoveStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["tag", "moved", "message"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AccountMoveStatus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountMoveStatus")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AccountMoveStatus, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "tag" => ::std::option::Option::Some(0),
-                            "moved" => ::std::option::Option::Some(1),
-                            "message" => ::std::option::Option::Some(2),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AccountMoveStatus";
+            const FIELDS: &'static [&'static str] = &["message", "moved", "tag"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AccountMoveStatus, &'static str> {
                 ::std::result::Result::Ok(crate::models::AccountMoveStatus {
-                    tag: crate::de::required(v0, "tag")?,
-                    moved: crate::de::required(v1, "moved")?,
-                    message: v2,
+                    tag: self.2.ok_or("tag")?,
+                    moved: self.1.ok_or("moved")?,
+                    message: self.0,
                 })
             }
         }
-        deserializer.deserialize_struct("AccountMoveStatus", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AccountMoveStatus {
@@ -868,65 +779,51 @@ impl<'de> ::serde::Deserialize<'de> for AccountRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name", "type", "managed_by", "settings"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::AccountManagedByRequest>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::AccountSettings>,
+            ::std::option::Option<crate::models::AccountType>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AccountRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AccountRequest, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "type" => ::std::option::Option::Some(2),
-                            "managed_by" => ::std::option::Option::Some(3),
-                            "settings" => ::std::option::Option::Some(4),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AccountRequest";
+            const FIELDS: &'static [&'static str] = &[
+                "id",
+                "managed_by",
+                "name",
+                "settings",
+                "type",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put(&mut self.4, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AccountRequest, &'static str> {
                 ::std::result::Result::Ok(crate::models::AccountRequest {
-                    id: crate::de::required(v0, "id")?,
-                    name: crate::de::required(v1, "name")?,
-                    type_: crate::de::required(v2, "type")?,
-                    managed_by: v3,
-                    settings: v4,
+                    id: self.0.ok_or("id")?,
+                    name: self.2.ok_or("name")?,
+                    type_: self.4.ok_or("type")?,
+                    managed_by: self.1,
+                    settings: self.3,
                 })
             }
         }
-        deserializer.deserialize_struct("AccountRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AccountRequest {
@@ -979,47 +876,39 @@ impl<'de> ::serde::Deserialize<'de> for AccountSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["abuse_contact_email", "enforce_twofactor"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AccountSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountSettings")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AccountSettings, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "abuse_contact_email" => ::std::option::Option::Some(0),
-                            "enforce_twofactor" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AccountSettings";
+            const FIELDS: &'static [&'static str] = &[
+                "abuse_contact_email",
+                "enforce_twofactor",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AccountSettings, &'static str> {
                 ::std::result::Result::Ok(crate::models::AccountSettings {
-                    abuse_contact_email: v0,
-                    enforce_twofactor: v1,
+                    abuse_contact_email: self.0,
+                    enforce_twofactor: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("AccountSettings", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AccountSettings {
@@ -1163,75 +1052,59 @@ impl<'de> ::serde::Deserialize<'de> for AuditLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "account",
-            "action",
-            "actor",
-            "raw",
-            "resource",
-            "zone",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::AuditLogAccount>,
+            ::std::option::Option<crate::models::AuditLogAction>,
+            ::std::option::Option<crate::models::AuditLogActor>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::AuditLogRaw>,
+            ::std::option::Option<crate::models::AuditLogResource>,
+            ::std::option::Option<crate::models::AuditLogZone>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuditLog")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AuditLog, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "account" => ::std::option::Option::Some(1),
-                            "action" => ::std::option::Option::Some(2),
-                            "actor" => ::std::option::Option::Some(3),
-                            "raw" => ::std::option::Option::Some(4),
-                            "resource" => ::std::option::Option::Some(5),
-                            "zone" => ::std::option::Option::Some(6),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        crate::de::Key::Field(6) => v6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AuditLog";
+            const FIELDS: &'static [&'static str] = &[
+                "account",
+                "action",
+                "actor",
+                "id",
+                "raw",
+                "resource",
+                "zone",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    6 => crate::de::put_nullable(&mut self.6, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AuditLog, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLog {
-                    id: v0,
-                    account: v1,
-                    action: v2,
-                    actor: v3,
-                    raw: v4,
-                    resource: v5,
-                    zone: v6,
+                    id: self.3,
+                    account: self.0,
+                    action: self.1,
+                    actor: self.2,
+                    raw: self.4,
+                    resource: self.5,
+                    zone: self.6,
                 })
             }
         }
-        deserializer.deserialize_struct("AuditLog", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AuditLog {
@@ -1327,47 +1200,36 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogAccount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuditLogAccount")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AuditLogAccount, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AuditLogAccount";
+            const FIELDS: &'static [&'static str] = &["id", "name"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AuditLogAccount, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLogAccount {
-                    id: v0,
-                    name: v1,
+                    id: self.0,
+                    name: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("AuditLogAccount", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AuditLogAccount {
@@ -1429,75 +1291,59 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogActor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "type",
-            "context",
-            "email",
-            "ip_address",
-            "token_id",
-            "token_name",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::AuditLogActorContext>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::AuditLogActorType>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogActor;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuditLogActor")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AuditLogActor, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "type" => ::std::option::Option::Some(1),
-                            "context" => ::std::option::Option::Some(2),
-                            "email" => ::std::option::Option::Some(3),
-                            "ip_address" => ::std::option::Option::Some(4),
-                            "token_id" => ::std::option::Option::Some(5),
-                            "token_name" => ::std::option::Option::Some(6),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        crate::de::Key::Field(6) => v6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AuditLogActor";
+            const FIELDS: &'static [&'static str] = &[
+                "context",
+                "email",
+                "id",
+                "ip_address",
+                "token_id",
+                "token_name",
+                "type",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    6 => crate::de::put_nullable(&mut self.6, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AuditLogActor, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLogActor {
-                    id: v0,
-                    type_: v1,
-                    context: v2,
-                    email: v3,
-                    ip_address: v4,
-                    token_id: v5,
-                    token_name: v6,
+                    id: self.2,
+                    type_: self.6,
+                    context: self.0,
+                    email: self.1,
+                    ip_address: self.3,
+                    token_id: self.4,
+                    token_name: self.5,
                 })
             }
         }
-        deserializer.deserialize_struct("AuditLogActor", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AuditLogActor {
@@ -1612,47 +1458,36 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["value", "label"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogProduct;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuditLogProduct")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AuditLogProduct, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "value" => ::std::option::Option::Some(0),
-                            "label" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AuditLogProduct";
+            const FIELDS: &'static [&'static str] = &["label", "value"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AuditLogProduct, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLogProduct {
-                    value: v0,
-                    label: v1,
+                    value: self.1,
+                    label: self.0,
                 })
             }
         }
-        deserializer.deserialize_struct("AuditLogProduct", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AuditLogProduct {
@@ -1701,54 +1536,42 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProductCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["value", "label", "products"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<crate::models::AuditLogProduct>>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogProductCategory;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuditLogProductCategory")
+            const NAME: &'static str = "AuditLogProductCategory";
+            const FIELDS: &'static [&'static str] = &["label", "products", "value"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::AuditLogProductCategory,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "value" => ::std::option::Option::Some(0),
-                            "label" => ::std::option::Option::Some(1),
-                            "products" => ::std::option::Option::Some(2),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::AuditLogProductCategory {
-                    value: v0,
-                    label: v1,
-                    products: v2,
+                    value: self.2,
+                    label: self.0,
+                    products: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("AuditLogProductCategory", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AuditLogProductCategory {
@@ -1810,47 +1633,36 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogZone {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogZone;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuditLogZone")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AuditLogZone, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AuditLogZone";
+            const FIELDS: &'static [&'static str] = &["id", "name"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AuditLogZone, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLogZone {
-                    id: v0,
-                    name: v1,
+                    id: self.0,
+                    name: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("AuditLogZone", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AuditLogZone {
@@ -1897,58 +1709,44 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithPolicies {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["email", "policies", "status"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
+            >,
+            ::std::option::Option<crate::models::MemberInvitationStatus>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::CreateAccountMemberWithPolicies;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateAccountMemberWithPolicies")
+            const NAME: &'static str = "CreateAccountMemberWithPolicies";
+            const FIELDS: &'static [&'static str] = &["email", "policies", "status"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::CreateAccountMemberWithPolicies,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "email" => ::std::option::Option::Some(0),
-                            "policies" => ::std::option::Option::Some(1),
-                            "status" => ::std::option::Option::Some(2),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::CreateAccountMemberWithPolicies {
-                    email: crate::de::required(v0, "email")?,
-                    policies: crate::de::required(v1, "policies")?,
-                    status: v2,
+                    email: self.0.ok_or("email")?,
+                    policies: self.1.ok_or("policies")?,
+                    status: self.2,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateAccountMemberWithPolicies", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl CreateAccountMemberWithPolicies {
@@ -1994,58 +1792,42 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithRoles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["email", "roles", "status"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<crate::models::MemberInvitationStatus>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::CreateAccountMemberWithRoles;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateAccountMemberWithRoles")
+            const NAME: &'static str = "CreateAccountMemberWithRoles";
+            const FIELDS: &'static [&'static str] = &["email", "roles", "status"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::CreateAccountMemberWithRoles,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "email" => ::std::option::Option::Some(0),
-                            "roles" => ::std::option::Option::Some(1),
-                            "status" => ::std::option::Option::Some(2),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::CreateAccountMemberWithRoles {
-                    email: crate::de::required(v0, "email")?,
-                    roles: crate::de::required(v1, "roles")?,
-                    status: v2,
+                    email: self.0.ok_or("email")?,
+                    roles: self.1.ok_or("roles")?,
+                    status: self.2,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateAccountMemberWithRoles", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl CreateAccountMemberWithRoles {
@@ -2093,53 +1875,42 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "type", "unit"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::AccountType>,
+            ::std::option::Option<crate::models::CreateAccountRequestUnit>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::CreateAccountRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateAccountRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::CreateAccountRequest, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "name" => ::std::option::Option::Some(0),
-                            "type" => ::std::option::Option::Some(1),
-                            "unit" => ::std::option::Option::Some(2),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "CreateAccountRequest";
+            const FIELDS: &'static [&'static str] = &["name", "type", "unit"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::CreateAccountRequest,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::CreateAccountRequest {
-                    name: crate::de::required(v0, "name")?,
-                    type_: v1,
-                    unit: v2,
+                    name: self.0.ok_or("name")?,
+                    type_: self.1,
+                    unit: self.2,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateAccountRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl CreateAccountRequest {
@@ -2183,46 +1954,34 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountRequestUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::string::String>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::CreateAccountRequestUnit;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateAccountRequestUnit")
+            const NAME: &'static str = "CreateAccountRequestUnit";
+            const FIELDS: &'static [&'static str] = &["id"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::CreateAccountRequestUnit,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::CreateAccountRequestUnit {
-                    id: v0,
+                    id: self.0,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateAccountRequestUnit", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl CreateAccountRequestUnit {
@@ -2265,69 +2024,51 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "name",
-            "policies",
-            "not_before",
-            "expires_on",
-            "condition",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::TokenCondition>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicyRequest>>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::CreateTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateTokenRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::CreateTokenRequest, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "name" => ::std::option::Option::Some(0),
-                            "policies" => ::std::option::Option::Some(1),
-                            "not_before" => ::std::option::Option::Some(2),
-                            "expires_on" => ::std::option::Option::Some(3),
-                            "condition" => ::std::option::Option::Some(4),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "CreateTokenRequest";
+            const FIELDS: &'static [&'static str] = &[
+                "condition",
+                "expires_on",
+                "name",
+                "not_before",
+                "policies",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put(&mut self.4, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::CreateTokenRequest, &'static str> {
                 ::std::result::Result::Ok(crate::models::CreateTokenRequest {
-                    name: crate::de::required(v0, "name")?,
-                    policies: crate::de::required(v1, "policies")?,
-                    not_before: v2,
-                    expires_on: v3,
-                    condition: v4,
+                    name: self.2.ok_or("name")?,
+                    policies: self.4.ok_or("policies")?,
+                    not_before: self.3,
+                    expires_on: self.1,
+                    condition: self.0,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateTokenRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl CreateTokenRequest {
@@ -2388,45 +2129,31 @@ impl<'de> ::serde::Deserialize<'de> for DeletedResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::string::String>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::DeletedResource;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DeletedResource")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::DeletedResource, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "DeletedResource";
+            const FIELDS: &'static [&'static str] = &["id"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::DeletedResource, &'static str> {
                 ::std::result::Result::Ok(crate::models::DeletedResource {
-                    id: crate::de::required(v0, "id")?,
+                    id: self.0.ok_or("id")?,
                 })
             }
         }
-        deserializer.deserialize_struct("DeletedResource", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl DeletedResource {
@@ -2448,43 +2175,34 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["subscription_id"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::string::String>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::DeletedSubscription;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DeletedSubscription")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::DeletedSubscription, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "subscription_id" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "DeletedSubscription";
+            const FIELDS: &'static [&'static str] = &["subscription_id"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::DeletedSubscription,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::DeletedSubscription {
-                    subscription_id: v0,
+                    subscription_id: self.0,
                 })
             }
         }
-        deserializer.deserialize_struct("DeletedSubscription", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl DeletedSubscription {
@@ -2520,47 +2238,36 @@ impl<'de> ::serde::Deserialize<'de> for GroupMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["key", "value"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::GroupMeta;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupMeta")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::GroupMeta, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "key" => ::std::option::Option::Some(0),
-                            "value" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "GroupMeta";
+            const FIELDS: &'static [&'static str] = &["key", "value"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::GroupMeta, &'static str> {
                 ::std::result::Result::Ok(crate::models::GroupMeta {
-                    key: v0,
-                    value: v1,
+                    key: self.0,
+                    value: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("GroupMeta", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl GroupMeta {
@@ -2620,45 +2327,34 @@ impl<'de> ::serde::Deserialize<'de> for MoveAccountsOutcome {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["statuses"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<crate::models::AccountMoveStatus>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::MoveAccountsOutcome;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MoveAccountsOutcome")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::MoveAccountsOutcome, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "statuses" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "MoveAccountsOutcome";
+            const FIELDS: &'static [&'static str] = &["statuses"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::MoveAccountsOutcome,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::MoveAccountsOutcome {
-                    statuses: crate::de::required(v0, "statuses")?,
+                    statuses: self.0.ok_or("statuses")?,
                 })
             }
         }
-        deserializer.deserialize_struct("MoveAccountsOutcome", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl MoveAccountsOutcome {
@@ -2683,56 +2379,44 @@ impl<'de> ::serde::Deserialize<'de> for MoveAccountsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["account_ids", "destination_organization_id"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::MoveAccountsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MoveAccountsRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::MoveAccountsRequest, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "account_ids" => ::std::option::Option::Some(0),
-                            "destination_organization_id" => {
-                                ::std::option::Option::Some(1)
-                            }
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "MoveAccountsRequest";
+            const FIELDS: &'static [&'static str] = &[
+                "account_ids",
+                "destination_organization_id",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::MoveAccountsRequest,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::MoveAccountsRequest {
-                    account_ids: crate::de::required(v0, "account_ids")?,
-                    destination_organization_id: crate::de::required(
-                        v1,
-                        "destination_organization_id",
-                    )?,
+                    account_ids: self.0.ok_or("account_ids")?,
+                    destination_organization_id: self
+                        .1
+                        .ok_or("destination_organization_id")?,
                 })
             }
         }
-        deserializer.deserialize_struct("MoveAccountsRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl MoveAccountsRequest {
@@ -2767,57 +2451,48 @@ impl<'de> ::serde::Deserialize<'de> for NewAccountMemberPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["access", "permission_groups", "resource_groups"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::PolicyEffect>,
+            ::std::option::Option<
+                ::std::vec::Vec<crate::models::PermissionGroupReference>,
+            >,
+            ::std::option::Option<::std::vec::Vec<crate::models::ResourceGroupReference>>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::NewAccountMemberPolicy;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NewAccountMemberPolicy")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::NewAccountMemberPolicy, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "access" => ::std::option::Option::Some(0),
-                            "permission_groups" => ::std::option::Option::Some(1),
-                            "resource_groups" => ::std::option::Option::Some(2),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "NewAccountMemberPolicy";
+            const FIELDS: &'static [&'static str] = &[
+                "access",
+                "permission_groups",
+                "resource_groups",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::NewAccountMemberPolicy,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::NewAccountMemberPolicy {
-                    access: crate::de::required(v0, "access")?,
-                    permission_groups: crate::de::required(v1, "permission_groups")?,
-                    resource_groups: crate::de::required(v2, "resource_groups")?,
+                    access: self.0.ok_or("access")?,
+                    permission_groups: self.1.ok_or("permission_groups")?,
+                    resource_groups: self.2.ok_or("resource_groups")?,
                 })
             }
         }
-        deserializer.deserialize_struct("NewAccountMemberPolicy", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl NewAccountMemberPolicy {
@@ -2858,47 +2533,33 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["read", "write"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<bool>, ::std::option::Option<bool>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::PermissionGrant;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PermissionGrant")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::PermissionGrant, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "read" => ::std::option::Option::Some(0),
-                            "write" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "PermissionGrant";
+            const FIELDS: &'static [&'static str] = &["read", "write"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::PermissionGrant, &'static str> {
                 ::std::result::Result::Ok(crate::models::PermissionGrant {
-                    read: v0,
-                    write: v1,
+                    read: self.0,
+                    write: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("PermissionGrant", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl PermissionGrant {
@@ -2940,53 +2601,39 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name", "meta"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::GroupMeta>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::PermissionGroup;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PermissionGroup")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::PermissionGroup, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "meta" => ::std::option::Option::Some(2),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "PermissionGroup";
+            const FIELDS: &'static [&'static str] = &["id", "meta", "name"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::PermissionGroup, &'static str> {
                 ::std::result::Result::Ok(crate::models::PermissionGroup {
-                    id: crate::de::required(v0, "id")?,
-                    name: v1,
-                    meta: v2,
+                    id: self.0.ok_or("id")?,
+                    name: self.2,
+                    meta: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("PermissionGroup", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl PermissionGroup {
@@ -3072,48 +2719,34 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroupReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::string::String>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::PermissionGroupReference;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PermissionGroupReference")
+            const NAME: &'static str = "PermissionGroupReference";
+            const FIELDS: &'static [&'static str] = &["id"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::PermissionGroupReference,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::PermissionGroupReference {
-                    id: crate::de::required(v0, "id")?,
+                    id: self.0.ok_or("id")?,
                 })
             }
         }
-        deserializer.deserialize_struct("PermissionGroupReference", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl PermissionGroupReference {
@@ -3139,49 +2772,39 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "meta"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::GroupMeta>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::PermissionGroupRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PermissionGroupRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::PermissionGroupRequest, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "meta" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "PermissionGroupRequest";
+            const FIELDS: &'static [&'static str] = &["id", "meta"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::PermissionGroupRequest,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::PermissionGroupRequest {
-                    id: crate::de::required(v0, "id")?,
-                    meta: v1,
+                    id: self.0.ok_or("id")?,
+                    meta: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("PermissionGroupRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl PermissionGroupRequest {
@@ -3266,75 +2889,59 @@ impl<'de> ::serde::Deserialize<'de> for RatePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "public_name",
-            "currency",
-            "scope",
-            "externally_managed",
-            "is_contract",
-            "sets",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<crate::models::RatePlanId>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::RatePlan;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RatePlan")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::RatePlan, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "public_name" => ::std::option::Option::Some(1),
-                            "currency" => ::std::option::Option::Some(2),
-                            "scope" => ::std::option::Option::Some(3),
-                            "externally_managed" => ::std::option::Option::Some(4),
-                            "is_contract" => ::std::option::Option::Some(5),
-                            "sets" => ::std::option::Option::Some(6),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        crate::de::Key::Field(6) => v6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "RatePlan";
+            const FIELDS: &'static [&'static str] = &[
+                "currency",
+                "externally_managed",
+                "id",
+                "is_contract",
+                "public_name",
+                "scope",
+                "sets",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    6 => crate::de::put_nullable(&mut self.6, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::RatePlan, &'static str> {
                 ::std::result::Result::Ok(crate::models::RatePlan {
-                    id: v0,
-                    public_name: v1,
-                    currency: v2,
-                    scope: v3,
-                    externally_managed: v4,
-                    is_contract: v5,
-                    sets: v6,
+                    id: self.2,
+                    public_name: self.4,
+                    currency: self.0,
+                    scope: self.5,
+                    externally_managed: self.1,
+                    is_contract: self.3,
+                    sets: self.6,
                 })
             }
         }
-        deserializer.deserialize_struct("RatePlan", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl RatePlan {
@@ -3467,59 +3074,42 @@ impl<'de> ::serde::Deserialize<'de> for ResourceGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name", "meta", "scope"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::GroupMeta>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::ResourceScope>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::ResourceGroup;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ResourceGroup")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::ResourceGroup, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "meta" => ::std::option::Option::Some(2),
-                            "scope" => ::std::option::Option::Some(3),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "ResourceGroup";
+            const FIELDS: &'static [&'static str] = &["id", "meta", "name", "scope"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::ResourceGroup, &'static str> {
                 ::std::result::Result::Ok(crate::models::ResourceGroup {
-                    id: crate::de::required(v0, "id")?,
-                    name: v1,
-                    meta: v2,
-                    scope: crate::de::required(v3, "scope")?,
+                    id: self.0.ok_or("id")?,
+                    name: self.2,
+                    meta: self.1,
+                    scope: self.3.ok_or("scope")?,
                 })
             }
         }
-        deserializer.deserialize_struct("ResourceGroup", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl ResourceGroup {
@@ -3566,45 +3156,34 @@ impl<'de> ::serde::Deserialize<'de> for ResourceGroupReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::string::String>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::ResourceGroupReference;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ResourceGroupReference")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::ResourceGroupReference, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "ResourceGroupReference";
+            const FIELDS: &'static [&'static str] = &["id"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::ResourceGroupReference,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::ResourceGroupReference {
-                    id: crate::de::required(v0, "id")?,
+                    id: self.0.ok_or("id")?,
                 })
             }
         }
-        deserializer.deserialize_struct("ResourceGroupReference", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl ResourceGroupReference {
@@ -3627,51 +3206,36 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["key", "objects"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<crate::models::ResourceScopeObject>>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::ResourceScope;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ResourceScope")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::ResourceScope, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "key" => ::std::option::Option::Some(0),
-                            "objects" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "ResourceScope";
+            const FIELDS: &'static [&'static str] = &["key", "objects"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::ResourceScope, &'static str> {
                 ::std::result::Result::Ok(crate::models::ResourceScope {
-                    key: crate::de::required(v0, "key")?,
-                    objects: crate::de::required(v1, "objects")?,
+                    key: self.0.ok_or("key")?,
+                    objects: self.1.ok_or("objects")?,
                 })
             }
         }
-        deserializer.deserialize_struct("ResourceScope", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl ResourceScope {
@@ -3702,45 +3266,34 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScopeObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["key"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::string::String>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::ResourceScopeObject;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ResourceScopeObject")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::ResourceScopeObject, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "key" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "ResourceScopeObject";
+            const FIELDS: &'static [&'static str] = &["key"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::ResourceScopeObject,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::ResourceScopeObject {
-                    key: crate::de::required(v0, "key")?,
+                    key: self.0.ok_or("key")?,
                 })
             }
         }
-        deserializer.deserialize_struct("ResourceScopeObject", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl ResourceScopeObject {
@@ -3767,63 +3320,45 @@ impl<'de> ::serde::Deserialize<'de> for Role {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name", "description", "permissions"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::RolePermissions>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::Role;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Role")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::Role, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "description" => ::std::option::Option::Some(2),
-                            "permissions" => ::std::option::Option::Some(3),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "Role";
+            const FIELDS: &'static [&'static str] = &[
+                "description",
+                "id",
+                "name",
+                "permissions",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(self) -> ::std::result::Result<crate::models::Role, &'static str> {
                 ::std::result::Result::Ok(crate::models::Role {
-                    id: crate::de::required(v0, "id")?,
-                    name: crate::de::required(v1, "name")?,
-                    description: crate::de::required(v2, "description")?,
-                    permissions: crate::de::required(v3, "permissions")?,
+                    id: self.1.ok_or("id")?,
+                    name: self.2.ok_or("name")?,
+                    description: self.0.ok_or("description")?,
+                    permissions: self.3.ok_or("permissions")?,
                 })
             }
         }
-        deserializer.deserialize_struct("Role", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl Role {
@@ -3888,100 +3423,79 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "analytics",
-            "billing",
-            "cache_purge",
-            "dns",
-            "dns_records",
-            "lb",
-            "logs",
-            "organization",
-            "ssl",
-            "waf",
-            "zone_settings",
-            "zones",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::PermissionGrant>,
+            ::std::option::Option<crate::models::PermissionGrant>,
+            ::std::option::Option<crate::models::PermissionGrant>,
+            ::std::option::Option<crate::models::PermissionGrant>,
+            ::std::option::Option<crate::models::PermissionGrant>,
+            ::std::option::Option<crate::models::PermissionGrant>,
+            ::std::option::Option<crate::models::PermissionGrant>,
+            ::std::option::Option<crate::models::PermissionGrant>,
+            ::std::option::Option<crate::models::PermissionGrant>,
+            ::std::option::Option<crate::models::PermissionGrant>,
+            ::std::option::Option<crate::models::PermissionGrant>,
+            ::std::option::Option<crate::models::PermissionGrant>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::RolePermissions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RolePermissions")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::RolePermissions, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                let mut v7 = ::std::option::Option::None;
-                let mut v8 = ::std::option::Option::None;
-                let mut v9 = ::std::option::Option::None;
-                let mut v10 = ::std::option::Option::None;
-                let mut v11 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "analytics" => ::std::option::Option::Some(0),
-                            "billing" => ::std::option::Option::Some(1),
-                            "cache_purge" => ::std::option::Option::Some(2),
-                            "dns" => ::std::option::Option::Some(3),
-                            "dns_records" => ::std::option::Option::Some(4),
-                            "lb" => ::std::option::Option::Some(5),
-                            "logs" => ::std::option::Option::Some(6),
-                            "organization" => ::std::option::Option::Some(7),
-                            "ssl" => ::std::option::Option::Some(8),
-                            "waf" => ::std::option::Option::Some(9),
-                            "zone_settings" => ::std::option::Option::Some(10),
-                            "zones" => ::std::option::Option::Some(11),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        crate::de::Key::Field(6) => v6 = map.next_value()?,
-                        crate::de::Key::Field(7) => v7 = map.next_value()?,
-                        crate::de::Key::Field(8) => v8 = map.next_value()?,
-                        crate::de::Key::Field(9) => v9 = map.next_value()?,
-                        crate::de::Key::Field(10) => v10 = map.next_value()?,
-                        crate::de::Key::Field(11) => v11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "RolePermissions";
+            const FIELDS: &'static [&'static str] = &[
+                "analytics",
+                "billing",
+                "cache_purge",
+                "dns",
+                "dns_records",
+                "lb",
+                "logs",
+                "organization",
+                "ssl",
+                "waf",
+                "zone_settings",
+                "zones",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    6 => crate::de::put_nullable(&mut self.6, map),
+                    7 => crate::de::put_nullable(&mut self.7, map),
+                    8 => crate::de::put_nullable(&mut self.8, map),
+                    9 => crate::de::put_nullable(&mut self.9, map),
+                    10 => crate::de::put_nullable(&mut self.10, map),
+                    11 => crate::de::put_nullable(&mut self.11, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::RolePermissions, &'static str> {
                 ::std::result::Result::Ok(crate::models::RolePermissions {
-                    analytics: v0,
-                    billing: v1,
-                    cache_purge: v2,
-                    dns: v3,
-                    dns_records: v4,
-                    lb: v5,
-                    logs: v6,
-                    organization: v7,
-                    ssl: v8,
-                    waf: v9,
-                    zone_settings: v10,
-                    zones: v11,
+                    analytics: self.0,
+                    billing: self.1,
+                    cache_purge: self.2,
+                    dns: self.3,
+                    dns_records: self.4,
+                    lb: self.5,
+                    logs: self.6,
+                    organization: self.7,
+                    ssl: self.8,
+                    waf: self.9,
+                    zone_settings: self.10,
+                    zones: self.11,
                 })
             }
         }
-        deserializer.deserialize_struct("RolePermissions", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl RolePermissions {
@@ -4125,45 +3639,31 @@ impl<'de> ::serde::Deserialize<'de> for RoleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::string::String>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::RoleRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RoleRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::RoleRequest, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "RoleRequest";
+            const FIELDS: &'static [&'static str] = &["id"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::RoleRequest, &'static str> {
                 ::std::result::Result::Ok(crate::models::RoleRequest {
-                    id: crate::de::required(v0, "id")?,
+                    id: self.0.ok_or("id")?,
                 })
             }
         }
-        deserializer.deserialize_struct("RoleRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl RoleRequest {
@@ -4206,80 +3706,63 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "rate_plan",
-            "frequency",
-            "state",
-            "price",
-            "currency",
-            "current_period_start",
-            "current_period_end",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<crate::models::SubscriptionFrequency>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<crate::models::RatePlan>,
+            ::std::option::Option<crate::models::SubscriptionState>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::Subscription;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Subscription")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::Subscription, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                let mut v7 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "rate_plan" => ::std::option::Option::Some(1),
-                            "frequency" => ::std::option::Option::Some(2),
-                            "state" => ::std::option::Option::Some(3),
-                            "price" => ::std::option::Option::Some(4),
-                            "currency" => ::std::option::Option::Some(5),
-                            "current_period_start" => ::std::option::Option::Some(6),
-                            "current_period_end" => ::std::option::Option::Some(7),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        crate::de::Key::Field(6) => v6 = map.next_value()?,
-                        crate::de::Key::Field(7) => v7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "Subscription";
+            const FIELDS: &'static [&'static str] = &[
+                "currency",
+                "current_period_end",
+                "current_period_start",
+                "frequency",
+                "id",
+                "price",
+                "rate_plan",
+                "state",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    6 => crate::de::put_nullable(&mut self.6, map),
+                    7 => crate::de::put_nullable(&mut self.7, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::Subscription, &'static str> {
                 ::std::result::Result::Ok(crate::models::Subscription {
-                    id: v0,
-                    rate_plan: v1,
-                    frequency: v2,
-                    state: v3,
-                    price: v4,
-                    currency: v5,
-                    current_period_start: v6,
-                    current_period_end: v7,
+                    id: self.4,
+                    rate_plan: self.6,
+                    frequency: self.3,
+                    state: self.7,
+                    price: self.5,
+                    currency: self.0,
+                    current_period_start: self.2,
+                    current_period_end: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("Subscription", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl Subscription {
@@ -4403,47 +3886,39 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["rate_plan", "frequency"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::SubscriptionFrequency>,
+            ::std::option::Option<crate::models::RatePlan>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::SubscriptionRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SubscriptionRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::SubscriptionRequest, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "rate_plan" => ::std::option::Option::Some(0),
-                            "frequency" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "SubscriptionRequest";
+            const FIELDS: &'static [&'static str] = &["frequency", "rate_plan"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::SubscriptionRequest,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::SubscriptionRequest {
-                    rate_plan: v0,
-                    frequency: v1,
+                    rate_plan: self.1,
+                    frequency: self.0,
                 })
             }
         }
-        deserializer.deserialize_struct("SubscriptionRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl SubscriptionRequest {
@@ -4539,90 +4014,69 @@ impl<'de> ::serde::Deserialize<'de> for Token {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "name",
-            "status",
-            "issued_on",
-            "modified_on",
-            "last_used_on",
-            "not_before",
-            "expires_on",
-            "condition",
-            "policies",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::TokenCondition>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
+            ::std::option::Option<crate::models::TokenStatus>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::Token;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Token")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::Token, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                let mut v7 = ::std::option::Option::None;
-                let mut v8 = ::std::option::Option::None;
-                let mut v9 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "status" => ::std::option::Option::Some(2),
-                            "issued_on" => ::std::option::Option::Some(3),
-                            "modified_on" => ::std::option::Option::Some(4),
-                            "last_used_on" => ::std::option::Option::Some(5),
-                            "not_before" => ::std::option::Option::Some(6),
-                            "expires_on" => ::std::option::Option::Some(7),
-                            "condition" => ::std::option::Option::Some(8),
-                            "policies" => ::std::option::Option::Some(9),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        crate::de::Key::Field(6) => v6 = map.next_value()?,
-                        crate::de::Key::Field(7) => v7 = map.next_value()?,
-                        crate::de::Key::Field(8) => v8 = map.next_value()?,
-                        crate::de::Key::Field(9) => v9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "Token";
+            const FIELDS: &'static [&'static str] = &[
+                "condition",
+                "expires_on",
+                "id",
+                "issued_on",
+                "last_used_on",
+                "modified_on",
+                "name",
+                "not_before",
+                "policies",
+                "status",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    6 => crate::de::put_nullable(&mut self.6, map),
+                    7 => crate::de::put_nullable(&mut self.7, map),
+                    8 => crate::de::put_nullable(&mut self.8, map),
+                    9 => crate::de::put_nullable(&mut self.9, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(self) -> ::std::result::Result<crate::models::Token, &'static str> {
                 ::std::result::Result::Ok(crate::models::Token {
-                    id: v0,
-                    name: v1,
-                    status: v2,
-                    issued_on: v3,
-                    modified_on: v4,
-                    last_used_on: v5,
-                    not_before: v6,
-                    expires_on: v7,
-                    condition: v8,
-                    policies: v9,
+                    id: self.2,
+                    name: self.6,
+                    status: self.9,
+                    issued_on: self.3,
+                    modified_on: self.5,
+                    last_used_on: self.4,
+                    not_before: self.7,
+                    expires_on: self.1,
+                    condition: self.0,
+                    policies: self.8,
                 })
             }
         }
-        deserializer.deserialize_struct("Token", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl Token {
@@ -4751,43 +4205,31 @@ impl<'de> ::serde::Deserialize<'de> for TokenCondition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["request_ip"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<crate::models::TokenRequestIp>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::TokenCondition;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TokenCondition")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::TokenCondition, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "request_ip" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "TokenCondition";
+            const FIELDS: &'static [&'static str] = &["request_ip"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::TokenCondition, &'static str> {
                 ::std::result::Result::Ok(crate::models::TokenCondition {
-                    request_ip: v0,
+                    request_ip: self.0,
                 })
             }
         }
-        deserializer.deserialize_struct("TokenCondition", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl TokenCondition {
@@ -4831,55 +4273,50 @@ impl<'de> ::serde::Deserialize<'de> for TokenPermissionGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name", "category", "scopes"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::PermissionGroupCategory>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroupScope>>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::TokenPermissionGroup;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TokenPermissionGroup")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::TokenPermissionGroup, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "category" => ::std::option::Option::Some(2),
-                            "scopes" => ::std::option::Option::Some(3),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "TokenPermissionGroup";
+            const FIELDS: &'static [&'static str] = &[
+                "category",
+                "id",
+                "name",
+                "scopes",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::TokenPermissionGroup,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::TokenPermissionGroup {
-                    id: v0,
-                    name: v1,
-                    category: v2,
-                    scopes: v3,
+                    id: self.1,
+                    name: self.2,
+                    category: self.0,
+                    scopes: self.3,
                 })
             }
         }
-        deserializer.deserialize_struct("TokenPermissionGroup", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl TokenPermissionGroup {
@@ -4953,63 +4390,47 @@ impl<'de> ::serde::Deserialize<'de> for TokenPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "effect", "permission_groups", "resources"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::PolicyEffect>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroup>>,
+            ::std::option::Option<crate::models::TokenPolicyResources>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::TokenPolicy;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TokenPolicy")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::TokenPolicy, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "effect" => ::std::option::Option::Some(1),
-                            "permission_groups" => ::std::option::Option::Some(2),
-                            "resources" => ::std::option::Option::Some(3),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "TokenPolicy";
+            const FIELDS: &'static [&'static str] = &[
+                "effect",
+                "id",
+                "permission_groups",
+                "resources",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::TokenPolicy, &'static str> {
                 ::std::result::Result::Ok(crate::models::TokenPolicy {
-                    id: crate::de::required(v0, "id")?,
-                    effect: crate::de::required(v1, "effect")?,
-                    permission_groups: crate::de::required(v2, "permission_groups")?,
-                    resources: crate::de::required(v3, "resources")?,
+                    id: self.1.ok_or("id")?,
+                    effect: self.0.ok_or("effect")?,
+                    permission_groups: self.2.ok_or("permission_groups")?,
+                    resources: self.3.ok_or("resources")?,
                 })
             }
         }
-        deserializer.deserialize_struct("TokenPolicy", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl TokenPolicy {
@@ -5050,57 +4471,45 @@ impl<'de> ::serde::Deserialize<'de> for TokenPolicyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["effect", "permission_groups", "resources"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::PolicyEffect>,
+            ::std::option::Option<
+                ::std::vec::Vec<crate::models::PermissionGroupRequest>,
+            >,
+            ::std::option::Option<crate::models::TokenPolicyResources>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::TokenPolicyRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TokenPolicyRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::TokenPolicyRequest, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "effect" => ::std::option::Option::Some(0),
-                            "permission_groups" => ::std::option::Option::Some(1),
-                            "resources" => ::std::option::Option::Some(2),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "TokenPolicyRequest";
+            const FIELDS: &'static [&'static str] = &[
+                "effect",
+                "permission_groups",
+                "resources",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::TokenPolicyRequest, &'static str> {
                 ::std::result::Result::Ok(crate::models::TokenPolicyRequest {
-                    effect: crate::de::required(v0, "effect")?,
-                    permission_groups: crate::de::required(v1, "permission_groups")?,
-                    resources: crate::de::required(v2, "resources")?,
+                    effect: self.0.ok_or("effect")?,
+                    permission_groups: self.1.ok_or("permission_groups")?,
+                    resources: self.2.ok_or("resources")?,
                 })
             }
         }
-        deserializer.deserialize_struct("TokenPolicyRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl TokenPolicyRequest {
@@ -5182,47 +4591,36 @@ impl<'de> ::serde::Deserialize<'de> for TokenRequestIp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["in", "not_in"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::TokenRequestIp;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TokenRequestIp")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::TokenRequestIp, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "in" => ::std::option::Option::Some(0),
-                            "not_in" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "TokenRequestIp";
+            const FIELDS: &'static [&'static str] = &["in", "not_in"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::TokenRequestIp, &'static str> {
                 ::std::result::Result::Ok(crate::models::TokenRequestIp {
-                    in_: v0,
-                    not_in: v1,
+                    in_: self.0,
+                    not_in: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("TokenRequestIp", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl TokenRequestIp {
@@ -5301,59 +4699,47 @@ impl<'de> ::serde::Deserialize<'de> for TokenVerification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "status", "not_before", "expires_on"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<crate::models::TokenStatus>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::TokenVerification;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TokenVerification")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::TokenVerification, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "status" => ::std::option::Option::Some(1),
-                            "not_before" => ::std::option::Option::Some(2),
-                            "expires_on" => ::std::option::Option::Some(3),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "TokenVerification";
+            const FIELDS: &'static [&'static str] = &[
+                "expires_on",
+                "id",
+                "not_before",
+                "status",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::TokenVerification, &'static str> {
                 ::std::result::Result::Ok(crate::models::TokenVerification {
-                    id: crate::de::required(v0, "id")?,
-                    status: crate::de::required(v1, "status")?,
-                    not_before: v2,
-                    expires_on: v3,
+                    id: self.1.ok_or("id")?,
+                    status: self.3.ok_or("status")?,
+                    not_before: self.2,
+                    expires_on: self.0,
                 })
             }
         }
-        deserializer.deserialize_struct("TokenVerification", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl TokenVerification {
@@ -5448,95 +4834,75 @@ impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "name",
-            "status",
-            "issued_on",
-            "modified_on",
-            "last_used_on",
-            "not_before",
-            "expires_on",
-            "condition",
-            "policies",
-            "value",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::TokenCondition>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
+            ::std::option::Option<crate::models::TokenStatus>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::TokenWithValue;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TokenWithValue")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::TokenWithValue, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                let mut v7 = ::std::option::Option::None;
-                let mut v8 = ::std::option::Option::None;
-                let mut v9 = ::std::option::Option::None;
-                let mut v10 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "status" => ::std::option::Option::Some(2),
-                            "issued_on" => ::std::option::Option::Some(3),
-                            "modified_on" => ::std::option::Option::Some(4),
-                            "last_used_on" => ::std::option::Option::Some(5),
-                            "not_before" => ::std::option::Option::Some(6),
-                            "expires_on" => ::std::option::Option::Some(7),
-                            "condition" => ::std::option::Option::Some(8),
-                            "policies" => ::std::option::Option::Some(9),
-                            "value" => ::std::option::Option::Some(10),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        crate::de::Key::Field(6) => v6 = map.next_value()?,
-                        crate::de::Key::Field(7) => v7 = map.next_value()?,
-                        crate::de::Key::Field(8) => v8 = map.next_value()?,
-                        crate::de::Key::Field(9) => v9 = map.next_value()?,
-                        crate::de::Key::Field(10) => v10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "TokenWithValue";
+            const FIELDS: &'static [&'static str] = &[
+                "condition",
+                "expires_on",
+                "id",
+                "issued_on",
+                "last_used_on",
+                "modified_on",
+                "name",
+                "not_before",
+                "policies",
+                "status",
+                "value",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    6 => crate::de::put_nullable(&mut self.6, map),
+                    7 => crate::de::put_nullable(&mut self.7, map),
+                    8 => crate::de::put_nullable(&mut self.8, map),
+                    9 => crate::de::put_nullable(&mut self.9, map),
+                    10 => crate::de::put_nullable(&mut self.10, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::TokenWithValue, &'static str> {
                 ::std::result::Result::Ok(crate::models::TokenWithValue {
-                    id: v0,
-                    name: v1,
-                    status: v2,
-                    issued_on: v3,
-                    modified_on: v4,
-                    last_used_on: v5,
-                    not_before: v6,
-                    expires_on: v7,
-                    condition: v8,
-                    policies: v9,
-                    value: v10,
+                    id: self.2,
+                    name: self.6,
+                    status: self.9,
+                    issued_on: self.3,
+                    modified_on: self.5,
+                    last_used_on: self.4,
+                    not_before: self.7,
+                    expires_on: self.1,
+                    condition: self.0,
+                    policies: self.8,
+                    value: self.10,
                 })
             }
         }
-        deserializer.deserialize_struct("TokenWithValue", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl TokenWithValue {
@@ -5674,48 +5040,36 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithPolicies {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["policies"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::vec::Vec<crate::models::NewAccountMemberPolicy>>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::UpdateAccountMemberWithPolicies;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateAccountMemberWithPolicies")
+            const NAME: &'static str = "UpdateAccountMemberWithPolicies";
+            const FIELDS: &'static [&'static str] = &["policies"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::UpdateAccountMemberWithPolicies,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "policies" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::UpdateAccountMemberWithPolicies {
-                    policies: crate::de::required(v0, "policies")?,
+                    policies: self.0.ok_or("policies")?,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateAccountMemberWithPolicies", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl UpdateAccountMemberWithPolicies {
@@ -5745,46 +5099,34 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithRoles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["roles"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::vec::Vec<crate::models::RoleRequest>>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::UpdateAccountMemberWithRoles;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateAccountMemberWithRoles")
+            const NAME: &'static str = "UpdateAccountMemberWithRoles";
+            const FIELDS: &'static [&'static str] = &["roles"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::UpdateAccountMemberWithRoles,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "roles" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::UpdateAccountMemberWithRoles {
-                    roles: v0,
+                    roles: self.0,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateAccountMemberWithRoles", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl UpdateAccountMemberWithRoles {
@@ -5836,74 +5178,55 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "name",
-            "status",
-            "not_before",
-            "expires_on",
-            "condition",
-            "policies",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::TokenCondition>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicyRequest>>,
+            ::std::option::Option<crate::models::TokenStatus>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::UpdateTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateTokenRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::UpdateTokenRequest, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "name" => ::std::option::Option::Some(0),
-                            "status" => ::std::option::Option::Some(1),
-                            "not_before" => ::std::option::Option::Some(2),
-                            "expires_on" => ::std::option::Option::Some(3),
-                            "condition" => ::std::option::Option::Some(4),
-                            "policies" => ::std::option::Option::Some(5),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => {
-                            v5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "UpdateTokenRequest";
+            const FIELDS: &'static [&'static str] = &[
+                "condition",
+                "expires_on",
+                "name",
+                "not_before",
+                "policies",
+                "status",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::UpdateTokenRequest, &'static str> {
                 ::std::result::Result::Ok(crate::models::UpdateTokenRequest {
-                    name: crate::de::required(v0, "name")?,
-                    status: v1,
-                    not_before: v2,
-                    expires_on: v3,
-                    condition: v4,
-                    policies: crate::de::required(v5, "policies")?,
+                    name: self.2.ok_or("name")?,
+                    status: self.5,
+                    not_before: self.3,
+                    expires_on: self.1,
+                    condition: self.0,
+                    policies: self.4.ok_or("policies")?,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateTokenRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl UpdateTokenRequest {

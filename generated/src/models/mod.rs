@@ -71,55 +71,47 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["description", "result", "time", "type"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogAction;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuditLogAction")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AuditLogAction, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "description" => ::std::option::Option::Some(0),
-                            "result" => ::std::option::Option::Some(1),
-                            "time" => ::std::option::Option::Some(2),
-                            "type" => ::std::option::Option::Some(3),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AuditLogAction";
+            const FIELDS: &'static [&'static str] = &[
+                "description",
+                "result",
+                "time",
+                "type",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AuditLogAction, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLogAction {
-                    description: v0,
-                    result: v1,
-                    time: v2,
-                    type_: v3,
+                    description: self.0,
+                    result: self.1,
+                    time: self.2,
+                    type_: self.3,
                 })
             }
         }
-        deserializer.deserialize_struct("AuditLogAction", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AuditLogAction {
@@ -240,58 +232,46 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogHistoryResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["count", "cursor", "history_status"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::AuditLogHistoryStatus>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogHistoryResultInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuditLogHistoryResultInfo")
+            const NAME: &'static str = "AuditLogHistoryResultInfo";
+            const FIELDS: &'static [&'static str] = &[
+                "count",
+                "cursor",
+                "history_status",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::AuditLogHistoryResultInfo,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "count" => ::std::option::Option::Some(0),
-                            "cursor" => ::std::option::Option::Some(1),
-                            "history_status" => ::std::option::Option::Some(2),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::AuditLogHistoryResultInfo {
-                    count: crate::de::required(v0, "count")?,
-                    cursor: v1,
-                    history_status: crate::de::required(v2, "history_status")?,
+                    count: self.0.ok_or("count")?,
+                    cursor: self.1,
+                    history_status: self.2.ok_or("history_status")?,
                 })
             }
         }
-        deserializer.deserialize_struct("AuditLogHistoryResultInfo", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AuditLogHistoryResultInfo {
@@ -358,65 +338,51 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogRaw {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "cf_ray_id",
-            "method",
-            "status_code",
-            "uri",
-            "user_agent",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogRaw;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuditLogRaw")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AuditLogRaw, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "cf_ray_id" => ::std::option::Option::Some(0),
-                            "method" => ::std::option::Option::Some(1),
-                            "status_code" => ::std::option::Option::Some(2),
-                            "uri" => ::std::option::Option::Some(3),
-                            "user_agent" => ::std::option::Option::Some(4),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AuditLogRaw";
+            const FIELDS: &'static [&'static str] = &[
+                "cf_ray_id",
+                "method",
+                "status_code",
+                "uri",
+                "user_agent",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AuditLogRaw, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLogRaw {
-                    cf_ray_id: v0,
-                    method: v1,
-                    status_code: v2,
-                    uri: v3,
-                    user_agent: v4,
+                    cf_ray_id: self.0,
+                    method: self.1,
+                    status_code: self.2,
+                    uri: self.3,
+                    user_agent: self.4,
                 })
             }
         }
-        deserializer.deserialize_struct("AuditLogRaw", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AuditLogRaw {
@@ -508,70 +474,61 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "product",
-            "type",
-            "scope",
-            "request",
-            "response",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogResource;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuditLogResource")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AuditLogResource, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "product" => ::std::option::Option::Some(1),
-                            "type" => ::std::option::Option::Some(2),
-                            "scope" => ::std::option::Option::Some(3),
-                            "request" => ::std::option::Option::Some(4),
-                            "response" => ::std::option::Option::Some(5),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AuditLogResource";
+            const FIELDS: &'static [&'static str] = &[
+                "id",
+                "product",
+                "request",
+                "response",
+                "scope",
+                "type",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::AuditLogResource, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLogResource {
-                    id: v0,
-                    product: v1,
-                    type_: v2,
-                    scope: v3,
-                    request: v4,
-                    response: v5,
+                    id: self.0,
+                    product: self.1,
+                    type_: self.5,
+                    scope: self.4,
+                    request: self.2,
+                    response: self.3,
                 })
             }
         }
-        deserializer.deserialize_struct("AuditLogResource", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AuditLogResource {
@@ -663,47 +620,36 @@ impl<'de> ::serde::Deserialize<'de> for CursorResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["count", "cursor"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::CursorResultInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CursorResultInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::CursorResultInfo, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "count" => ::std::option::Option::Some(0),
-                            "cursor" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "CursorResultInfo";
+            const FIELDS: &'static [&'static str] = &["count", "cursor"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::CursorResultInfo, &'static str> {
                 ::std::result::Result::Ok(crate::models::CursorResultInfo {
-                    count: v0,
-                    cursor: v1,
+                    count: self.0,
+                    cursor: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("CursorResultInfo", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl CursorResultInfo {
@@ -779,78 +725,55 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "name",
-            "create_time",
-            "meta",
-            "parent",
-            "profile",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::OrganizationMeta>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::OrganizationParent>,
+            ::std::option::Option<crate::models::Profile>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::Organization;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Organization")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::Organization, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "create_time" => ::std::option::Option::Some(2),
-                            "meta" => ::std::option::Option::Some(3),
-                            "parent" => ::std::option::Option::Some(4),
-                            "profile" => ::std::option::Option::Some(5),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "Organization";
+            const FIELDS: &'static [&'static str] = &[
+                "create_time",
+                "id",
+                "meta",
+                "name",
+                "parent",
+                "profile",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::Organization, &'static str> {
                 ::std::result::Result::Ok(crate::models::Organization {
-                    id: crate::de::required(v0, "id")?,
-                    name: crate::de::required(v1, "name")?,
-                    create_time: crate::de::required(v2, "create_time")?,
-                    meta: crate::de::required(v3, "meta")?,
-                    parent: v4,
-                    profile: v5,
+                    id: self.1.ok_or("id")?,
+                    name: self.3.ok_or("name")?,
+                    create_time: self.0.ok_or("create_time")?,
+                    meta: self.2.ok_or("meta")?,
+                    parent: self.4,
+                    profile: self.5,
                 })
             }
         }
-        deserializer.deserialize_struct("Organization", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl Organization {
@@ -913,92 +836,59 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFlags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "account_creation",
-            "account_deletion",
-            "account_migration",
-            "account_mobility",
-            "enterprise_capability",
-            "member_management",
-            "sub_org_creation",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationFlags;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationFlags")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::OrganizationFlags, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "account_creation" => ::std::option::Option::Some(0),
-                            "account_deletion" => ::std::option::Option::Some(1),
-                            "account_migration" => ::std::option::Option::Some(2),
-                            "account_mobility" => ::std::option::Option::Some(3),
-                            "enterprise_capability" => ::std::option::Option::Some(4),
-                            "member_management" => ::std::option::Option::Some(5),
-                            "sub_org_creation" => ::std::option::Option::Some(6),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(4) => {
-                            v4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(5) => {
-                            v5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(6) => {
-                            v6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "OrganizationFlags";
+            const FIELDS: &'static [&'static str] = &[
+                "account_creation",
+                "account_deletion",
+                "account_migration",
+                "account_mobility",
+                "enterprise_capability",
+                "member_management",
+                "sub_org_creation",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
+                    4 => crate::de::put(&mut self.4, map),
+                    5 => crate::de::put(&mut self.5, map),
+                    6 => crate::de::put(&mut self.6, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::OrganizationFlags, &'static str> {
                 ::std::result::Result::Ok(crate::models::OrganizationFlags {
-                    account_creation: crate::de::required(v0, "account_creation")?,
-                    account_deletion: crate::de::required(v1, "account_deletion")?,
-                    account_migration: crate::de::required(v2, "account_migration")?,
-                    account_mobility: crate::de::required(v3, "account_mobility")?,
-                    enterprise_capability: crate::de::required(
-                        v4,
-                        "enterprise_capability",
-                    )?,
-                    member_management: crate::de::required(v5, "member_management")?,
-                    sub_org_creation: crate::de::required(v6, "sub_org_creation")?,
+                    account_creation: self.0.ok_or("account_creation")?,
+                    account_deletion: self.1.ok_or("account_deletion")?,
+                    account_migration: self.2.ok_or("account_migration")?,
+                    account_mobility: self.3.ok_or("account_mobility")?,
+                    enterprise_capability: self.4.ok_or("enterprise_capability")?,
+                    member_management: self.5.ok_or("member_management")?,
+                    sub_org_creation: self.6.ok_or("sub_org_creation")?,
                 })
             }
         }
-        deserializer.deserialize_struct("OrganizationFlags", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl OrganizationFlags {
@@ -1048,70 +938,61 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["hierarchy_tags", "managed_by", "tenant_flags"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::OrganizationFlags>,
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationMeta;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationMeta")
+            const NAME: &'static str = "OrganizationMeta";
+            const FIELDS: &'static [&'static str] = &[
+                "hierarchy_tags",
+                "managed_by",
+                "tenant_flags",
+            ];
+            const KEEPS_OTHERS: bool = true;
+            fn keep<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: ::std::string::String,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                crate::de::keep::<
+                    crate::de::Plain<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                    A,
+                >(&mut self.3, key, map)
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::OrganizationMeta, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut others = ::std::collections::BTreeMap::new();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "hierarchy_tags" => ::std::option::Option::Some(0),
-                            "managed_by" => ::std::option::Option::Some(1),
-                            "tenant_flags" => ::std::option::Option::Some(2),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: true,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Other(key) => {
-                            if let ::std::option::Option::Some(value) = map
-                                .next_value::<
-                                    crate::de::Fit<
-                                        crate::de::Plain<
-                                            ::serde_json::Map<
-                                                ::std::string::String,
-                                                ::serde_json::Value,
-                                            >,
-                                        >,
-                                    >,
-                                >()?
-                                .0
-                            {
-                                others.insert(key, value);
-                            }
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::OrganizationMeta, &'static str> {
                 ::std::result::Result::Ok(crate::models::OrganizationMeta {
-                    hierarchy_tags: v0,
-                    managed_by: v1,
-                    tenant_flags: v2,
-                    additional_properties: others,
+                    hierarchy_tags: self.0,
+                    managed_by: self.1,
+                    tenant_flags: self.2,
+                    additional_properties: self.3,
                 })
             }
         }
-        deserializer.deserialize_struct("OrganizationMeta", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl OrganizationMeta {
@@ -1172,51 +1053,36 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationParent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationParent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationParent")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::OrganizationParent, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "OrganizationParent";
+            const FIELDS: &'static [&'static str] = &["id", "name"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::OrganizationParent, &'static str> {
                 ::std::result::Result::Ok(crate::models::OrganizationParent {
-                    id: crate::de::required(v0, "id")?,
-                    name: crate::de::required(v1, "name")?,
+                    id: self.0.ok_or("id")?,
+                    name: self.1.ok_or("name")?,
                 })
             }
         }
-        deserializer.deserialize_struct("OrganizationParent", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl OrganizationParent {
@@ -1256,65 +1122,51 @@ impl<'de> ::serde::Deserialize<'de> for PageResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "page",
-            "per_page",
-            "count",
-            "total_count",
-            "total_pages",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<f64>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<f64>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::PageResultInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageResultInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::PageResultInfo, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "page" => ::std::option::Option::Some(0),
-                            "per_page" => ::std::option::Option::Some(1),
-                            "count" => ::std::option::Option::Some(2),
-                            "total_count" => ::std::option::Option::Some(3),
-                            "total_pages" => ::std::option::Option::Some(4),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "PageResultInfo";
+            const FIELDS: &'static [&'static str] = &[
+                "count",
+                "page",
+                "per_page",
+                "total_count",
+                "total_pages",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::PageResultInfo, &'static str> {
                 ::std::result::Result::Ok(crate::models::PageResultInfo {
-                    page: v0,
-                    per_page: v1,
-                    count: v2,
-                    total_count: v3,
-                    total_pages: v4,
+                    page: self.1,
+                    per_page: self.2,
+                    count: self.0,
+                    total_count: self.3,
+                    total_pages: self.4,
                 })
             }
         }
-        deserializer.deserialize_struct("PageResultInfo", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl PageResultInfo {
@@ -1379,75 +1231,51 @@ impl<'de> ::serde::Deserialize<'de> for Profile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "business_name",
-            "business_email",
-            "business_phone",
-            "business_address",
-            "external_metadata",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::Profile;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Profile")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::Profile, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "business_name" => ::std::option::Option::Some(0),
-                            "business_email" => ::std::option::Option::Some(1),
-                            "business_phone" => ::std::option::Option::Some(2),
-                            "business_address" => ::std::option::Option::Some(3),
-                            "external_metadata" => ::std::option::Option::Some(4),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(4) => {
-                            v4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "Profile";
+            const FIELDS: &'static [&'static str] = &[
+                "business_address",
+                "business_email",
+                "business_name",
+                "business_phone",
+                "external_metadata",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
+                    4 => crate::de::put(&mut self.4, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::Profile, &'static str> {
                 ::std::result::Result::Ok(crate::models::Profile {
-                    business_name: crate::de::required(v0, "business_name")?,
-                    business_email: crate::de::required(v1, "business_email")?,
-                    business_phone: crate::de::required(v2, "business_phone")?,
-                    business_address: crate::de::required(v3, "business_address")?,
-                    external_metadata: crate::de::required(v4, "external_metadata")?,
+                    business_name: self.2.ok_or("business_name")?,
+                    business_email: self.1.ok_or("business_email")?,
+                    business_phone: self.3.ok_or("business_phone")?,
+                    business_address: self.0.ok_or("business_address")?,
+                    external_metadata: self.4.ok_or("external_metadata")?,
                 })
             }
         }
-        deserializer.deserialize_struct("Profile", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl Profile {

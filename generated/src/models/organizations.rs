@@ -13,43 +13,34 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::string::String>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogOrganization;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AuditLogOrganization")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::AuditLogOrganization, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "AuditLogOrganization";
+            const FIELDS: &'static [&'static str] = &["id"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::AuditLogOrganization,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::AuditLogOrganization {
-                    id: v0,
+                    id: self.0,
                 })
             }
         }
-        deserializer.deserialize_struct("AuditLogOrganization", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl AuditLogOrganization {
@@ -81,49 +72,36 @@ impl<'de> ::serde::Deserialize<'de> for BatchCreateOrganizationMembersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["members"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::vec::Vec<crate::models::NewOrganizationMember>>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::BatchCreateOrganizationMembersRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BatchCreateOrganizationMembersRequest")
+            const NAME: &'static str = "BatchCreateOrganizationMembersRequest";
+            const FIELDS: &'static [&'static str] = &["members"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::BatchCreateOrganizationMembersRequest,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "members" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::BatchCreateOrganizationMembersRequest {
-                    members: crate::de::required(v0, "members")?,
+                    members: self.0.ok_or("members")?,
                 })
             }
         }
-        deserializer
-            .deserialize_struct("BatchCreateOrganizationMembersRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl BatchCreateOrganizationMembersRequest {
@@ -276,252 +254,171 @@ impl<'de> ::serde::Deserialize<'de> for BillableUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "BilledCost",
-            "BillingAccountId",
-            "BillingAccountName",
-            "BillingCurrency",
-            "BillingPeriodStart",
-            "BillingPeriodEnd",
-            "ChargeCategory",
-            "ChargeClass",
-            "ChargeDescription",
-            "ChargeFrequency",
-            "ChargePeriodStart",
-            "ChargePeriodEnd",
-            "ConsumedQuantity",
-            "ConsumedUnit",
-            "ContractedCost",
-            "ContractedUnitPrice",
-            "EffectiveCost",
-            "HostProviderName",
-            "InvoiceIssuerName",
-            "ListCost",
-            "ListUnitPrice",
-            "PricingQuantity",
-            "PricingUnit",
-            "RegionId",
-            "RegionName",
-            "ServiceProviderName",
-            "SubAccountId",
-            "SubAccountName",
-            "x_BillableMetricId",
-            "x_BillableMetricName",
-            "x_ProductCategoryName",
-            "x_ProductFamilyId",
-            "x_ProductFamilyName",
-            "x_ZoneId",
-            "x_ZoneName",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<f64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<crate::models::BillableUsageChargeCategory>,
+            ::std::option::Option<crate::models::BillableUsageChargeClass>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::BillableUsageChargeFrequency>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::BillableUsage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct BillableUsage")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::BillableUsage, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                let mut v7 = ::std::option::Option::None;
-                let mut v8 = ::std::option::Option::None;
-                let mut v9 = ::std::option::Option::None;
-                let mut v10 = ::std::option::Option::None;
-                let mut v11 = ::std::option::Option::None;
-                let mut v12 = ::std::option::Option::None;
-                let mut v13 = ::std::option::Option::None;
-                let mut v14 = ::std::option::Option::None;
-                let mut v15 = ::std::option::Option::None;
-                let mut v16 = ::std::option::Option::None;
-                let mut v17 = ::std::option::Option::None;
-                let mut v18 = ::std::option::Option::None;
-                let mut v19 = ::std::option::Option::None;
-                let mut v20 = ::std::option::Option::None;
-                let mut v21 = ::std::option::Option::None;
-                let mut v22 = ::std::option::Option::None;
-                let mut v23 = ::std::option::Option::None;
-                let mut v24 = ::std::option::Option::None;
-                let mut v25 = ::std::option::Option::None;
-                let mut v26 = ::std::option::Option::None;
-                let mut v27 = ::std::option::Option::None;
-                let mut v28 = ::std::option::Option::None;
-                let mut v29 = ::std::option::Option::None;
-                let mut v30 = ::std::option::Option::None;
-                let mut v31 = ::std::option::Option::None;
-                let mut v32 = ::std::option::Option::None;
-                let mut v33 = ::std::option::Option::None;
-                let mut v34 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "BilledCost" => ::std::option::Option::Some(0),
-                            "BillingAccountId" => ::std::option::Option::Some(1),
-                            "BillingAccountName" => ::std::option::Option::Some(2),
-                            "BillingCurrency" => ::std::option::Option::Some(3),
-                            "BillingPeriodStart" => ::std::option::Option::Some(4),
-                            "BillingPeriodEnd" => ::std::option::Option::Some(5),
-                            "ChargeCategory" => ::std::option::Option::Some(6),
-                            "ChargeClass" => ::std::option::Option::Some(7),
-                            "ChargeDescription" => ::std::option::Option::Some(8),
-                            "ChargeFrequency" => ::std::option::Option::Some(9),
-                            "ChargePeriodStart" => ::std::option::Option::Some(10),
-                            "ChargePeriodEnd" => ::std::option::Option::Some(11),
-                            "ConsumedQuantity" => ::std::option::Option::Some(12),
-                            "ConsumedUnit" => ::std::option::Option::Some(13),
-                            "ContractedCost" => ::std::option::Option::Some(14),
-                            "ContractedUnitPrice" => ::std::option::Option::Some(15),
-                            "EffectiveCost" => ::std::option::Option::Some(16),
-                            "HostProviderName" => ::std::option::Option::Some(17),
-                            "InvoiceIssuerName" => ::std::option::Option::Some(18),
-                            "ListCost" => ::std::option::Option::Some(19),
-                            "ListUnitPrice" => ::std::option::Option::Some(20),
-                            "PricingQuantity" => ::std::option::Option::Some(21),
-                            "PricingUnit" => ::std::option::Option::Some(22),
-                            "RegionId" => ::std::option::Option::Some(23),
-                            "RegionName" => ::std::option::Option::Some(24),
-                            "ServiceProviderName" => ::std::option::Option::Some(25),
-                            "SubAccountId" => ::std::option::Option::Some(26),
-                            "SubAccountName" => ::std::option::Option::Some(27),
-                            "x_BillableMetricId" => ::std::option::Option::Some(28),
-                            "x_BillableMetricName" => ::std::option::Option::Some(29),
-                            "x_ProductCategoryName" => ::std::option::Option::Some(30),
-                            "x_ProductFamilyId" => ::std::option::Option::Some(31),
-                            "x_ProductFamilyName" => ::std::option::Option::Some(32),
-                            "x_ZoneId" => ::std::option::Option::Some(33),
-                            "x_ZoneName" => ::std::option::Option::Some(34),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        crate::de::Key::Field(6) => {
-                            v6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(7) => v7 = map.next_value()?,
-                        crate::de::Key::Field(8) => {
-                            v8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(9) => {
-                            v9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(10) => {
-                            v10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(11) => {
-                            v11 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(12) => {
-                            v12 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(13) => {
-                            v13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(14) => v14 = map.next_value()?,
-                        crate::de::Key::Field(15) => v15 = map.next_value()?,
-                        crate::de::Key::Field(16) => v16 = map.next_value()?,
-                        crate::de::Key::Field(17) => {
-                            v17 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(18) => {
-                            v18 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(19) => v19 = map.next_value()?,
-                        crate::de::Key::Field(20) => v20 = map.next_value()?,
-                        crate::de::Key::Field(21) => v21 = map.next_value()?,
-                        crate::de::Key::Field(22) => v22 = map.next_value()?,
-                        crate::de::Key::Field(23) => v23 = map.next_value()?,
-                        crate::de::Key::Field(24) => v24 = map.next_value()?,
-                        crate::de::Key::Field(25) => {
-                            v25 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(26) => v26 = map.next_value()?,
-                        crate::de::Key::Field(27) => v27 = map.next_value()?,
-                        crate::de::Key::Field(28) => {
-                            v28 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(29) => {
-                            v29 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(30) => v30 = map.next_value()?,
-                        crate::de::Key::Field(31) => v31 = map.next_value()?,
-                        crate::de::Key::Field(32) => v32 = map.next_value()?,
-                        crate::de::Key::Field(33) => v33 = map.next_value()?,
-                        crate::de::Key::Field(34) => v34 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "BillableUsage";
+            const FIELDS: &'static [&'static str] = &[
+                "BilledCost",
+                "BillingAccountId",
+                "BillingAccountName",
+                "BillingCurrency",
+                "BillingPeriodEnd",
+                "BillingPeriodStart",
+                "ChargeCategory",
+                "ChargeClass",
+                "ChargeDescription",
+                "ChargeFrequency",
+                "ChargePeriodEnd",
+                "ChargePeriodStart",
+                "ConsumedQuantity",
+                "ConsumedUnit",
+                "ContractedCost",
+                "ContractedUnitPrice",
+                "EffectiveCost",
+                "HostProviderName",
+                "InvoiceIssuerName",
+                "ListCost",
+                "ListUnitPrice",
+                "PricingQuantity",
+                "PricingUnit",
+                "RegionId",
+                "RegionName",
+                "ServiceProviderName",
+                "SubAccountId",
+                "SubAccountName",
+                "x_BillableMetricId",
+                "x_BillableMetricName",
+                "x_ProductCategoryName",
+                "x_ProductFamilyId",
+                "x_ProductFamilyName",
+                "x_ZoneId",
+                "x_ZoneName",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    6 => crate::de::put(&mut self.6, map),
+                    7 => crate::de::put_nullable(&mut self.7, map),
+                    8 => crate::de::put(&mut self.8, map),
+                    9 => crate::de::put(&mut self.9, map),
+                    10 => crate::de::put(&mut self.10, map),
+                    11 => crate::de::put(&mut self.11, map),
+                    12 => crate::de::put(&mut self.12, map),
+                    13 => crate::de::put(&mut self.13, map),
+                    14 => crate::de::put_nullable(&mut self.14, map),
+                    15 => crate::de::put_nullable(&mut self.15, map),
+                    16 => crate::de::put_nullable(&mut self.16, map),
+                    17 => crate::de::put(&mut self.17, map),
+                    18 => crate::de::put(&mut self.18, map),
+                    19 => crate::de::put_nullable(&mut self.19, map),
+                    20 => crate::de::put_nullable(&mut self.20, map),
+                    21 => crate::de::put_nullable(&mut self.21, map),
+                    22 => crate::de::put_nullable(&mut self.22, map),
+                    23 => crate::de::put_nullable(&mut self.23, map),
+                    24 => crate::de::put_nullable(&mut self.24, map),
+                    25 => crate::de::put(&mut self.25, map),
+                    26 => crate::de::put_nullable(&mut self.26, map),
+                    27 => crate::de::put_nullable(&mut self.27, map),
+                    28 => crate::de::put(&mut self.28, map),
+                    29 => crate::de::put(&mut self.29, map),
+                    30 => crate::de::put_nullable(&mut self.30, map),
+                    31 => crate::de::put_nullable(&mut self.31, map),
+                    32 => crate::de::put_nullable(&mut self.32, map),
+                    33 => crate::de::put_nullable(&mut self.33, map),
+                    34 => crate::de::put_nullable(&mut self.34, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::BillableUsage, &'static str> {
                 ::std::result::Result::Ok(crate::models::BillableUsage {
-                    billed_cost: v0,
-                    billing_account_id: crate::de::required(v1, "BillingAccountId")?,
-                    billing_account_name: crate::de::required(v2, "BillingAccountName")?,
-                    billing_currency: v3,
-                    billing_period_start: v4,
-                    billing_period_end: v5,
-                    charge_category: crate::de::required(v6, "ChargeCategory")?,
-                    charge_class: v7,
-                    charge_description: crate::de::required(v8, "ChargeDescription")?,
-                    charge_frequency: crate::de::required(v9, "ChargeFrequency")?,
-                    charge_period_start: crate::de::required(v10, "ChargePeriodStart")?,
-                    charge_period_end: crate::de::required(v11, "ChargePeriodEnd")?,
-                    consumed_quantity: crate::de::required(v12, "ConsumedQuantity")?,
-                    consumed_unit: crate::de::required(v13, "ConsumedUnit")?,
-                    contracted_cost: v14,
-                    contracted_unit_price: v15,
-                    effective_cost: v16,
-                    host_provider_name: crate::de::required(v17, "HostProviderName")?,
-                    invoice_issuer_name: crate::de::required(v18, "InvoiceIssuerName")?,
-                    list_cost: v19,
-                    list_unit_price: v20,
-                    pricing_quantity: v21,
-                    pricing_unit: v22,
-                    region_id: v23,
-                    region_name: v24,
-                    service_provider_name: crate::de::required(
-                        v25,
-                        "ServiceProviderName",
-                    )?,
-                    sub_account_id: v26,
-                    sub_account_name: v27,
-                    x_billable_metric_id: crate::de::required(
-                        v28,
-                        "x_BillableMetricId",
-                    )?,
-                    x_billable_metric_name: crate::de::required(
-                        v29,
-                        "x_BillableMetricName",
-                    )?,
-                    x_product_category_name: v30,
-                    x_product_family_id: v31,
-                    x_product_family_name: v32,
-                    x_zone_id: v33,
-                    x_zone_name: v34,
+                    billed_cost: self.0,
+                    billing_account_id: self.1.ok_or("BillingAccountId")?,
+                    billing_account_name: self.2.ok_or("BillingAccountName")?,
+                    billing_currency: self.3,
+                    billing_period_start: self.5,
+                    billing_period_end: self.4,
+                    charge_category: self.6.ok_or("ChargeCategory")?,
+                    charge_class: self.7,
+                    charge_description: self.8.ok_or("ChargeDescription")?,
+                    charge_frequency: self.9.ok_or("ChargeFrequency")?,
+                    charge_period_start: self.11.ok_or("ChargePeriodStart")?,
+                    charge_period_end: self.10.ok_or("ChargePeriodEnd")?,
+                    consumed_quantity: self.12.ok_or("ConsumedQuantity")?,
+                    consumed_unit: self.13.ok_or("ConsumedUnit")?,
+                    contracted_cost: self.14,
+                    contracted_unit_price: self.15,
+                    effective_cost: self.16,
+                    host_provider_name: self.17.ok_or("HostProviderName")?,
+                    invoice_issuer_name: self.18.ok_or("InvoiceIssuerName")?,
+                    list_cost: self.19,
+                    list_unit_price: self.20,
+                    pricing_quantity: self.21,
+                    pricing_unit: self.22,
+                    region_id: self.23,
+                    region_name: self.24,
+                    service_provider_name: self.25.ok_or("ServiceProviderName")?,
+                    sub_account_id: self.26,
+                    sub_account_name: self.27,
+                    x_billable_metric_id: self.28.ok_or("x_BillableMetricId")?,
+                    x_billable_metric_name: self.29.ok_or("x_BillableMetricName")?,
+                    x_product_category_name: self.30,
+                    x_product_family_id: self.31,
+                    x_product_family_name: self.32,
+                    x_zone_id: self.33,
+                    x_zone_name: self.34,
                 })
             }
         }
-        deserializer.deserialize_struct("BillableUsage", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl BillableUsage {
@@ -804,48 +701,34 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrganizationMemberRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["member"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<crate::models::NewOrganizationMember>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::CreateOrganizationMemberRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateOrganizationMemberRequest")
+            const NAME: &'static str = "CreateOrganizationMemberRequest";
+            const FIELDS: &'static [&'static str] = &["member"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::CreateOrganizationMemberRequest,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "member" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::CreateOrganizationMemberRequest {
-                    member: crate::de::required(v0, "member")?,
+                    member: self.0.ok_or("member")?,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateOrganizationMemberRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl CreateOrganizationMemberRequest {
@@ -868,45 +751,34 @@ impl<'de> ::serde::Deserialize<'de> for DeletedOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::string::String>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::DeletedOrganization;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DeletedOrganization")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::DeletedOrganization, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "DeletedOrganization";
+            const FIELDS: &'static [&'static str] = &["id"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::DeletedOrganization,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::DeletedOrganization {
-                    id: crate::de::required(v0, "id")?,
+                    id: self.0.ok_or("id")?,
                 })
             }
         }
-        deserializer.deserialize_struct("DeletedOrganization", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl DeletedOrganization {
@@ -930,49 +802,39 @@ impl<'de> ::serde::Deserialize<'de> for NewOrganizationMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["status", "user"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::NewOrganizationMemberStatus>,
+            ::std::option::Option<crate::models::NewOrganizationMemberUser>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::NewOrganizationMember;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NewOrganizationMember")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::NewOrganizationMember, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "status" => ::std::option::Option::Some(0),
-                            "user" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "NewOrganizationMember";
+            const FIELDS: &'static [&'static str] = &["status", "user"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::NewOrganizationMember,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::NewOrganizationMember {
-                    status: v0,
-                    user: crate::de::required(v1, "user")?,
+                    status: self.0,
+                    user: self.1.ok_or("user")?,
                 })
             }
         }
-        deserializer.deserialize_struct("NewOrganizationMember", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl NewOrganizationMember {
@@ -1021,48 +883,34 @@ impl<'de> ::serde::Deserialize<'de> for NewOrganizationMemberUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["email"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::string::String>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::NewOrganizationMemberUser;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NewOrganizationMemberUser")
+            const NAME: &'static str = "NewOrganizationMemberUser";
+            const FIELDS: &'static [&'static str] = &["email"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::NewOrganizationMemberUser,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "email" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::NewOrganizationMemberUser {
-                    email: crate::de::required(v0, "email")?,
+                    email: self.0.ok_or("email")?,
                 })
             }
         }
-        deserializer.deserialize_struct("NewOrganizationMemberUser", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl NewOrganizationMemberUser {
@@ -1092,67 +940,54 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name", "type", "created_on", "settings"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::OrganizationAccountSettings>,
+            ::std::option::Option<crate::models::AccountType>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationAccount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationAccount")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::OrganizationAccount, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "type" => ::std::option::Option::Some(2),
-                            "created_on" => ::std::option::Option::Some(3),
-                            "settings" => ::std::option::Option::Some(4),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(4) => {
-                            v4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "OrganizationAccount";
+            const FIELDS: &'static [&'static str] = &[
+                "created_on",
+                "id",
+                "name",
+                "settings",
+                "type",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
+                    4 => crate::de::put(&mut self.4, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::OrganizationAccount,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::OrganizationAccount {
-                    id: crate::de::required(v0, "id")?,
-                    name: v1,
-                    type_: crate::de::required(v2, "type")?,
-                    created_on: crate::de::required(v3, "created_on")?,
-                    settings: crate::de::required(v4, "settings")?,
+                    id: self.1.ok_or("id")?,
+                    name: self.2,
+                    type_: self.4.ok_or("type")?,
+                    created_on: self.0.ok_or("created_on")?,
+                    settings: self.3.ok_or("settings")?,
                 })
             }
         }
-        deserializer.deserialize_struct("OrganizationAccount", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl OrganizationAccount {
@@ -1205,75 +1040,58 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccountSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "abuse_contact_email",
-            "access_approval_expiry",
-            "api_access_enabled",
-            "default_nameservers",
-            "enforce_twofactor",
-            "use_account_custom_ns_by_default",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationAccountSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationAccountSettings")
+            const NAME: &'static str = "OrganizationAccountSettings";
+            const FIELDS: &'static [&'static str] = &[
+                "abuse_contact_email",
+                "access_approval_expiry",
+                "api_access_enabled",
+                "default_nameservers",
+                "enforce_twofactor",
+                "use_account_custom_ns_by_default",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::OrganizationAccountSettings,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "abuse_contact_email" => ::std::option::Option::Some(0),
-                            "access_approval_expiry" => ::std::option::Option::Some(1),
-                            "api_access_enabled" => ::std::option::Option::Some(2),
-                            "default_nameservers" => ::std::option::Option::Some(3),
-                            "enforce_twofactor" => ::std::option::Option::Some(4),
-                            "use_account_custom_ns_by_default" => {
-                                ::std::option::Option::Some(5)
-                            }
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::OrganizationAccountSettings {
-                    abuse_contact_email: v0,
-                    access_approval_expiry: v1,
-                    api_access_enabled: v2,
-                    default_nameservers: v3,
-                    enforce_twofactor: v4,
-                    use_account_custom_ns_by_default: v5,
+                    abuse_contact_email: self.0,
+                    access_approval_expiry: self.1,
+                    api_access_enabled: self.2,
+                    default_nameservers: self.3,
+                    enforce_twofactor: self.4,
+                    use_account_custom_ns_by_default: self.5,
                 })
             }
         }
-        deserializer.deserialize_struct("OrganizationAccountSettings", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl OrganizationAccountSettings {
@@ -1367,70 +1185,58 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "organization",
-            "action",
-            "actor",
-            "raw",
-            "resource",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::AuditLogAction>,
+            ::std::option::Option<crate::models::OrganizationAuditLogActor>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::AuditLogOrganization>,
+            ::std::option::Option<crate::models::AuditLogRaw>,
+            ::std::option::Option<crate::models::AuditLogResource>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationAuditLog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationAuditLog")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::OrganizationAuditLog, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "organization" => ::std::option::Option::Some(1),
-                            "action" => ::std::option::Option::Some(2),
-                            "actor" => ::std::option::Option::Some(3),
-                            "raw" => ::std::option::Option::Some(4),
-                            "resource" => ::std::option::Option::Some(5),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "OrganizationAuditLog";
+            const FIELDS: &'static [&'static str] = &[
+                "action",
+                "actor",
+                "id",
+                "organization",
+                "raw",
+                "resource",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::OrganizationAuditLog,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::OrganizationAuditLog {
-                    id: v0,
-                    organization: v1,
-                    action: v2,
-                    actor: v3,
-                    raw: v4,
-                    resource: v5,
+                    id: self.2,
+                    organization: self.3,
+                    action: self.0,
+                    actor: self.1,
+                    raw: self.4,
+                    resource: self.5,
                 })
             }
         }
-        deserializer.deserialize_struct("OrganizationAuditLog", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl OrganizationAuditLog {
@@ -1532,78 +1338,62 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLogActor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "type",
-            "context",
-            "email",
-            "ip_address",
-            "token_id",
-            "token_name",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<crate::models::AuditLogActorContext>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::OrganizationAuditLogActorType>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationAuditLogActor;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationAuditLogActor")
+            const NAME: &'static str = "OrganizationAuditLogActor";
+            const FIELDS: &'static [&'static str] = &[
+                "context",
+                "email",
+                "id",
+                "ip_address",
+                "token_id",
+                "token_name",
+                "type",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    6 => crate::de::put_nullable(&mut self.6, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::OrganizationAuditLogActor,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "type" => ::std::option::Option::Some(1),
-                            "context" => ::std::option::Option::Some(2),
-                            "email" => ::std::option::Option::Some(3),
-                            "ip_address" => ::std::option::Option::Some(4),
-                            "token_id" => ::std::option::Option::Some(5),
-                            "token_name" => ::std::option::Option::Some(6),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        crate::de::Key::Field(3) => v3 = map.next_value()?,
-                        crate::de::Key::Field(4) => v4 = map.next_value()?,
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        crate::de::Key::Field(6) => v6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::OrganizationAuditLogActor {
-                    id: v0,
-                    type_: v1,
-                    context: v2,
-                    email: v3,
-                    ip_address: v4,
-                    token_id: v5,
-                    token_name: v6,
+                    id: self.2,
+                    type_: self.6,
+                    context: self.0,
+                    email: self.1,
+                    ip_address: self.3,
+                    token_id: self.4,
+                    token_name: self.5,
                 })
             }
         }
-        deserializer.deserialize_struct("OrganizationAuditLogActor", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl OrganizationAuditLogActor {
@@ -1737,96 +1527,72 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "status",
-            "user",
-            "meta",
-            "create_time",
-            "update_time",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+            >,
+            ::std::option::Option<crate::models::OrganizationMemberStatus>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<crate::models::OrganizationMemberUser>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationMember;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationMember")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::OrganizationMember, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "status" => ::std::option::Option::Some(1),
-                            "user" => ::std::option::Option::Some(2),
-                            "meta" => ::std::option::Option::Some(3),
-                            "create_time" => ::std::option::Option::Some(4),
-                            "update_time" => ::std::option::Option::Some(5),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(
-                                crate::de::Wire::into_value(
-                                    map
-                                        .next_value::<
-                                            crate::de::Entries<
-                                                crate::de::Plain<
-                                                    ::serde_json::Map<
-                                                        ::std::string::String,
-                                                        ::serde_json::Value,
-                                                    >,
-                                                >,
-                                            >,
-                                        >()?,
-                                ),
-                            );
-                        }
-                        crate::de::Key::Field(4) => {
-                            v4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(5) => {
-                            v5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
+            const NAME: &'static str = "OrganizationMember";
+            const FIELDS: &'static [&'static str] = &[
+                "create_time",
+                "id",
+                "meta",
+                "status",
+                "update_time",
+                "user",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => {
+                        crate::de::put_wire::<
+                            crate::de::Entries<
+                                crate::de::Plain<
+                                    ::serde_json::Map<
+                                        ::std::string::String,
+                                        ::serde_json::Value,
+                                    >,
+                                >,
+                            >,
+                            A,
+                        >(&mut self.2, map)
                     }
+                    3 => crate::de::put(&mut self.3, map),
+                    4 => crate::de::put(&mut self.4, map),
+                    5 => crate::de::put(&mut self.5, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::OrganizationMember, &'static str> {
                 ::std::result::Result::Ok(crate::models::OrganizationMember {
-                    id: crate::de::required(v0, "id")?,
-                    status: crate::de::required(v1, "status")?,
-                    user: crate::de::required(v2, "user")?,
-                    meta: crate::de::required(v3, "meta")?,
-                    create_time: crate::de::required(v4, "create_time")?,
-                    update_time: crate::de::required(v5, "update_time")?,
+                    id: self.1.ok_or("id")?,
+                    status: self.3.ok_or("status")?,
+                    user: self.5.ok_or("user")?,
+                    meta: self.2.ok_or("meta")?,
+                    create_time: self.0.ok_or("create_time")?,
+                    update_time: self.4.ok_or("update_time")?,
                 })
             }
         }
-        deserializer.deserialize_struct("OrganizationMember", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl OrganizationMember {
@@ -1891,73 +1657,52 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "email",
-            "name",
-            "two_factor_authentication_enabled",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<bool>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationMemberUser;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationMemberUser")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::OrganizationMemberUser, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "email" => ::std::option::Option::Some(1),
-                            "name" => ::std::option::Option::Some(2),
-                            "two_factor_authentication_enabled" => {
-                                ::std::option::Option::Some(3)
-                            }
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "OrganizationMemberUser";
+            const FIELDS: &'static [&'static str] = &[
+                "email",
+                "id",
+                "name",
+                "two_factor_authentication_enabled",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::OrganizationMemberUser,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::OrganizationMemberUser {
-                    id: crate::de::required(v0, "id")?,
-                    email: crate::de::required(v1, "email")?,
-                    name: crate::de::required(v2, "name")?,
-                    two_factor_authentication_enabled: crate::de::required(
-                        v3,
-                        "two_factor_authentication_enabled",
-                    )?,
+                    id: self.1.ok_or("id")?,
+                    email: self.0.ok_or("email")?,
+                    name: self.2.ok_or("name")?,
+                    two_factor_authentication_enabled: self
+                        .3
+                        .ok_or("two_factor_authentication_enabled")?,
                 })
             }
         }
-        deserializer.deserialize_struct("OrganizationMemberUser", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl OrganizationMemberUser {
@@ -1990,48 +1735,34 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationParentRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(::std::option::Option<::std::string::String>);
+        impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationParentRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationParentRequest")
+            const NAME: &'static str = "OrganizationParentRequest";
+            const FIELDS: &'static [&'static str] = &["id"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    _ => crate::de::skip(map),
+                }
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn build(
                 self,
-                mut map: A,
             ) -> ::std::result::Result<
                 crate::models::OrganizationParentRequest,
-                A::Error,
+                &'static str,
             > {
-                let mut v0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
                 ::std::result::Result::Ok(crate::models::OrganizationParentRequest {
-                    id: crate::de::required(v0, "id")?,
+                    id: self.0.ok_or("id")?,
                 })
             }
         }
-        deserializer.deserialize_struct("OrganizationParentRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl OrganizationParentRequest {
@@ -2060,53 +1791,42 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "parent", "profile"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::OrganizationParentRequest>,
+            ::std::option::Option<crate::models::Profile>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::OrganizationRequest, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "name" => ::std::option::Option::Some(0),
-                            "parent" => ::std::option::Option::Some(1),
-                            "profile" => ::std::option::Option::Some(2),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        crate::de::Key::Field(2) => v2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "OrganizationRequest";
+            const FIELDS: &'static [&'static str] = &["name", "parent", "profile"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::OrganizationRequest,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::OrganizationRequest {
-                    name: crate::de::required(v0, "name")?,
-                    parent: v1,
-                    profile: v2,
+                    name: self.0.ok_or("name")?,
+                    parent: self.1,
+                    profile: self.2,
                 })
             }
         }
-        deserializer.deserialize_struct("OrganizationRequest", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl OrganizationRequest {
@@ -2179,47 +1899,39 @@ impl<'de> ::serde::Deserialize<'de> for PageTokenResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["next_page_token", "total_size"];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::PageTokenResultInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PageTokenResultInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::PageTokenResultInfo, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "next_page_token" => ::std::option::Option::Some(0),
-                            "total_size" => ::std::option::Option::Some(1),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => v0 = map.next_value()?,
-                        crate::de::Key::Field(1) => v1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "PageTokenResultInfo";
+            const FIELDS: &'static [&'static str] = &["next_page_token", "total_size"];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::models::PageTokenResultInfo,
+                &'static str,
+            > {
                 ::std::result::Result::Ok(crate::models::PageTokenResultInfo {
-                    next_page_token: v0,
-                    total_size: v1,
+                    next_page_token: self.0,
+                    total_size: self.1,
                 })
             }
         }
-        deserializer.deserialize_struct("PageTokenResultInfo", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl PageTokenResultInfo {
@@ -2292,141 +2004,89 @@ impl<'de> ::serde::Deserialize<'de> for Share {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "name",
-            "account_id",
-            "account_name",
-            "organization_id",
-            "kind",
-            "status",
-            "target_type",
-            "created",
-            "modified",
-            "associated_recipient_count",
-            "associating_recipient_count",
-            "disassociated_recipient_count",
-            "disassociating_recipient_count",
-            "resources",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::ShareKind>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<crate::models::ShareResource>>,
+            ::std::option::Option<crate::models::ShareStatus>,
+            ::std::option::Option<crate::models::ShareTargetType>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::Share;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Share")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::Share, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                let mut v7 = ::std::option::Option::None;
-                let mut v8 = ::std::option::Option::None;
-                let mut v9 = ::std::option::Option::None;
-                let mut v10 = ::std::option::Option::None;
-                let mut v11 = ::std::option::Option::None;
-                let mut v12 = ::std::option::Option::None;
-                let mut v13 = ::std::option::Option::None;
-                let mut v14 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "name" => ::std::option::Option::Some(1),
-                            "account_id" => ::std::option::Option::Some(2),
-                            "account_name" => ::std::option::Option::Some(3),
-                            "organization_id" => ::std::option::Option::Some(4),
-                            "kind" => ::std::option::Option::Some(5),
-                            "status" => ::std::option::Option::Some(6),
-                            "target_type" => ::std::option::Option::Some(7),
-                            "created" => ::std::option::Option::Some(8),
-                            "modified" => ::std::option::Option::Some(9),
-                            "associated_recipient_count" => {
-                                ::std::option::Option::Some(10)
-                            }
-                            "associating_recipient_count" => {
-                                ::std::option::Option::Some(11)
-                            }
-                            "disassociated_recipient_count" => {
-                                ::std::option::Option::Some(12)
-                            }
-                            "disassociating_recipient_count" => {
-                                ::std::option::Option::Some(13)
-                            }
-                            "resources" => ::std::option::Option::Some(14),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(4) => {
-                            v4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(5) => v5 = map.next_value()?,
-                        crate::de::Key::Field(6) => {
-                            v6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(7) => {
-                            v7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(8) => {
-                            v8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(9) => {
-                            v9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(10) => v10 = map.next_value()?,
-                        crate::de::Key::Field(11) => v11 = map.next_value()?,
-                        crate::de::Key::Field(12) => v12 = map.next_value()?,
-                        crate::de::Key::Field(13) => v13 = map.next_value()?,
-                        crate::de::Key::Field(14) => v14 = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "Share";
+            const FIELDS: &'static [&'static str] = &[
+                "account_id",
+                "account_name",
+                "associated_recipient_count",
+                "associating_recipient_count",
+                "created",
+                "disassociated_recipient_count",
+                "disassociating_recipient_count",
+                "id",
+                "kind",
+                "modified",
+                "name",
+                "organization_id",
+                "resources",
+                "status",
+                "target_type",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
+                    4 => crate::de::put(&mut self.4, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
+                    6 => crate::de::put_nullable(&mut self.6, map),
+                    7 => crate::de::put(&mut self.7, map),
+                    8 => crate::de::put_nullable(&mut self.8, map),
+                    9 => crate::de::put(&mut self.9, map),
+                    10 => crate::de::put(&mut self.10, map),
+                    11 => crate::de::put(&mut self.11, map),
+                    12 => crate::de::put_nullable(&mut self.12, map),
+                    13 => crate::de::put(&mut self.13, map),
+                    14 => crate::de::put(&mut self.14, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(self) -> ::std::result::Result<crate::models::Share, &'static str> {
                 ::std::result::Result::Ok(crate::models::Share {
-                    id: crate::de::required(v0, "id")?,
-                    name: crate::de::required(v1, "name")?,
-                    account_id: crate::de::required(v2, "account_id")?,
-                    account_name: crate::de::required(v3, "account_name")?,
-                    organization_id: crate::de::required(v4, "organization_id")?,
-                    kind: v5,
-                    status: crate::de::required(v6, "status")?,
-                    target_type: crate::de::required(v7, "target_type")?,
-                    created: crate::de::required(v8, "created")?,
-                    modified: crate::de::required(v9, "modified")?,
-                    associated_recipient_count: v10,
-                    associating_recipient_count: v11,
-                    disassociated_recipient_count: v12,
-                    disassociating_recipient_count: v13,
-                    resources: v14,
+                    id: self.7.ok_or("id")?,
+                    name: self.10.ok_or("name")?,
+                    account_id: self.0.ok_or("account_id")?,
+                    account_name: self.1.ok_or("account_name")?,
+                    organization_id: self.11.ok_or("organization_id")?,
+                    kind: self.8,
+                    status: self.13.ok_or("status")?,
+                    target_type: self.14.ok_or("target_type")?,
+                    created: self.4.ok_or("created")?,
+                    modified: self.9.ok_or("modified")?,
+                    associated_recipient_count: self.2,
+                    associating_recipient_count: self.3,
+                    disassociated_recipient_count: self.5,
+                    disassociating_recipient_count: self.6,
+                    resources: self.12,
                 })
             }
         }
-        deserializer.deserialize_struct("Share", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl Share {
@@ -2563,103 +2223,69 @@ impl<'de> ::serde::Deserialize<'de> for ShareResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "id",
-            "resource_id",
-            "resource_type",
-            "resource_account_id",
-            "resource_version",
-            "status",
-            "meta",
-            "created",
-            "modified",
-        ];
-        struct Visit;
-        impl<'de> ::serde::de::Visitor<'de> for Visit {
+        #[derive(Default)]
+        struct Slots(
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::ShareResourceType>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<crate::models::ShareResourceStatus>,
+        );
+        impl crate::de::Slots for Slots {
             type Value = crate::models::ShareResource;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ShareResource")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<crate::models::ShareResource, A::Error> {
-                let mut v0 = ::std::option::Option::None;
-                let mut v1 = ::std::option::Option::None;
-                let mut v2 = ::std::option::Option::None;
-                let mut v3 = ::std::option::Option::None;
-                let mut v4 = ::std::option::Option::None;
-                let mut v5 = ::std::option::Option::None;
-                let mut v6 = ::std::option::Option::None;
-                let mut v7 = ::std::option::Option::None;
-                let mut v8 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(crate::de::FieldKey {
-                        index: |name: &str| match name {
-                            "id" => ::std::option::Option::Some(0),
-                            "resource_id" => ::std::option::Option::Some(1),
-                            "resource_type" => ::std::option::Option::Some(2),
-                            "resource_account_id" => ::std::option::Option::Some(3),
-                            "resource_version" => ::std::option::Option::Some(4),
-                            "status" => ::std::option::Option::Some(5),
-                            "meta" => ::std::option::Option::Some(6),
-                            "created" => ::std::option::Option::Some(7),
-                            "modified" => ::std::option::Option::Some(8),
-                            _ => ::std::option::Option::None,
-                        },
-                        keep_others: false,
-                    })?
-                {
-                    match key {
-                        crate::de::Key::Field(0) => {
-                            v0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(1) => {
-                            v1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(2) => {
-                            v2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(3) => {
-                            v3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(4) => {
-                            v4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(5) => {
-                            v5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(6) => {
-                            v6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(7) => {
-                            v7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        crate::de::Key::Field(8) => {
-                            v8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
+            const NAME: &'static str = "ShareResource";
+            const FIELDS: &'static [&'static str] = &[
+                "created",
+                "id",
+                "meta",
+                "modified",
+                "resource_account_id",
+                "resource_id",
+                "resource_type",
+                "resource_version",
+                "status",
+            ];
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(
+                &mut self,
+                field: usize,
+                map: &mut A,
+            ) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
+                    4 => crate::de::put(&mut self.4, map),
+                    5 => crate::de::put(&mut self.5, map),
+                    6 => crate::de::put(&mut self.6, map),
+                    7 => crate::de::put(&mut self.7, map),
+                    8 => crate::de::put(&mut self.8, map),
+                    _ => crate::de::skip(map),
                 }
+            }
+            fn build(
+                self,
+            ) -> ::std::result::Result<crate::models::ShareResource, &'static str> {
                 ::std::result::Result::Ok(crate::models::ShareResource {
-                    id: crate::de::required(v0, "id")?,
-                    resource_id: crate::de::required(v1, "resource_id")?,
-                    resource_type: crate::de::required(v2, "resource_type")?,
-                    resource_account_id: crate::de::required(v3, "resource_account_id")?,
-                    resource_version: crate::de::required(v4, "resource_version")?,
-                    status: crate::de::required(v5, "status")?,
-                    meta: crate::de::required(v6, "meta")?,
-                    created: crate::de::required(v7, "created")?,
-                    modified: crate::de::required(v8, "modified")?,
+                    id: self.1.ok_or("id")?,
+                    resource_id: self.5.ok_or("resource_id")?,
+                    resource_type: self.6.ok_or("resource_type")?,
+                    resource_account_id: self.4.ok_or("resource_account_id")?,
+                    resource_version: self.7.ok_or("resource_version")?,
+                    status: self.8.ok_or("status")?,
+                    meta: self.2.ok_or("meta")?,
+                    created: self.0.ok_or("created")?,
+                    modified: self.3.ok_or("modified")?,
                 })
             }
         }
-        deserializer.deserialize_struct("ShareResource", FIELDS, Visit)
+        crate::de::object::<Slots, D>(deserializer)
     }
 }
 impl ShareResource {

@@ -180,138 +180,122 @@ fn redacted_debug(def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-/// `Deserialize` as one `visit_map` over the keys (see the runtime's `de`
-/// module for why not serde's derive). Same rules as the derive: unknown
-/// keys are skipped (or kept in the additional-properties map when their
-/// value fits its type, else skipped too; maps in fields skip entries that
-/// do not fit the same way), a missing
-/// `Option` field is `None`, a missing required field is an error; a
-/// repeated key keeps its last value.
+/// `Deserialize` as a decoding table for the runtime's `de::object` (see
+/// the runtime's `de` module for why not serde's derive): a `Slots` tuple
+/// struct with one `Option` per field in the order of the sorted wire names,
+/// one call per field storing its value, and the struct built from the
+/// slots. Same rules as the derive: unknown keys are skipped (or kept in the
+/// additional-properties map when their value fits its type, else skipped
+/// too; maps in fields skip entries that do not fit the same way), a
+/// missing `Option` field is `None`, a missing required field is an error.
 fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let root = &ctx.root;
     let name = ident(&def.name);
     let path = quote!(#root::models::#name);
     let type_name = &def.name;
-    let expecting = format!("struct {type_name}");
-    let wires = s.fields.iter().map(|f| f.wire.as_str());
-    // Locals are numbered so no field name can shadow `map` or `key`.
-    let locals: Vec<proc_macro2::Ident> = (0..s.fields.len())
-        .map(|i| quote::format_ident!("v{i}"))
-        .collect();
-    let arms = s
-        .fields
-        .iter()
-        .zip(&locals)
-        .enumerate()
-        .map(|(i, (f, local))| {
-            // A type holding maps decodes in its wire form, which skips
-            // map entries that do not fit (see the runtime's `de::Wire`).
-            let value = match (ctx.wire(&f.ty), f.optional()) {
-                (Some(wire), optional) => {
-                    let wire = if optional {
-                        quote!(::std::option::Option<#wire>)
-                    } else {
-                        wire
-                    };
-                    let value = quote!(#root::de::Wire::into_value(map.next_value::<#wire>()?));
-                    let value = match (f.boxed, optional) {
-                        (false, _) => value,
-                        (true, false) => quote!(::std::boxed::Box::new(#value)),
-                        (true, true) => quote!(#value.map(::std::boxed::Box::new)),
-                    };
-                    if optional {
-                        value
-                    } else {
-                        quote!(::std::option::Option::Some(#value))
-                    }
+    // Slot `i` is the field with the `i`th wire name in byte order, the
+    // order the runtime's binary search expects.
+    let mut order: Vec<usize> = (0..s.fields.len()).collect();
+    order.sort_by(|&a, &b| s.fields[a].wire.cmp(&s.fields[b].wire));
+    let mut slot_of = vec![0; order.len()];
+    for (slot, &field) in order.iter().enumerate() {
+        slot_of[field] = slot;
+    }
+    let order: Vec<&Field> = order.iter().map(|&i| &s.fields[i]).collect();
+    let wires = order.iter().map(|f| f.wire.as_str());
+    let slot_types = order.iter().map(|f| slot_type(ctx, f));
+    let puts = order.iter().enumerate().map(|(i, f)| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        let put = put_call(ctx, f);
+        quote!(#i => #put(&mut self.#i, map),)
+    });
+    let put = (!order.is_empty()).then(|| {
+        quote! {
+            fn put<'de, A: ::serde::de::MapAccess<'de>>(&mut self, field: usize, map: &mut A) -> ::std::result::Result<(), A::Error> {
+                match field {
+                    #(#puts)*
+                    _ => #root::de::skip(map),
                 }
-                (None, true) => quote!(map.next_value()?),
-                (None, false) => quote!(::std::option::Option::Some(map.next_value()?)),
-            };
-            let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote!(#root::de::Key::Field(#i) => #local = #value,)
-        });
-    let inits = s.fields.iter().zip(&locals).map(|(f, local)| {
-        let n = ident(&f.name);
-        if f.optional() {
-            quote!(#n: #local,)
-        } else {
-            let wire = &f.wire;
-            quote!(#n: #root::de::required(#local, #wire)?,)
+            }
         }
     });
-    let keep_others = s.additional.is_some();
-    let (others_local, others_arm, others_init) = match &s.additional {
+    let inits = s.fields.iter().zip(&slot_of).map(|(f, &slot)| {
+        let n = ident(&f.name);
+        let slot = proc_macro2::Literal::usize_unsuffixed(slot);
+        let mut value = quote!(self.#slot);
+        let boxed_here = f.boxed && ctx.wire(&f.ty).is_some();
+        if !f.optional() {
+            let wire = &f.wire;
+            value = quote!(#value.ok_or(#wire)?);
+        }
+        if boxed_here {
+            value = if f.optional() {
+                quote!(#value.map(::std::boxed::Box::new))
+            } else {
+                quote!(::std::boxed::Box::new(#value))
+            };
+        }
+        quote!(#n: #value,)
+    });
+    let (others_type, keep, others_init) = match &s.additional {
         Some((fname, ty)) => {
             let fname = ident(fname);
+            let slot = proc_macro2::Literal::usize_unsuffixed(order.len());
             let wire = ctx.wire_form(ty);
+            let ty = ctx.ty(ty);
             (
-                quote!(let mut others = ::std::collections::BTreeMap::new();),
-                quote!(#root::de::Key::Other(key) => {
-                    if let ::std::option::Option::Some(value) = map.next_value::<#root::de::Fit<#wire>>()?.0 {
-                        others.insert(key, value);
+                quote!(::std::collections::BTreeMap<::std::string::String, #ty>,),
+                quote! {
+                    const KEEPS_OTHERS: bool = true;
+                    fn keep<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: ::std::string::String, map: &mut A) -> ::std::result::Result<(), A::Error> {
+                        #root::de::keep::<#wire, A>(&mut self.#slot, key, map)
                     }
-                }),
-                quote!(#fname: others,),
+                },
+                quote!(#fname: self.#slot,),
             )
         }
         None => Default::default(),
     };
-    let index = if s.fields.is_empty() {
-        quote!(|_: &str| ::std::option::Option::None)
-    } else {
-        let names = s.fields.iter().enumerate().map(|(i, f)| {
-            let wire = &f.wire;
-            let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote!(#wire => ::std::option::Option::Some(#i),)
-        });
-        quote! {
-            |name: &str| match name {
-                #(#names)*
-                _ => ::std::option::Option::None,
-            }
-        }
-    };
-    let skip = quote!(map.next_value::<::serde::de::IgnoredAny>()?;);
-    let keys = if s.fields.is_empty() && !keep_others {
-        quote! {
-            while map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                #skip
-            }
-        }
-    } else {
-        quote! {
-            while let ::std::option::Option::Some(key) = map.next_key_seed(#root::de::FieldKey { index: #index, keep_others: #keep_others })? {
-                match key {
-                    #(#arms)*
-                    #others_arm
-                    _ => {
-                        #skip
-                    }
-                }
-            }
-        }
-    };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[#(#wires),*];
-                struct Visit;
-                impl<'de> ::serde::de::Visitor<'de> for Visit {
+                #[derive(Default)]
+                struct Slots(#(#slot_types,)* #others_type);
+                impl #root::de::Slots for Slots {
                     type Value = #path;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#path, A::Error> {
-                        #(let mut #locals = ::std::option::Option::None;)*
-                        #others_local
-                        #keys
+                    const NAME: &'static str = #type_name;
+                    const FIELDS: &'static [&'static str] = &[#(#wires),*];
+                    #keep
+                    #put
+                    fn build(self) -> ::std::result::Result<#path, &'static str> {
                         ::std::result::Result::Ok(#path { #(#inits)* #others_init })
                     }
                 }
-                deserializer.deserialize_struct(#type_name, FIELDS, Visit)
+                #root::de::object::<Slots, D>(deserializer)
             }
         }
+    }
+}
+
+/// Where a field's value waits while the keys are read: `Option` of the
+/// field's value (boxed as the field is, except for a type holding maps,
+/// whose wire form decodes unboxed and is boxed when the struct is built).
+fn slot_type(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
+    let boxed = f.boxed && ctx.wire(&f.ty).is_none();
+    ctx.field_ty(&f.ty, boxed, true)
+}
+
+/// The runtime function that decodes a field's value into its slot: a type
+/// holding maps decodes in its wire form, which skips map entries that do
+/// not fit (see the runtime's `de::Wire`); an `Option` field takes `null`
+/// as `None`.
+fn put_call(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
+    let root = &ctx.root;
+    match (ctx.wire(&f.ty), f.optional()) {
+        (Some(wire), false) => quote!(#root::de::put_wire::<#wire, A>),
+        (Some(wire), true) => quote!(#root::de::put_wire_nullable::<#wire, A>),
+        (None, false) => quote!(#root::de::put),
+        (None, true) => quote!(#root::de::put_nullable),
     }
 }
 
