@@ -30,6 +30,7 @@ mod request;
 #[rustfmt::skip]
 pub mod resources;
 mod retry;
+mod ser;
 mod trace;
 
 pub use auth::Credentials;

@@ -2,7 +2,7 @@
 
 //! Part of `models` for the `accounts` resource.
 /// A Cloudflare account.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Account {
     /// The account's identifier (32 characters).
@@ -10,17 +10,28 @@ pub struct Account {
     /// The account's name (at most 100 characters).
     pub name: ::std::string::String,
     /// Whether this is a `standard` or an `enterprise` account.
-    #[serde(rename = "type")]
     pub type_: crate::models::AccountType,
     /// When the account was created.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The organization the account belongs to, if any.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<crate::models::AccountManagedBy>,
     /// Account-wide settings: the abuse contact and whether members need two-factor authentication.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<crate::models::AccountSettings>,
+}
+impl ::serde::Serialize for Account {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("type", &self.type_);
+        object.optional("created_on", &self.created_on);
+        object.optional("managed_by", &self.managed_by);
+        object.optional("settings", &self.settings);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -142,15 +153,24 @@ crate::macros::string_enum!(
     => "zones", Memberships => "memberships" }
 );
 /// The organization that manages the account, if any.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountManagedBy {
     /// The identifier of the parent organization, if there is one.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_org_id: ::std::option::Option<::std::string::String>,
     /// The name of the parent organization, if there is one.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_org_name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AccountManagedBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("parent_org_id", &self.parent_org_id);
+        object.optional("parent_org_name", &self.parent_org_name);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountManagedBy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -222,9 +242,18 @@ impl AccountManagedBy {
 /// The organization that manages the account, if any.
 ///
 /// The form of `AccountManagedBy` sent in requests: without the properties the server sets (`readOnly`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountManagedByRequest {}
+impl ::serde::Serialize for AccountManagedByRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let object = crate::ser::object(serializer);
+        object.end()
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for AccountManagedByRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -256,29 +285,38 @@ impl AccountManagedByRequest {
     }
 }
 /// A user's membership of an account, with the roles or policies that grant access.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountMember {
     /// The membership's identifier (not the user's); set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The member's e-mail address (at most 90 characters).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Whether the user has accepted the membership (`accepted`) or the invitation is still open (`pending`); set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::AccountMemberStatus>,
     /// The user who holds the membership; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<crate::models::AccountMemberUser>,
     /// The roles granted to the member.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<crate::models::Role>>,
     /// The policies granted to the member.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<
         ::std::vec::Vec<crate::models::AccountMemberPolicy>,
     >,
+}
+impl ::serde::Serialize for AccountMember {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("email", &self.email);
+        object.optional("status", &self.status);
+        object.optional("user", &self.user);
+        object.optional("roles", &self.roles);
+        object.optional("policies", &self.policies);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -416,25 +454,34 @@ impl AccountMember {
     }
 }
 /// A policy granted to an account member.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountMemberPolicy {
     /// The policy's identifier; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether the policy grants (`allow`) or withholds (`deny`) the permission groups on the resource groups.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<crate::models::PolicyEffect>,
     /// The permission groups the policy grants or denies.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_groups: ::std::option::Option<
         ::std::vec::Vec<crate::models::PermissionGroup>,
     >,
     /// The resource groups the policy applies to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_groups: ::std::option::Option<
         ::std::vec::Vec<crate::models::ResourceGroup>,
     >,
+}
+impl ::serde::Serialize for AccountMemberPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("access", &self.access);
+        object.optional("permission_groups", &self.permission_groups);
+        object.optional("resource_groups", &self.resource_groups);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMemberPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -561,23 +608,37 @@ crate::macros::string_enum!(
     AccountMemberStatus, Unknown, { Accepted => "accepted", Pending => "pending" }
 );
 /// The user behind an account membership.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountMemberUser {
     /// The user's identifier (32 characters).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The user's e-mail address (at most 90 characters).
     pub email: ::std::string::String,
     /// The user's first name (at most 60 characters), or null when not set.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The user's last name (at most 60 characters), or null when not set.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Whether the user signs in to the dashboard with two-factor authentication; API authentication is not affected. `false` when absent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for AccountMemberUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.field("email", &self.email);
+        object.optional("first_name", &self.first_name);
+        object.optional("last_name", &self.last_name);
+        object
+            .optional(
+                "two_factor_authentication_enabled",
+                &self.two_factor_authentication_enabled,
+            );
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMemberUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -682,7 +743,7 @@ impl AccountMemberUser {
     }
 }
 /// Whether an account was moved.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountMoveStatus {
     /// The identifier (tag) of the account.
@@ -690,8 +751,19 @@ pub struct AccountMoveStatus {
     /// Whether the account was moved.
     pub moved: bool,
     /// An explanation of the outcome, when the server gives one.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AccountMoveStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("tag", &self.tag);
+        object.field("moved", &self.moved);
+        object.optional("message", &self.message);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMoveStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -758,7 +830,7 @@ impl AccountMoveStatus {
 /// A Cloudflare account.
 ///
 /// The form of `Account` sent in requests: without the properties the server sets (`readOnly`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountRequest {
     /// The account's identifier (32 characters).
@@ -766,14 +838,25 @@ pub struct AccountRequest {
     /// The account's name (at most 100 characters).
     pub name: ::std::string::String,
     /// Whether this is a `standard` or an `enterprise` account.
-    #[serde(rename = "type")]
     pub type_: crate::models::AccountType,
     /// The organization the account belongs to, if any.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<crate::models::AccountManagedByRequest>,
     /// Account-wide settings: the abuse contact and whether members need two-factor authentication.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<crate::models::AccountSettings>,
+}
+impl ::serde::Serialize for AccountRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("type", &self.type_);
+        object.optional("managed_by", &self.managed_by);
+        object.optional("settings", &self.settings);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -862,15 +945,24 @@ impl AccountRequest {
     }
 }
 /// Account-wide settings.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountSettings {
     /// The e-mail address that abuse reports about the account are sent to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
     /// Whether every member must have two-factor authentication enabled; `false` when not set.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enforce_twofactor: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for AccountSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("abuse_contact_email", &self.abuse_contact_email);
+        object.optional("enforce_twofactor", &self.enforce_twofactor);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AccountSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1023,30 +1115,39 @@ for AccountsMembersUpdateBody {
     }
 }
 /// An entry in an account's audit log.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLog {
     /// The entry's identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The account the action was taken in.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub account: ::std::option::Option<crate::models::AuditLogAccount>,
     /// What was done, when, and whether it succeeded.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<crate::models::AuditLogAction>,
     /// Who performed the action, and how they authenticated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<crate::models::AuditLogActor>,
     /// The HTTP request behind the action.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<crate::models::AuditLogRaw>,
     /// The resource the action affected.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<crate::models::AuditLogResource>,
     /// The zone the action affected, for actions on a zone.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<crate::models::AuditLogZone>,
+}
+impl ::serde::Serialize for AuditLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("account", &self.account);
+        object.optional("action", &self.action);
+        object.optional("actor", &self.actor);
+        object.optional("raw", &self.raw);
+        object.optional("resource", &self.resource);
+        object.optional("zone", &self.zone);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1186,15 +1287,24 @@ impl AuditLog {
     }
 }
 /// The account the logged action concerned.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLogAccount {
     /// The account's identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The account's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AuditLogAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1261,31 +1371,39 @@ impl AuditLogAccount {
     }
 }
 /// Who performed an action recorded in an account audit log.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLogActor {
     /// The actor's identifier; for a user, the user ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// What performed the action: a `user`, an `account`, a Cloudflare administrator or the `system`.
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::AuditLogActorType>,
     /// How the actor authenticated: an API key or token, the dashboard, OAuth or an Origin CA key.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<crate::models::AuditLogActorContext>,
     /// The actor's e-mail address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The IP address the request came from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// The identifier of the API token used, when the context is `api_token` or `oauth`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_id: ::std::option::Option<::std::string::String>,
     /// The name of the API token used, when the context is `api_token` or `oauth`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AuditLogActor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("type", &self.type_);
+        object.optional("context", &self.context);
+        object.optional("email", &self.email);
+        object.optional("ip_address", &self.ip_address);
+        object.optional("token_id", &self.token_id);
+        object.optional("token_name", &self.token_name);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogActor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1444,15 +1562,24 @@ crate::macros::string_enum!(
     "cloudflare_admin", System => "system", User => "user" }
 );
 /// One product that a product category covers.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLogProduct {
     /// The `resource_product` value of the product.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// The product's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AuditLogProduct {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("value", &self.value);
+        object.optional("label", &self.label);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1519,18 +1646,27 @@ impl AuditLogProduct {
     }
 }
 /// A product category accepted by the `product_category` filter.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLogProductCategory {
     /// The value to pass to the `product_category` filter.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// The category's display name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// The resource products the category stands for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub products: ::std::option::Option<::std::vec::Vec<crate::models::AuditLogProduct>>,
+}
+impl ::serde::Serialize for AuditLogProductCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("value", &self.value);
+        object.optional("label", &self.label);
+        object.optional("products", &self.products);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogProductCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1619,15 +1755,24 @@ impl AuditLogProductCategory {
     }
 }
 /// The zone the logged action concerned.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLogZone {
     /// The zone's identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The zone's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AuditLogZone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogZone {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1694,7 +1839,7 @@ impl AuditLogZone {
     }
 }
 /// Invite a user and grant access through policies.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAccountMemberWithPolicies {
     /// The e-mail address of the user to invite (at most 90 characters).
@@ -1702,8 +1847,19 @@ pub struct CreateAccountMemberWithPolicies {
     /// The policies to grant.
     pub policies: ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
     /// The state the membership starts in; `pending` when omitted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::MemberInvitationStatus>,
+}
+impl ::serde::Serialize for CreateAccountMemberWithPolicies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("email", &self.email);
+        object.field("policies", &self.policies);
+        object.optional("status", &self.status);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithPolicies {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1777,7 +1933,7 @@ impl CreateAccountMemberWithPolicies {
     }
 }
 /// Invite a user and grant access through account roles.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAccountMemberWithRoles {
     /// The e-mail address of the user to invite (at most 90 characters).
@@ -1785,8 +1941,19 @@ pub struct CreateAccountMemberWithRoles {
     /// The identifiers of the roles to grant (each at most 32 characters).
     pub roles: ::std::vec::Vec<::std::string::String>,
     /// The state the membership starts in; `pending` when omitted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::MemberInvitationStatus>,
+}
+impl ::serde::Serialize for CreateAccountMemberWithRoles {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("email", &self.email);
+        object.field("roles", &self.roles);
+        object.optional("status", &self.status);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithRoles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1858,18 +2025,27 @@ impl CreateAccountMemberWithRoles {
     }
 }
 /// The details of an account to create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAccountRequest {
     /// The new account's name.
     pub name: ::std::string::String,
     /// Whether to create a `standard` or an `enterprise` account.
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::AccountType>,
     /// The tenant unit to place the account in, as documented at <https://developers.cloudflare.com/tenant/how-to/manage-accounts/>
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub unit: ::std::option::Option<crate::models::CreateAccountRequestUnit>,
+}
+impl ::serde::Serialize for CreateAccountRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("name", &self.name);
+        object.optional("type", &self.type_);
+        object.optional("unit", &self.unit);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAccountRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1943,12 +2119,21 @@ impl CreateAccountRequest {
     }
 }
 /// The tenant unit to place the account in, as documented at <https://developers.cloudflare.com/tenant/how-to/manage-accounts/>
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAccountRequestUnit {
     /// The identifier of the tenant unit.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for CreateAccountRequestUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateAccountRequestUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2003,7 +2188,7 @@ impl CreateAccountRequestUnit {
     }
 }
 /// The details of an API token to create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTokenRequest {
     /// The token's name (at most 120 characters).
@@ -2011,14 +2196,25 @@ pub struct CreateTokenRequest {
     /// The access policies of the token.
     pub policies: ::std::vec::Vec<crate::models::TokenPolicyRequest>,
     /// The token is rejected before this time; usable at once when omitted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected from this time on; it does not expire when omitted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Restrictions on the requests the token is accepted for, such as client IP ranges.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
+}
+impl ::serde::Serialize for CreateTokenRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("name", &self.name);
+        object.field("policies", &self.policies);
+        object.optional("not_before", &self.not_before);
+        object.optional("expires_on", &self.expires_on);
+        object.optional("condition", &self.condition);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2119,11 +2315,21 @@ impl CreateTokenRequest {
     }
 }
 /// The identifier of a resource that was deleted.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletedResource {
     /// The deleted resource's identifier.
     pub id: ::std::string::String,
+}
+impl ::serde::Serialize for DeletedResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeletedResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2164,12 +2370,21 @@ impl DeletedResource {
     }
 }
 /// The identifier of a subscription that was deleted.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletedSubscription {
     /// The deleted subscription's identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for DeletedSubscription {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("subscription_id", &self.subscription_id);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeletedSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2224,15 +2439,24 @@ impl DeletedSubscription {
     }
 }
 /// Attributes of the group, as a key and a value.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupMeta {
     /// The attribute's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The attribute's value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for GroupMeta {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("key", &self.key);
+        object.optional("value", &self.value);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GroupMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2317,11 +2541,21 @@ crate::macros::string_enum!(
     MemberInvitationStatus, Unknown, { Accepted => "accepted", Pending => "pending" }
 );
 /// The outcome of moving accounts to another organization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MoveAccountsOutcome {
     /// The outcome of the move: the account, whether it moved, and why. Published as a single object, not one per account.
     pub statuses: crate::models::AccountMoveStatus,
+}
+impl ::serde::Serialize for MoveAccountsOutcome {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("statuses", &self.statuses);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MoveAccountsOutcome {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2367,13 +2601,24 @@ impl MoveAccountsOutcome {
     }
 }
 /// Accounts to move and the organization to move them to.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MoveAccountsRequest {
     /// The identifiers of the accounts to move.
     pub account_ids: ::std::vec::Vec<::std::string::String>,
     /// The identifier of the organization that will hold the accounts.
     pub destination_organization_id: ::std::string::String,
+}
+impl ::serde::Serialize for MoveAccountsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("account_ids", &self.account_ids);
+        object.field("destination_organization_id", &self.destination_organization_id);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MoveAccountsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2437,7 +2682,7 @@ impl MoveAccountsRequest {
     }
 }
 /// A policy to grant to an account member, naming groups by identifier.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewAccountMemberPolicy {
     /// Whether the policy grants (`allow`) or withholds (`deny`) the permission groups on the resource groups.
@@ -2446,6 +2691,18 @@ pub struct NewAccountMemberPolicy {
     pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroupReference>,
     /// The resource groups the policy applies to.
     pub resource_groups: ::std::vec::Vec<crate::models::ResourceGroupReference>,
+}
+impl ::serde::Serialize for NewAccountMemberPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("access", &self.access);
+        object.field("permission_groups", &self.permission_groups);
+        object.field("resource_groups", &self.resource_groups);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NewAccountMemberPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2519,15 +2776,24 @@ impl NewAccountMemberPolicy {
     }
 }
 /// Read and write access to one area.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PermissionGrant {
     /// Whether reading is allowed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub read: ::std::option::Option<bool>,
     /// Whether changing is allowed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub write: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for PermissionGrant {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("read", &self.read);
+        object.optional("write", &self.write);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PermissionGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2585,17 +2851,27 @@ impl PermissionGrant {
     }
 }
 /// A named set of permissions covering a group of operations.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PermissionGroup {
     /// The permission group's identifier.
     pub id: ::std::string::String,
     /// The permission group's name, such as `Load Balancer`; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Attributes of the group, as a key and a value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::models::GroupMeta>,
+}
+impl ::serde::Serialize for PermissionGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("meta", &self.meta);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PermissionGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2709,11 +2985,21 @@ crate::macros::string_enum!(
     }
 );
 /// A permission group named by its identifier.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PermissionGroupReference {
     /// The permission group's identifier.
     pub id: ::std::string::String,
+}
+impl ::serde::Serialize for PermissionGroupReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PermissionGroupReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2759,14 +3045,24 @@ impl PermissionGroupReference {
 /// A named set of permissions covering a group of operations.
 ///
 /// The form of `PermissionGroup` sent in requests: without the properties the server sets (`readOnly`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PermissionGroupRequest {
     /// The permission group's identifier.
     pub id: ::std::string::String,
     /// Attributes of the group, as a key and a value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::models::GroupMeta>,
+}
+impl ::serde::Serialize for PermissionGroupRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.optional("meta", &self.meta);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PermissionGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2860,30 +3156,39 @@ pub enum PolicyEffect {
 }
 crate::macros::string_enum!(PolicyEffect, Unknown, { Allow => "allow", Deny => "deny" });
 /// The rate plan a subscription is for.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RatePlan {
     /// The plan, such as `free`, `pro` or `business`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<crate::models::RatePlanId>,
     /// The plan's display name, such as `Business Plan`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_name: ::std::option::Option<::std::string::String>,
     /// The currency of the plan, such as `USD`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
     /// What the plan applies to, such as `zone`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
     /// Whether the plan is managed outside Cloudflare.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub externally_managed: ::std::option::Option<bool>,
     /// Whether the plan is an enterprise or term contract.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_contract: ::std::option::Option<bool>,
     /// The sets the plan applies to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for RatePlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("public_name", &self.public_name);
+        object.optional("currency", &self.currency);
+        object.optional("scope", &self.scope);
+        object.optional("externally_managed", &self.externally_managed);
+        object.optional("is_contract", &self.is_contract);
+        object.optional("sets", &self.sets);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RatePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3056,19 +3361,30 @@ crate::macros::string_enum!(
     "partners_business", PartnersEnterprise => "partners_enterprise" }
 );
 /// A named set of resources, defined by a scope.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceGroup {
     /// The resource group's identifier; set by the server.
     pub id: ::std::string::String,
     /// The resource group's name, such as `com.cloudflare.api.account.<account id>`; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Attributes of the group, as a key and a value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<crate::models::GroupMeta>,
     /// The resources the group covers: a root, such as an account, and objects within it.
     pub scope: crate::models::ResourceScope,
+}
+impl ::serde::Serialize for ResourceGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("meta", &self.meta);
+        object.field("scope", &self.scope);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3146,11 +3462,21 @@ impl ResourceGroup {
     }
 }
 /// A resource group named by its identifier.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceGroupReference {
     /// The resource group's identifier.
     pub id: ::std::string::String,
+}
+impl ::serde::Serialize for ResourceGroupReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceGroupReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3194,13 +3520,24 @@ impl ResourceGroupReference {
     }
 }
 /// The resources a resource group covers.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceScope {
     /// The root of the scope, as a resource kind and identifier such as `com.cloudflare.api.account.<account id>`; set by the server.
     pub key: ::std::string::String,
     /// The objects within the root that the scope covers, such as zones.
     pub objects: ::std::vec::Vec<crate::models::ResourceScopeObject>,
+}
+impl ::serde::Serialize for ResourceScope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("key", &self.key);
+        object.field("objects", &self.objects);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3256,11 +3593,21 @@ impl ResourceScope {
     }
 }
 /// One object covered by a scope.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceScopeObject {
     /// The object, as a resource kind and identifier such as `com.cloudflare.api.account.zone.<zone id>`; set by the server.
     pub key: ::std::string::String,
+}
+impl ::serde::Serialize for ResourceScopeObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("key", &self.key);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceScopeObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3304,7 +3651,7 @@ impl ResourceScopeObject {
     }
 }
 /// A predefined set of permissions that can be granted to account members.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Role {
     /// The role's identifier (at most 32 characters).
@@ -3315,6 +3662,19 @@ pub struct Role {
     pub description: ::std::string::String,
     /// The read and write access the role grants, by product area; set by the server.
     pub permissions: crate::models::RolePermissions,
+}
+impl ::serde::Serialize for Role {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("description", &self.description);
+        object.field("permissions", &self.permissions);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Role {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3379,45 +3739,54 @@ impl Role {
     }
 }
 /// The read and write access a role grants, by area.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RolePermissions {
     /// Read and write access to analytics.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub analytics: ::std::option::Option<crate::models::PermissionGrant>,
     /// Read and write access to billing.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing: ::std::option::Option<crate::models::PermissionGrant>,
     /// Read and write access to cache purging.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_purge: ::std::option::Option<crate::models::PermissionGrant>,
     /// Read and write access to DNS.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dns: ::std::option::Option<crate::models::PermissionGrant>,
     /// Read and write access to DNS records.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_records: ::std::option::Option<crate::models::PermissionGrant>,
     /// Read and write access to load balancing.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lb: ::std::option::Option<crate::models::PermissionGrant>,
     /// Read and write access to logs.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<crate::models::PermissionGrant>,
     /// Read and write access to organization settings.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<crate::models::PermissionGrant>,
     /// Read and write access to SSL/TLS.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ssl: ::std::option::Option<crate::models::PermissionGrant>,
     /// Read and write access to the web application firewall.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub waf: ::std::option::Option<crate::models::PermissionGrant>,
     /// Read and write access to zone settings.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_settings: ::std::option::Option<crate::models::PermissionGrant>,
     /// Read and write access to zones.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zones: ::std::option::Option<crate::models::PermissionGrant>,
+}
+impl ::serde::Serialize for RolePermissions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("analytics", &self.analytics);
+        object.optional("billing", &self.billing);
+        object.optional("cache_purge", &self.cache_purge);
+        object.optional("dns", &self.dns);
+        object.optional("dns_records", &self.dns_records);
+        object.optional("lb", &self.lb);
+        object.optional("logs", &self.logs);
+        object.optional("organization", &self.organization);
+        object.optional("ssl", &self.ssl);
+        object.optional("waf", &self.waf);
+        object.optional("zone_settings", &self.zone_settings);
+        object.optional("zones", &self.zones);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RolePermissions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3629,11 +3998,21 @@ impl RolePermissions {
 /// A predefined set of permissions that can be granted to account members.
 ///
 /// The form of `Role` sent in requests: without the properties the server sets (`readOnly`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoleRequest {
     /// The role's identifier (at most 32 characters).
     pub id: ::std::string::String,
+}
+impl ::serde::Serialize for RoleRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RoleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3674,33 +4053,42 @@ impl RoleRequest {
     }
 }
 /// A subscription of an account to a rate plan.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Subscription {
     /// The subscription's identifier; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The rate plan subscribed to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_plan: ::std::option::Option<crate::models::RatePlan>,
     /// How often the subscription renews and is billed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<crate::models::SubscriptionFrequency>,
     /// The subscription's billing state; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::models::SubscriptionState>,
     /// The price billed per period, in US dollars; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
     /// The currency prices are shown in, such as `USD`; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
     /// When the current billing period began; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the current billing period ends and the next charge is due; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl ::serde::Serialize for Subscription {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("rate_plan", &self.rate_plan);
+        object.optional("frequency", &self.frequency);
+        object.optional("state", &self.state);
+        object.optional("price", &self.price);
+        object.optional("currency", &self.currency);
+        object.optional("current_period_start", &self.current_period_start);
+        object.optional("current_period_end", &self.current_period_end);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Subscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3872,15 +4260,24 @@ crate::macros::string_enum!(
 /// A subscription of an account to a rate plan.
 ///
 /// The form of `Subscription` sent in requests: without the properties the server sets (`readOnly`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SubscriptionRequest {
     /// The rate plan subscribed to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_plan: ::std::option::Option<crate::models::RatePlan>,
     /// How often the subscription renews and is billed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub frequency: ::std::option::Option<crate::models::SubscriptionFrequency>,
+}
+impl ::serde::Serialize for SubscriptionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("rate_plan", &self.rate_plan);
+        object.optional("frequency", &self.frequency);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SubscriptionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3976,39 +4373,48 @@ crate::macros::string_enum!(
     "Failed", Expired => "Expired" }
 );
 /// An API token, without its secret value.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Token {
     /// The token's identifier; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The token's name (at most 120 characters).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether the token can be used: `active`, `disabled` or `expired`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
     /// When the token was created; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the token was last changed; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the token was last used; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected before this time; usable at once when absent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected from this time on; it does not expire when absent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Restrictions on the requests the token is accepted for, such as client IP ranges.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
+}
+impl ::serde::Serialize for Token {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("status", &self.status);
+        object.optional("issued_on", &self.issued_on);
+        object.optional("modified_on", &self.modified_on);
+        object.optional("last_used_on", &self.last_used_on);
+        object.optional("not_before", &self.not_before);
+        object.optional("expires_on", &self.expires_on);
+        object.optional("condition", &self.condition);
+        object.optional("policies", &self.policies);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Token {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4194,12 +4600,21 @@ impl Token {
     }
 }
 /// Conditions a request must meet for the token to be accepted.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TokenCondition {
     /// The client IP ranges requests with the token must, or must not, come from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_ip: ::std::option::Option<crate::models::TokenRequestIp>,
+}
+impl ::serde::Serialize for TokenCondition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("request_ip", &self.request_ip);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenCondition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4251,23 +4666,32 @@ impl TokenCondition {
     }
 }
 /// A permission group that can be granted to an account-owned API token.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TokenPermissionGroup {
     /// The permission group's public identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The permission group's name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The product category the permission group is listed under.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<crate::models::PermissionGroupCategory>,
     /// The kinds of resource the permission group can be scoped to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<
         ::std::vec::Vec<crate::models::PermissionGroupScope>,
     >,
+}
+impl ::serde::Serialize for TokenPermissionGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("category", &self.category);
+        object.optional("scopes", &self.scopes);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenPermissionGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4374,7 +4798,7 @@ impl TokenPermissionGroup {
     }
 }
 /// An access policy of an API token.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenPolicy {
     /// The policy's identifier; set by the server.
@@ -4385,6 +4809,19 @@ pub struct TokenPolicy {
     pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroup>,
     /// The resources the policy covers, such as `com.cloudflare.api.account.<account id>` mapped to `*`.
     pub resources: crate::models::TokenPolicyResources,
+}
+impl ::serde::Serialize for TokenPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("effect", &self.effect);
+        object.field("permission_groups", &self.permission_groups);
+        object.field("resources", &self.resources);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4457,7 +4894,7 @@ impl TokenPolicy {
 /// An access policy of an API token.
 ///
 /// The form of `TokenPolicy` sent in requests: without the properties the server sets (`readOnly`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenPolicyRequest {
     /// Whether the policy grants (`allow`) or withholds (`deny`) the permission groups on the resources.
@@ -4466,6 +4903,18 @@ pub struct TokenPolicyRequest {
     pub permission_groups: ::std::vec::Vec<crate::models::PermissionGroupRequest>,
     /// The resources the policy covers, such as `com.cloudflare.api.account.<account id>` mapped to `*`.
     pub resources: crate::models::TokenPolicyResources,
+}
+impl ::serde::Serialize for TokenPolicyRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("effect", &self.effect);
+        object.field("permission_groups", &self.permission_groups);
+        object.field("resources", &self.resources);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenPolicyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4576,16 +5025,24 @@ impl ::std::convert::From<
     }
 }
 /// The client IP ranges the token may or may not be used from.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TokenRequestIp {
     /// CIDR ranges (IPv4 or IPv6, such as `199.27.128.0/21`) the token may be used from.
-    #[serde(rename = "in")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub in_: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// CIDR ranges (IPv4 or IPv6, such as `2400:cb00::/32`) the token may not be used from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_in: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for TokenRequestIp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("in", &self.in_);
+        object.optional("not_in", &self.not_in);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenRequestIp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4681,7 +5138,7 @@ crate::macros::string_enum!(
     "expired" }
 );
 /// The status of the token that authenticated the request.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenVerification {
     /// The token's identifier; set by the server.
@@ -4689,11 +5146,22 @@ pub struct TokenVerification {
     /// Whether the token can be used: `active`, `disabled` or `expired`.
     pub status: crate::models::TokenStatus,
     /// The token is rejected before this time; absent when it was usable at once.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected from this time on; absent when it does not expire.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl ::serde::Serialize for TokenVerification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("status", &self.status);
+        object.optional("not_before", &self.not_before);
+        object.optional("expires_on", &self.expires_on);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenVerification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4776,41 +5244,30 @@ impl TokenVerification {
     }
 }
 /// A newly created API token, including its secret value.
-#[derive(Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TokenWithValue {
     /// The token's identifier; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The token's name (at most 120 characters).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether the token can be used: `active`, `disabled` or `expired`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
     /// When the token was created; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the token was last changed; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the token was last used; set by the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected before this time; usable at once when absent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected from this time on; it does not expire when absent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Restrictions on the requests the token is accepted for, such as client IP ranges.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policies: ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
     /// The token's secret. It is only ever returned once.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for TokenWithValue {
@@ -4828,6 +5285,26 @@ impl ::std::fmt::Debug for TokenWithValue {
             .field("policies", &self.policies)
             .field("value", &self.value.as_ref().map(|_| "<redacted>"))
             .finish()
+    }
+}
+impl ::serde::Serialize for TokenWithValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("status", &self.status);
+        object.optional("issued_on", &self.issued_on);
+        object.optional("modified_on", &self.modified_on);
+        object.optional("last_used_on", &self.last_used_on);
+        object.optional("not_before", &self.not_before);
+        object.optional("expires_on", &self.expires_on);
+        object.optional("condition", &self.condition);
+        object.optional("policies", &self.policies);
+        object.optional("value", &self.value);
+        object.end()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
@@ -5030,11 +5507,21 @@ impl TokenWithValue {
     }
 }
 /// Replace a member's policies.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAccountMemberWithPolicies {
     /// The policies the member should have, replacing the current ones.
     pub policies: ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
+}
+impl ::serde::Serialize for UpdateAccountMemberWithPolicies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("policies", &self.policies);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithPolicies {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5088,12 +5575,21 @@ impl UpdateAccountMemberWithPolicies {
     }
 }
 /// Replace a member's account roles.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateAccountMemberWithRoles {
     /// The roles the member should have, replacing the current ones.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<crate::models::RoleRequest>>,
+}
+impl ::serde::Serialize for UpdateAccountMemberWithRoles {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("roles", &self.roles);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithRoles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5154,25 +5650,36 @@ impl UpdateAccountMemberWithRoles {
     }
 }
 /// The new details of an API token.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTokenRequest {
     /// The token's name (at most 120 characters).
     pub name: ::std::string::String,
     /// Whether the token can be used: `active`, `disabled` or `expired`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::TokenStatus>,
     /// The token is rejected before this time; usable at once when absent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The token is rejected from this time on; it does not expire when absent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Restrictions on the requests the token is accepted for, such as client IP ranges.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<crate::models::TokenCondition>,
     /// The access policies of the token.
     pub policies: ::std::vec::Vec<crate::models::TokenPolicyRequest>,
+}
+impl ::serde::Serialize for UpdateTokenRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("name", &self.name);
+        object.optional("status", &self.status);
+        object.optional("not_before", &self.not_before);
+        object.optional("expires_on", &self.expires_on);
+        object.optional("condition", &self.condition);
+        object.field("policies", &self.policies);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

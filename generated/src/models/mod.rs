@@ -50,22 +50,30 @@ crate::macros::string_enum!(
     AccountsLogsAuditListDirection, Unknown, { Desc => "desc", Asc => "asc" }
 );
 /// What was done.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLogAction {
     /// A short description of the action, such as `Add Member`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Whether the action succeeded: `success` or `failure`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
     /// When the action was logged.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The kind of action: `create`, `update`, `delete` or `view`.
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AuditLogAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("description", &self.description);
+        object.optional("result", &self.result);
+        object.optional("time", &self.time);
+        object.optional("type", &self.type_);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -217,16 +225,27 @@ crate::macros::string_enum!(
     => "dash", Oauth => "oauth", OriginCaKey => "origin_ca_key" }
 );
 /// Paging details of a resource history, and how precisely the resource was identified.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuditLogHistoryResultInfo {
     /// How many entries this response holds.
     pub count: i64,
     /// Send this as `cursor` to fetch the next batch; absent when there is none.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// How precisely the resource was identified; with `unavailable` the result is empty.
     pub history_status: crate::models::AuditLogHistoryStatus,
+}
+impl ::serde::Serialize for AuditLogHistoryResultInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("count", &self.count);
+        object.optional("cursor", &self.cursor);
+        object.field("history_status", &self.history_status);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogHistoryResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -315,24 +334,33 @@ crate::macros::string_enum!(
     Unavailable => "unavailable" }
 );
 /// Details of the HTTP request behind the action.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLogRaw {
     /// The Cloudflare Ray ID of the request, such as `8e9b1c60ef9e1c9a`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cf_ray_id: ::std::option::Option<::std::string::String>,
     /// The request's HTTP method, such as `POST`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub method: ::std::option::Option<::std::string::String>,
     /// The HTTP status code the API answered with.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
     /// The request's URI path, such as `/accounts/<account id>/members`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uri: ::std::option::Option<::std::string::String>,
     /// The User-Agent header of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AuditLogRaw {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("cf_ray_id", &self.cf_ray_id);
+        object.optional("method", &self.method);
+        object.optional("status_code", &self.status_code);
+        object.optional("uri", &self.uri);
+        object.optional("user_agent", &self.user_agent);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogRaw {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -441,34 +469,42 @@ impl AuditLogRaw {
     }
 }
 /// The resource the action affected.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLogResource {
     /// The resource's identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The Cloudflare product the resource belongs to, such as `members`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product: ::std::option::Option<::std::string::String>,
     /// The kind of resource.
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     /// What the resource belongs to; its shape depends on the resource.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The request body of the action, when recorded.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The response body of the action, when recorded.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+}
+impl ::serde::Serialize for AuditLogResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("product", &self.product);
+        object.optional("type", &self.type_);
+        object.optional("scope", &self.scope);
+        object.optional("request", &self.request);
+        object.optional("response", &self.response);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -606,15 +642,24 @@ impl AuditLogResource {
     }
 }
 /// Paging details of a list fetched with a cursor.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CursorResultInfo {
     /// How many items this response holds, as a decimal string such as `"25"`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<::std::string::String>,
     /// Send this as `cursor` to fetch the next batch; absent when there is none.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for CursorResultInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("count", &self.count);
+        object.optional("cursor", &self.cursor);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CursorResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -703,7 +748,7 @@ pub type OrganizationsAccountsListDirection = ListDirection;
 ///Same type as [`ListDirection`].
 pub type OrganizationsSharesListDirection = ListDirection;
 /// An organization, which groups accounts, sub-organizations and members.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Organization {
     /// The organization's identifier; set by the server.
@@ -715,11 +760,24 @@ pub struct Organization {
     /// Details the server maintains: the chain of ancestors, what manages the organization, and its feature flags.
     pub meta: crate::models::OrganizationMeta,
     /// The organization directly above this one; absent for a root organization.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<crate::models::OrganizationParent>,
     /// The organization's business contact details, when they have been set.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<crate::models::Profile>,
+}
+impl ::serde::Serialize for Organization {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("create_time", &self.create_time);
+        object.field("meta", &self.meta);
+        object.optional("parent", &self.parent);
+        object.optional("profile", &self.profile);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Organization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -814,7 +872,7 @@ impl Organization {
     }
 }
 /// The organization features that are enabled.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationFlags {
     /// The setting for creating accounts in the organization. Its values are not documented.
@@ -831,6 +889,22 @@ pub struct OrganizationFlags {
     pub member_management: ::std::string::String,
     /// The setting for creating sub-organizations. Its values are not documented.
     pub sub_org_creation: ::std::string::String,
+}
+impl ::serde::Serialize for OrganizationFlags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("account_creation", &self.account_creation);
+        object.field("account_deletion", &self.account_deletion);
+        object.field("account_migration", &self.account_migration);
+        object.field("account_mobility", &self.account_mobility);
+        object.field("enterprise_capability", &self.enterprise_capability);
+        object.field("member_management", &self.member_management);
+        object.field("sub_org_creation", &self.sub_org_creation);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationFlags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -915,24 +989,33 @@ impl OrganizationFlags {
     }
 }
 /// System-maintained details of an organization.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationMeta {
     /// The identifiers of the organization's ancestors, from the root down, ending with the organization itself (a root organization lists only itself). Useful for building authorization scopes that cover every ancestor.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hierarchy_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What manages the organization.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub managed_by: ::std::option::Option<::std::string::String>,
     /// The state of the organization's features.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_flags: ::std::option::Option<crate::models::OrganizationFlags>,
     /// Properties not listed in the schema.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+}
+impl ::serde::Serialize for OrganizationMeta {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("hierarchy_tags", &self.hierarchy_tags);
+        object.optional("managed_by", &self.managed_by);
+        object.optional("tenant_flags", &self.tenant_flags);
+        object.others(&self.additional_properties);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1041,13 +1124,24 @@ impl OrganizationMeta {
     }
 }
 /// The organization directly above this one.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationParent {
     /// The parent organization's identifier.
     pub id: ::std::string::String,
     /// The parent organization's name; set by the server.
     pub name: ::std::string::String,
+}
+impl ::serde::Serialize for OrganizationParent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationParent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1099,24 +1193,33 @@ impl OrganizationParent {
     }
 }
 /// Paging details of a list fetched by page number. The counters are whole numbers in practice; they are declared as any number, as published, so that every value the published description allows can be read.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PageResultInfo {
     /// The page returned, counting from 1 (a whole number).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<f64>,
     /// The page size used (a whole number).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<f64>,
     /// How many items this page holds (a whole number).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<f64>,
     /// How many items the whole list holds (a whole number).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<f64>,
     /// How many pages the whole list spans at this page size (a whole number).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_pages: ::std::option::Option<f64>,
+}
+impl ::serde::Serialize for PageResultInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("page", &self.page);
+        object.optional("per_page", &self.per_page);
+        object.optional("count", &self.count);
+        object.optional("total_count", &self.total_count);
+        object.optional("total_pages", &self.total_pages);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PageResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1213,7 +1316,7 @@ impl PageResultInfo {
     }
 }
 /// The business contact details of an account or organization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Profile {
     /// The legal name of the business.
@@ -1226,6 +1329,20 @@ pub struct Profile {
     pub business_address: ::std::string::String,
     /// Free-form data kept for the caller's own systems.
     pub external_metadata: ::std::string::String,
+}
+impl ::serde::Serialize for Profile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("business_name", &self.business_name);
+        object.field("business_email", &self.business_email);
+        object.field("business_phone", &self.business_phone);
+        object.field("business_address", &self.business_address);
+        object.field("external_metadata", &self.external_metadata);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Profile {
     fn deserialize<D: ::serde::Deserializer<'de>>(

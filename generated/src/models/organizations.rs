@@ -2,12 +2,21 @@
 
 //! Part of `models` for the `organizations` resource.
 /// The organization the logged action concerned.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuditLogOrganization {
     /// The organization's identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for AuditLogOrganization {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -62,11 +71,21 @@ impl AuditLogOrganization {
     }
 }
 /// Up to ten memberships to create at once.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BatchCreateOrganizationMembersRequest {
     /// The memberships to create, at most ten.
     pub members: ::std::vec::Vec<crate::models::NewOrganizationMember>,
+}
+impl ::serde::Serialize for BatchCreateOrganizationMembersRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("members", &self.members);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BatchCreateOrganizationMembersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -120,135 +139,123 @@ impl BatchCreateOrganizationMembersRequest {
     }
 }
 /// One day of usage of one billable metric by one account, following the FinOps FOCUS 1.3 cost and usage columns. Columns prefixed `x_` are Cloudflare extensions. Cost and price columns are not filled in yet.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillableUsage {
     /// The amount invoiced, after reduced rates and discounts but without amortised prepayments, in `BillingCurrency`; null while cost columns are not filled in.
-    #[serde(rename = "BilledCost")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billed_cost: ::std::option::Option<f64>,
     /// The identifier (account tag) of the Cloudflare account.
-    #[serde(rename = "BillingAccountId")]
     pub billing_account_id: ::std::string::String,
     /// The name of the Cloudflare account.
-    #[serde(rename = "BillingAccountName")]
     pub billing_account_name: ::std::string::String,
     /// The ISO 4217 currency the charge is billed in.
-    #[serde(rename = "BillingCurrency")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_currency: ::std::option::Option<::std::string::String>,
     /// The start (inclusive) of the billing cycle containing this record.
-    #[serde(rename = "BillingPeriodStart")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The end (exclusive) of the billing cycle containing this record.
-    #[serde(rename = "BillingPeriodEnd")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// How the charge arises; only `Usage` occurs today.
-    #[serde(rename = "ChargeCategory")]
     pub charge_category: crate::models::BillableUsageChargeCategory,
     /// `Correction` when the record corrects charges invoiced in an earlier period; otherwise null.
-    #[serde(rename = "ChargeClass")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_class: ::std::option::Option<crate::models::BillableUsageChargeClass>,
     /// A readable summary of what is charged for.
-    #[serde(rename = "ChargeDescription")]
     pub charge_description: ::std::string::String,
     /// How often the charge occurs; only `Usage-Based` occurs today.
-    #[serde(rename = "ChargeFrequency")]
     pub charge_frequency: crate::models::BillableUsageChargeFrequency,
     /// The start (inclusive) of the period in which the usage happened.
-    #[serde(rename = "ChargePeriodStart")]
     pub charge_period_start: ::chrono::DateTime<::chrono::Utc>,
     /// The end (exclusive) of the period in which the usage happened.
-    #[serde(rename = "ChargePeriodEnd")]
     pub charge_period_end: ::chrono::DateTime<::chrono::Utc>,
     /// The metered amount used in the period, before any pricing rules.
-    #[serde(rename = "ConsumedQuantity")]
     pub consumed_quantity: f64,
     /// The unit of the consumed quantity, such as `Requests` or `GB`.
-    #[serde(rename = "ConsumedUnit")]
     pub consumed_unit: ::std::string::String,
     /// The contracted unit price times the pricing quantity, in `BillingCurrency`; null while cost columns are not filled in.
-    #[serde(rename = "ContractedCost")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contracted_cost: ::std::option::Option<f64>,
     /// The negotiated price of one pricing unit, in `BillingCurrency`; null while cost columns are not filled in.
-    #[serde(rename = "ContractedUnitPrice")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contracted_unit_price: ::std::option::Option<f64>,
     /// The amortised cost after all discounts and the applicable share of prepayments, in `BillingCurrency`; null while cost columns are not filled in.
-    #[serde(rename = "EffectiveCost")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub effective_cost: ::std::option::Option<f64>,
     /// Who provides the underlying infrastructure.
-    #[serde(rename = "HostProviderName")]
     pub host_provider_name: ::std::string::String,
     /// Who issues the invoice.
-    #[serde(rename = "InvoiceIssuerName")]
     pub invoice_issuer_name: ::std::string::String,
     /// The list unit price times the pricing quantity, in `BillingCurrency`; null while cost columns are not filled in.
-    #[serde(rename = "ListCost")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub list_cost: ::std::option::Option<f64>,
     /// The published price of one pricing unit, before discounts, in `BillingCurrency`; null while cost columns are not filled in.
-    #[serde(rename = "ListUnitPrice")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub list_unit_price: ::std::option::Option<f64>,
     /// The amount used, in pricing units.
-    #[serde(rename = "PricingQuantity")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pricing_quantity: ::std::option::Option<f64>,
     /// The unit prices are quoted in.
-    #[serde(rename = "PricingUnit")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pricing_unit: ::std::option::Option<::std::string::String>,
     /// The identifier of the region the service ran in.
-    #[serde(rename = "RegionId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: ::std::option::Option<::std::string::String>,
     /// The name of the region the service ran in.
-    #[serde(rename = "RegionName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region_name: ::std::option::Option<::std::string::String>,
     /// Who sells the service.
-    #[serde(rename = "ServiceProviderName")]
     pub service_provider_name: ::std::string::String,
     /// The identifier of the subscription or contract the usage falls under.
-    #[serde(rename = "SubAccountId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_account_id: ::std::option::Option<::std::string::String>,
     /// The name of the subscription or contract the usage falls under.
-    #[serde(rename = "SubAccountName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_account_name: ::std::option::Option<::std::string::String>,
     /// The identifier of the billable metric in Cloudflare's catalogue (used instead of FOCUS SkuId).
-    #[serde(rename = "x_BillableMetricId")]
     pub x_billable_metric_id: ::std::string::String,
     /// The name of the billable metric (used instead of FOCUS SkuMeter).
-    #[serde(rename = "x_BillableMetricName")]
     pub x_billable_metric_name: ::std::string::String,
     /// The product category, such as `Developer` (used instead of FOCUS ServiceCategory).
-    #[serde(rename = "x_ProductCategoryName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x_product_category_name: ::std::option::Option<::std::string::String>,
     /// The identifier of the product family (used instead of FOCUS ServiceId).
-    #[serde(rename = "x_ProductFamilyId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x_product_family_id: ::std::option::Option<::std::string::String>,
     /// The name of the product family, such as `Workers` (used instead of FOCUS ServiceName).
-    #[serde(rename = "x_ProductFamilyName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x_product_family_name: ::std::option::Option<::std::string::String>,
     /// The identifier (zone tag) of the zone, when the usage belongs to one.
-    #[serde(rename = "x_ZoneId")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x_zone_id: ::std::option::Option<::std::string::String>,
     /// The name of the zone, when the usage belongs to one.
-    #[serde(rename = "x_ZoneName")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x_zone_name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for BillableUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("BilledCost", &self.billed_cost);
+        object.field("BillingAccountId", &self.billing_account_id);
+        object.field("BillingAccountName", &self.billing_account_name);
+        object.optional("BillingCurrency", &self.billing_currency);
+        object.optional("BillingPeriodStart", &self.billing_period_start);
+        object.optional("BillingPeriodEnd", &self.billing_period_end);
+        object.field("ChargeCategory", &self.charge_category);
+        object.optional("ChargeClass", &self.charge_class);
+        object.field("ChargeDescription", &self.charge_description);
+        object.field("ChargeFrequency", &self.charge_frequency);
+        object.field("ChargePeriodStart", &self.charge_period_start);
+        object.field("ChargePeriodEnd", &self.charge_period_end);
+        object.field("ConsumedQuantity", &self.consumed_quantity);
+        object.field("ConsumedUnit", &self.consumed_unit);
+        object.optional("ContractedCost", &self.contracted_cost);
+        object.optional("ContractedUnitPrice", &self.contracted_unit_price);
+        object.optional("EffectiveCost", &self.effective_cost);
+        object.field("HostProviderName", &self.host_provider_name);
+        object.field("InvoiceIssuerName", &self.invoice_issuer_name);
+        object.optional("ListCost", &self.list_cost);
+        object.optional("ListUnitPrice", &self.list_unit_price);
+        object.optional("PricingQuantity", &self.pricing_quantity);
+        object.optional("PricingUnit", &self.pricing_unit);
+        object.optional("RegionId", &self.region_id);
+        object.optional("RegionName", &self.region_name);
+        object.field("ServiceProviderName", &self.service_provider_name);
+        object.optional("SubAccountId", &self.sub_account_id);
+        object.optional("SubAccountName", &self.sub_account_name);
+        object.field("x_BillableMetricId", &self.x_billable_metric_id);
+        object.field("x_BillableMetricName", &self.x_billable_metric_name);
+        object.optional("x_ProductCategoryName", &self.x_product_category_name);
+        object.optional("x_ProductFamilyId", &self.x_product_family_id);
+        object.optional("x_ProductFamilyName", &self.x_product_family_name);
+        object.optional("x_ZoneId", &self.x_zone_id);
+        object.optional("x_ZoneName", &self.x_zone_name);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for BillableUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -691,11 +698,21 @@ crate::macros::string_enum!(
     BillableUsageChargeFrequency, Unknown, { UsageBased => "Usage-Based" }
 );
 /// A membership to create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationMemberRequest {
     /// The membership to create.
     pub member: crate::models::NewOrganizationMember,
+}
+impl ::serde::Serialize for CreateOrganizationMemberRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("member", &self.member);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateOrganizationMemberRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -741,11 +758,21 @@ impl CreateOrganizationMemberRequest {
     }
 }
 /// The identifier of an organization that was deleted.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletedOrganization {
     /// The deleted organization's identifier.
     pub id: ::std::string::String,
+}
+impl ::serde::Serialize for DeletedOrganization {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeletedOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -789,14 +816,24 @@ impl DeletedOrganization {
     }
 }
 /// A membership to create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewOrganizationMember {
     /// The state to create the membership in: `active` or `canceled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::NewOrganizationMemberStatus>,
     /// The user to make a member.
     pub user: crate::models::NewOrganizationMemberUser,
+}
+impl ::serde::Serialize for NewOrganizationMember {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("status", &self.status);
+        object.field("user", &self.user);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NewOrganizationMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -873,11 +910,21 @@ crate::macros::string_enum!(
     NewOrganizationMemberStatus, Unknown, { Active => "active", Canceled => "canceled" }
 );
 /// The user to make a member.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewOrganizationMemberUser {
     /// The user's e-mail address.
     pub email: ::std::string::String,
+}
+impl ::serde::Serialize for NewOrganizationMemberUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("email", &self.email);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for NewOrganizationMemberUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -921,7 +968,7 @@ impl NewOrganizationMemberUser {
     }
 }
 /// An account as listed within an organization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationAccount {
     /// The account's identifier.
@@ -929,12 +976,25 @@ pub struct OrganizationAccount {
     /// The account's name, or null when it has none.
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether this is a `standard` or an `enterprise` account.
-    #[serde(rename = "type")]
     pub type_: crate::models::AccountType,
     /// When the account was created; set by the server.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
     /// Account-wide settings; each is null when unset.
     pub settings: crate::models::OrganizationAccountSettings,
+}
+impl ::serde::Serialize for OrganizationAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("type", &self.type_);
+        object.field("created_on", &self.created_on);
+        object.field("settings", &self.settings);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1018,7 +1078,7 @@ impl OrganizationAccount {
     }
 }
 /// Account-wide settings; each is null when unset.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationAccountSettings {
     /// The address that abuse reports about the account are sent to.
@@ -1035,6 +1095,25 @@ pub struct OrganizationAccountSettings {
     /// Deprecated; use the account's DNS settings instead.
     #[deprecated]
     pub use_account_custom_ns_by_default: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for OrganizationAccountSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("abuse_contact_email", &self.abuse_contact_email);
+        object.field("access_approval_expiry", &self.access_approval_expiry);
+        object.field("api_access_enabled", &self.api_access_enabled);
+        object.field("default_nameservers", &self.default_nameservers);
+        object.field("enforce_twofactor", &self.enforce_twofactor);
+        object
+            .field(
+                "use_account_custom_ns_by_default",
+                &self.use_account_custom_ns_by_default,
+            );
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationAccountSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1159,27 +1238,36 @@ impl OrganizationAccountSettings {
     }
 }
 /// An entry in an organization's audit log.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationAuditLog {
     /// The entry's identifier.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The organization the action was taken in.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<crate::models::AuditLogOrganization>,
     /// What was done, when, and whether it succeeded.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<crate::models::AuditLogAction>,
     /// Who performed the action, and how they authenticated.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<crate::models::OrganizationAuditLogActor>,
     /// The HTTP request behind the action.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw: ::std::option::Option<crate::models::AuditLogRaw>,
     /// The resource the action affected.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<crate::models::AuditLogResource>,
+}
+impl ::serde::Serialize for OrganizationAuditLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("organization", &self.organization);
+        object.optional("action", &self.action);
+        object.optional("actor", &self.actor);
+        object.optional("raw", &self.raw);
+        object.optional("resource", &self.resource);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1308,31 +1396,39 @@ impl OrganizationAuditLog {
     }
 }
 /// Who performed an action recorded in an organization audit log.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationAuditLogActor {
     /// The actor's identifier; for a user, the user ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// What performed the action: a `user`, a Cloudflare administrator or the `system`.
-    #[serde(rename = "type")]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<crate::models::OrganizationAuditLogActorType>,
     /// How the actor authenticated: an API key or token, the dashboard, OAuth or an Origin CA key.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub context: ::std::option::Option<crate::models::AuditLogActorContext>,
     /// The actor's e-mail address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The IP address the request came from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// The identifier of the API token used, when the context is `api_token` or `oauth`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_id: ::std::option::Option<::std::string::String>,
     /// The name of the API token used, when the context is `api_token` or `oauth`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for OrganizationAuditLogActor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("id", &self.id);
+        object.optional("type", &self.type_);
+        object.optional("context", &self.context);
+        object.optional("email", &self.email);
+        object.optional("ip_address", &self.ip_address);
+        object.optional("token_id", &self.token_id);
+        object.optional("token_name", &self.token_name);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLogActor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1504,7 +1600,7 @@ crate::macros::string_enum!(
     OrganizationAuditResourceScope, Unknown, { Organizations => "organizations" }
 );
 /// A user's membership of an organization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMember {
     /// The membership's identifier.
@@ -1522,6 +1618,21 @@ pub struct OrganizationMember {
     pub create_time: ::chrono::DateTime<::chrono::Utc>,
     /// When the membership last changed.
     pub update_time: ::chrono::DateTime<::chrono::Utc>,
+}
+impl ::serde::Serialize for OrganizationMember {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("status", &self.status);
+        object.field("user", &self.user);
+        object.field("meta", &self.meta);
+        object.field("create_time", &self.create_time);
+        object.field("update_time", &self.update_time);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1641,7 +1752,7 @@ crate::macros::string_enum!(
     Rejected => "rejected", Canceled => "canceled" }
 );
 /// The user behind an organization membership.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMemberUser {
     /// The user's identifier.
@@ -1652,6 +1763,23 @@ pub struct OrganizationMemberUser {
     pub name: ::std::string::String,
     /// Whether the user has two-factor authentication enabled.
     pub two_factor_authentication_enabled: bool,
+}
+impl ::serde::Serialize for OrganizationMemberUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("email", &self.email);
+        object.field("name", &self.name);
+        object
+            .field(
+                "two_factor_authentication_enabled",
+                &self.two_factor_authentication_enabled,
+            );
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationMemberUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1725,11 +1853,21 @@ impl OrganizationMemberUser {
 /// The organization directly above this one.
 ///
 /// The form of `OrganizationParent` sent in requests: without the properties the server sets (`readOnly`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationParentRequest {
     /// The parent organization's identifier.
     pub id: ::std::string::String,
+}
+impl ::serde::Serialize for OrganizationParentRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationParentRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1775,17 +1913,27 @@ impl OrganizationParentRequest {
 /// An organization, which groups accounts, sub-organizations and members.
 ///
 /// The form of `Organization` sent in requests: without the properties the server sets (`readOnly`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationRequest {
     /// The organization's name.
     pub name: ::std::string::String,
     /// The organization directly above this one; absent for a root organization.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<crate::models::OrganizationParentRequest>,
     /// The organization's business contact details, when they have been set.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile: ::std::option::Option<crate::models::Profile>,
+}
+impl ::serde::Serialize for OrganizationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("name", &self.name);
+        object.optional("parent", &self.parent);
+        object.optional("profile", &self.profile);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1885,15 +2033,24 @@ crate::macros::string_enum!(
     OrganizationsSharesListOrder, Unknown, { Name => "name", Created => "created" }
 );
 /// Paging details of a list fetched with page tokens.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PageTokenResultInfo {
     /// Send this as `page_token`, with the same filters, to fetch the next page; absent on the last page.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page_token: ::std::option::Option<::std::string::String>,
     /// How many items match the filters, across all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_size: ::std::option::Option<i64>,
+}
+impl ::serde::Serialize for PageTokenResultInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.optional("next_page_token", &self.next_page_token);
+        object.optional("total_size", &self.total_size);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for PageTokenResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1960,7 +2117,7 @@ impl PageTokenResultInfo {
     }
 }
 /// A set of resources one account or organization shares with others.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Share {
     /// The share's identifier.
@@ -1974,7 +2131,6 @@ pub struct Share {
     /// The identifier of the organization the share belongs to.
     pub organization_id: ::std::string::String,
     /// Whether the organization sent the share (`sent`) or received it (`received`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<crate::models::ShareKind>,
     /// The share's lifecycle state: `active`, `deleting` or `deleted`.
     pub status: crate::models::ShareStatus,
@@ -1985,20 +2141,48 @@ pub struct Share {
     /// When the share last changed.
     pub modified: ::chrono::DateTime<::chrono::Utc>,
     /// How many recipients are associated. Only sent when recipient counts are requested, which the list operation has no parameter for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub associated_recipient_count: ::std::option::Option<i64>,
     /// How many recipients are being associated. Only sent when recipient counts are requested, which the list operation has no parameter for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub associating_recipient_count: ::std::option::Option<i64>,
     /// How many recipients are disassociated. Only sent when recipient counts are requested, which the list operation has no parameter for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disassociated_recipient_count: ::std::option::Option<i64>,
     /// How many recipients are being disassociated. Only sent when recipient counts are requested, which the list operation has no parameter for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disassociating_recipient_count: ::std::option::Option<i64>,
     /// The shared resources. Only sent when resources are requested, which the list operation has no parameter for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<::std::vec::Vec<crate::models::ShareResource>>,
+}
+impl ::serde::Serialize for Share {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("account_id", &self.account_id);
+        object.field("account_name", &self.account_name);
+        object.field("organization_id", &self.organization_id);
+        object.optional("kind", &self.kind);
+        object.field("status", &self.status);
+        object.field("target_type", &self.target_type);
+        object.field("created", &self.created);
+        object.field("modified", &self.modified);
+        object.optional("associated_recipient_count", &self.associated_recipient_count);
+        object
+            .optional("associating_recipient_count", &self.associating_recipient_count);
+        object
+            .optional(
+                "disassociated_recipient_count",
+                &self.disassociated_recipient_count,
+            );
+        object
+            .optional(
+                "disassociating_recipient_count",
+                &self.disassociating_recipient_count,
+            );
+        object.optional("resources", &self.resources);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Share {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2197,7 +2381,7 @@ crate::macros::string_enum!(
     ShareKind, Unknown, { Sent => "sent", Received => "received" }
 );
 /// A resource included in a share.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ShareResource {
     /// The identifier of the share resource entry.
@@ -2218,6 +2402,24 @@ pub struct ShareResource {
     pub created: ::chrono::DateTime<::chrono::Utc>,
     /// When the share resource entry last changed.
     pub modified: ::chrono::DateTime<::chrono::Utc>,
+}
+impl ::serde::Serialize for ShareResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::ser::object(serializer);
+        object.field("id", &self.id);
+        object.field("resource_id", &self.resource_id);
+        object.field("resource_type", &self.resource_type);
+        object.field("resource_account_id", &self.resource_account_id);
+        object.field("resource_version", &self.resource_version);
+        object.field("status", &self.status);
+        object.field("meta", &self.meta);
+        object.field("created", &self.created);
+        object.field("modified", &self.modified);
+        object.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ShareResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(

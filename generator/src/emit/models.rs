@@ -124,10 +124,10 @@ fn structure(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         let ty = ctx.ty(ty);
         quote! {
             /// Properties not listed in the schema.
-            #[serde(flatten)]
             pub #fname: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
+    let serialize = serialize(ctx, def, s);
     let deserialize = deserialize(ctx, def, s);
     let constructor = constructor(ctx, def, s);
     let (derive_debug, debug) = if s.fields.iter().any(|f| f.sensitive) {
@@ -140,13 +140,14 @@ fn structure(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     // crate, which can neither write struct literals nor destructure
     // exhaustively.
     quote! {
-        #[derive(#derive_debug Clone, PartialEq, #default ::serde::Serialize)]
+        #[derive(#derive_debug Clone, PartialEq, #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
         #debug
+        #serialize
         #deserialize
         #constructor
     }
@@ -175,6 +176,44 @@ fn redacted_debug(def: &TypeDef, s: &Struct) -> TokenStream {
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#type_name) #(#fields)* #additional .finish()
+            }
+        }
+    }
+}
+
+/// `Serialize` as one call per field on the runtime's `ser::Object` (see
+/// its module for why not serde's derive): the fields in declaration order
+/// under their wire names, an optional field left out when it is `None`
+/// (a required nullable one is sent as `null`), then the additional
+/// properties.
+fn serialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+    let root = &ctx.root;
+    let name = ident(&def.name);
+    let fields = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let wire = &f.wire;
+        if f.required {
+            quote!(object.field(#wire, &self.#n);)
+        } else {
+            quote!(object.optional(#wire, &self.#n);)
+        }
+    });
+    let others = s.additional.as_ref().map(|(fname, _)| {
+        let fname = ident(fname);
+        quote!(object.others(&self.#fname);)
+    });
+    let object = if s.fields.is_empty() && others.is_none() {
+        quote!(let object = #root::ser::object(serializer);)
+    } else {
+        quote!(let mut object = #root::ser::object(serializer);)
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #object
+                #(#fields)*
+                #others
+                object.end()
             }
         }
     }
@@ -304,18 +343,9 @@ fn field(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
     let ty = ctx.field_ty(&f.ty, f.boxed, f.optional());
     let docs = value_doc_attrs(&ctx.api.types, &f.docs, &f.ty, &f.constraints);
     let deprecated = deprecated(&f.docs);
-    let rename = (f.name != f.wire).then(|| {
-        let wire = &f.wire;
-        quote!(#[serde(rename = #wire)])
-    });
-    // Only `Serialize` is derived; decoding is written out in `deserialize`.
-    let serde = (!f.required)
-        .then(|| quote!(#[serde(skip_serializing_if = "::std::option::Option::is_none")]));
     quote! {
         #docs
         #deprecated
-        #rename
-        #serde
         pub #name: #ty,
     }
 }

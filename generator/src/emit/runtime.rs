@@ -47,6 +47,7 @@ const MODULES: &[Module] = modules![
     "pagination",
     "request",
     "retry",
+    "ser",
     "trace",
 ];
 

@@ -34,6 +34,7 @@ mod multipart;
 mod pagination;
 mod request;
 mod retry;
+mod ser;
 mod trace;
 
 pub use auth::Credentials;
