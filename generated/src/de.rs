@@ -28,8 +28,9 @@ pub(crate) trait Slots: Default {
     type Value;
     /// The struct's name, for "expected struct ..." errors.
     const NAME: &'static str;
-    /// The wire names of the declared fields, sorted (byte order) so a key
-    /// is found by binary search; field `i` of the table is `FIELDS[i]`.
+    /// The wire names of the declared fields, sorted by [`table_order`] so
+    /// a key is found by binary search; field `i` of the table is
+    /// `FIELDS[i]`.
     const FIELDS: &'static [&'static str];
     /// Whether undeclared keys are kept ([`Slots::keep`]) or skipped.
     const KEEPS_OTHERS: bool = false;
@@ -97,9 +98,7 @@ enum Key {
     Unknown,
 }
 
-/// Decodes a map key into a [`Key`] by binary search in the sorted wire
-/// names (as fast as a `match` on the names for small structs, faster for
-/// large ones).
+/// Decodes a map key into a [`Key`] by binary search in the wire names.
 #[derive(Clone, Copy)]
 struct FieldNames {
     fields: &'static [&'static str],
@@ -108,12 +107,24 @@ struct FieldNames {
 
 impl FieldNames {
     fn key(self, name: &str) -> Key {
-        match self.fields.binary_search(&name) {
+        match self
+            .fields
+            .binary_search_by(|field| table_order(field, name))
+        {
             Ok(index) => Key::Field(index),
             Err(_) if self.keep_others => Key::Other(name.to_owned()),
             Err(_) => Key::Unknown,
         }
     }
+}
+
+/// The order of [`Slots::FIELDS`]: by length, then byte by byte (the
+/// generator sorts the same way). Most comparisons of the search are then
+/// settled by the lengths alone.
+pub(crate) fn table_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len()
+        .cmp(&b.len())
+        .then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
 impl<'de> DeserializeSeed<'de> for FieldNames {

@@ -39,23 +39,23 @@ impl<'de> ::serde::Deserialize<'de> for Account {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AccountManagedBy>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AccountSettings>,
             ::std::option::Option<crate::models::AccountType>,
+            ::std::option::Option<crate::models::AccountSettings>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<crate::models::AccountManagedBy>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::Account;
             const NAME: &'static str = "Account";
             const FIELDS: &'static [&'static str] = &[
-                "created_on",
                 "id",
-                "managed_by",
                 "name",
-                "settings",
                 "type",
+                "settings",
+                "created_on",
+                "managed_by",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -63,12 +63,12 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                 map: &mut A,
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
+                    0 => crate::de::put(&mut self.0, map),
                     1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
                     4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put(&mut self.5, map),
+                    5 => crate::de::put_nullable(&mut self.5, map),
                     _ => crate::de::skip(map),
                 }
             }
@@ -76,12 +76,12 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                 self,
             ) -> ::std::result::Result<crate::models::Account, &'static str> {
                 ::std::result::Result::Ok(crate::models::Account {
-                    id: self.1.ok_or("id")?,
-                    name: self.3.ok_or("name")?,
-                    type_: self.5.ok_or("type")?,
-                    created_on: self.0,
-                    managed_by: self.2,
-                    settings: self.4,
+                    id: self.0.ok_or("id")?,
+                    name: self.1.ok_or("name")?,
+                    type_: self.2.ok_or("type")?,
+                    created_on: self.4,
+                    managed_by: self.5,
+                    settings: self.3,
                 })
             }
         }
@@ -325,22 +325,22 @@ impl<'de> ::serde::Deserialize<'de> for AccountMember {
         #[derive(Default)]
         struct Slots(
             ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::AccountMemberUser>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<crate::models::AccountMemberPolicy>>,
             ::std::option::Option<::std::vec::Vec<crate::models::Role>>,
             ::std::option::Option<crate::models::AccountMemberStatus>,
-            ::std::option::Option<crate::models::AccountMemberUser>,
+            ::std::option::Option<::std::vec::Vec<crate::models::AccountMemberPolicy>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::AccountMember;
             const NAME: &'static str = "AccountMember";
             const FIELDS: &'static [&'static str] = &[
-                "email",
                 "id",
-                "policies",
+                "user",
+                "email",
                 "roles",
                 "status",
-                "user",
+                "policies",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -361,12 +361,12 @@ impl<'de> ::serde::Deserialize<'de> for AccountMember {
                 self,
             ) -> ::std::result::Result<crate::models::AccountMember, &'static str> {
                 ::std::result::Result::Ok(crate::models::AccountMember {
-                    id: self.1,
-                    email: self.0,
+                    id: self.0,
+                    email: self.2,
                     status: self.4,
-                    user: self.5,
+                    user: self.1,
                     roles: self.3,
-                    policies: self.2,
+                    policies: self.5,
                 })
             }
         }
@@ -489,19 +489,19 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberPolicy {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<crate::models::PolicyEffect>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroup>>,
+            ::std::option::Option<crate::models::PolicyEffect>,
             ::std::option::Option<::std::vec::Vec<crate::models::ResourceGroup>>,
+            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroup>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::AccountMemberPolicy;
             const NAME: &'static str = "AccountMemberPolicy";
             const FIELDS: &'static [&'static str] = &[
-                "access",
                 "id",
-                "permission_groups",
+                "access",
                 "resource_groups",
+                "permission_groups",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -523,10 +523,10 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberPolicy {
                 &'static str,
             > {
                 ::std::result::Result::Ok(crate::models::AccountMemberPolicy {
-                    id: self.1,
-                    access: self.0,
-                    permission_groups: self.2,
-                    resource_groups: self.3,
+                    id: self.0,
+                    access: self.1,
+                    permission_groups: self.3,
+                    resource_groups: self.2,
                 })
             }
         }
@@ -656,10 +656,10 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberUser {
             type Value = crate::models::AccountMemberUser;
             const NAME: &'static str = "AccountMemberUser";
             const FIELDS: &'static [&'static str] = &[
-                "email",
-                "first_name",
                 "id",
+                "email",
                 "last_name",
+                "first_name",
                 "two_factor_authentication_enabled",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
@@ -668,8 +668,8 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberUser {
                 map: &mut A,
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
+                    0 => crate::de::put_nullable(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
                     2 => crate::de::put_nullable(&mut self.2, map),
                     3 => crate::de::put_nullable(&mut self.3, map),
                     4 => crate::de::put_nullable(&mut self.4, map),
@@ -680,10 +680,10 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberUser {
                 self,
             ) -> ::std::result::Result<crate::models::AccountMemberUser, &'static str> {
                 ::std::result::Result::Ok(crate::models::AccountMemberUser {
-                    id: self.2,
-                    email: self.0.ok_or("email")?,
-                    first_name: self.1,
-                    last_name: self.3,
+                    id: self.0,
+                    email: self.1.ok_or("email")?,
+                    first_name: self.3,
+                    last_name: self.2,
                     two_factor_authentication_enabled: self.4,
                 })
             }
@@ -778,16 +778,16 @@ impl<'de> ::serde::Deserialize<'de> for AccountMoveStatus {
         impl crate::de::Slots for Slots {
             type Value = crate::models::AccountMoveStatus;
             const NAME: &'static str = "AccountMoveStatus";
-            const FIELDS: &'static [&'static str] = &["message", "moved", "tag"];
+            const FIELDS: &'static [&'static str] = &["tag", "moved", "message"];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 field: usize,
                 map: &mut A,
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
+                    0 => crate::de::put(&mut self.0, map),
                     1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
                     _ => crate::de::skip(map),
                 }
             }
@@ -795,9 +795,9 @@ impl<'de> ::serde::Deserialize<'de> for AccountMoveStatus {
                 self,
             ) -> ::std::result::Result<crate::models::AccountMoveStatus, &'static str> {
                 ::std::result::Result::Ok(crate::models::AccountMoveStatus {
-                    tag: self.2.ok_or("tag")?,
+                    tag: self.0.ok_or("tag")?,
                     moved: self.1.ok_or("moved")?,
-                    message: self.0,
+                    message: self.2,
                 })
             }
         }
@@ -865,20 +865,20 @@ impl<'de> ::serde::Deserialize<'de> for AccountRequest {
         #[derive(Default)]
         struct Slots(
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AccountManagedByRequest>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AccountSettings>,
             ::std::option::Option<crate::models::AccountType>,
+            ::std::option::Option<crate::models::AccountSettings>,
+            ::std::option::Option<crate::models::AccountManagedByRequest>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::AccountRequest;
             const NAME: &'static str = "AccountRequest";
             const FIELDS: &'static [&'static str] = &[
                 "id",
-                "managed_by",
                 "name",
-                "settings",
                 "type",
+                "settings",
+                "managed_by",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -887,10 +887,10 @@ impl<'de> ::serde::Deserialize<'de> for AccountRequest {
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
                     0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
+                    1 => crate::de::put(&mut self.1, map),
                     2 => crate::de::put(&mut self.2, map),
                     3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put(&mut self.4, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
                     _ => crate::de::skip(map),
                 }
             }
@@ -899,9 +899,9 @@ impl<'de> ::serde::Deserialize<'de> for AccountRequest {
             ) -> ::std::result::Result<crate::models::AccountRequest, &'static str> {
                 ::std::result::Result::Ok(crate::models::AccountRequest {
                     id: self.0.ok_or("id")?,
-                    name: self.2.ok_or("name")?,
-                    type_: self.4.ok_or("type")?,
-                    managed_by: self.1,
+                    name: self.1.ok_or("name")?,
+                    type_: self.2.ok_or("type")?,
+                    managed_by: self.4,
                     settings: self.3,
                 })
             }
@@ -970,15 +970,15 @@ impl<'de> ::serde::Deserialize<'de> for AccountSettings {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::AccountSettings;
             const NAME: &'static str = "AccountSettings";
             const FIELDS: &'static [&'static str] = &[
-                "abuse_contact_email",
                 "enforce_twofactor",
+                "abuse_contact_email",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -995,8 +995,8 @@ impl<'de> ::serde::Deserialize<'de> for AccountSettings {
                 self,
             ) -> ::std::result::Result<crate::models::AccountSettings, &'static str> {
                 ::std::result::Result::Ok(crate::models::AccountSettings {
-                    abuse_contact_email: self.0,
-                    enforce_twofactor: self.1,
+                    abuse_contact_email: self.1,
+                    enforce_twofactor: self.0,
                 })
             }
         }
@@ -1155,25 +1155,25 @@ impl<'de> ::serde::Deserialize<'de> for AuditLog {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<crate::models::AuditLogAccount>,
-            ::std::option::Option<crate::models::AuditLogAction>,
-            ::std::option::Option<crate::models::AuditLogActor>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<crate::models::AuditLogRaw>,
-            ::std::option::Option<crate::models::AuditLogResource>,
             ::std::option::Option<crate::models::AuditLogZone>,
+            ::std::option::Option<crate::models::AuditLogActor>,
+            ::std::option::Option<crate::models::AuditLogAction>,
+            ::std::option::Option<crate::models::AuditLogAccount>,
+            ::std::option::Option<crate::models::AuditLogResource>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLog;
             const NAME: &'static str = "AuditLog";
             const FIELDS: &'static [&'static str] = &[
-                "account",
-                "action",
-                "actor",
                 "id",
                 "raw",
-                "resource",
                 "zone",
+                "actor",
+                "action",
+                "account",
+                "resource",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -1195,13 +1195,13 @@ impl<'de> ::serde::Deserialize<'de> for AuditLog {
                 self,
             ) -> ::std::result::Result<crate::models::AuditLog, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLog {
-                    id: self.3,
-                    account: self.0,
-                    action: self.1,
-                    actor: self.2,
-                    raw: self.4,
-                    resource: self.5,
-                    zone: self.6,
+                    id: self.0,
+                    account: self.5,
+                    action: self.4,
+                    actor: self.3,
+                    raw: self.1,
+                    resource: self.6,
+                    zone: self.2,
                 })
             }
         }
@@ -1411,25 +1411,25 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogActor {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::AuditLogActorType>,
+            ::std::option::Option<::std::string::String>,
             ::std::option::Option<crate::models::AuditLogActorContext>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AuditLogActorType>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogActor;
             const NAME: &'static str = "AuditLogActor";
             const FIELDS: &'static [&'static str] = &[
-                "context",
-                "email",
                 "id",
-                "ip_address",
-                "token_id",
-                "token_name",
                 "type",
+                "email",
+                "context",
+                "token_id",
+                "ip_address",
+                "token_name",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -1451,13 +1451,13 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogActor {
                 self,
             ) -> ::std::result::Result<crate::models::AuditLogActor, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLogActor {
-                    id: self.2,
-                    type_: self.6,
-                    context: self.0,
-                    email: self.1,
-                    ip_address: self.3,
+                    id: self.0,
+                    type_: self.1,
+                    context: self.3,
+                    email: self.2,
+                    ip_address: self.5,
                     token_id: self.4,
-                    token_name: self.5,
+                    token_name: self.6,
                 })
             }
         }
@@ -1675,13 +1675,13 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProductCategory {
         #[derive(Default)]
         struct Slots(
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<crate::models::AuditLogProduct>>,
             ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<crate::models::AuditLogProduct>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogProductCategory;
             const NAME: &'static str = "AuditLogProductCategory";
-            const FIELDS: &'static [&'static str] = &["label", "products", "value"];
+            const FIELDS: &'static [&'static str] = &["label", "value", "products"];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 field: usize,
@@ -1701,9 +1701,9 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProductCategory {
                 &'static str,
             > {
                 ::std::result::Result::Ok(crate::models::AuditLogProductCategory {
-                    value: self.2,
+                    value: self.1,
                     label: self.0,
-                    products: self.1,
+                    products: self.2,
                 })
             }
         }
@@ -1868,15 +1868,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithPolicies {
         #[derive(Default)]
         struct Slots(
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<
-                ::std::vec::Vec<crate::models::NewAccountMemberPolicy>,
-            >,
             ::std::option::Option<crate::models::MemberInvitationStatus>,
+            ::std::option::Option<::std::vec::Vec<crate::models::NewAccountMemberPolicy>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::CreateAccountMemberWithPolicies;
             const NAME: &'static str = "CreateAccountMemberWithPolicies";
-            const FIELDS: &'static [&'static str] = &["email", "policies", "status"];
+            const FIELDS: &'static [&'static str] = &["email", "status", "policies"];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 field: usize,
@@ -1884,8 +1882,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithPolicies {
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
                     0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
                     _ => crate::de::skip(map),
                 }
             }
@@ -1897,8 +1895,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithPolicies {
             > {
                 ::std::result::Result::Ok(crate::models::CreateAccountMemberWithPolicies {
                     email: self.0.ok_or("email")?,
-                    policies: self.1.ok_or("policies")?,
-                    status: self.2,
+                    policies: self.2.ok_or("policies")?,
+                    status: self.1,
                 })
             }
         }
@@ -2222,21 +2220,21 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicyRequest>>,
             ::std::option::Option<crate::models::TokenCondition>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicyRequest>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::CreateTokenRequest;
             const NAME: &'static str = "CreateTokenRequest";
             const FIELDS: &'static [&'static str] = &[
+                "name",
+                "policies",
                 "condition",
                 "expires_on",
-                "name",
                 "not_before",
-                "policies",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -2244,11 +2242,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
                 map: &mut A,
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
                     3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put(&mut self.4, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
                     _ => crate::de::skip(map),
                 }
             }
@@ -2256,11 +2254,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
                 self,
             ) -> ::std::result::Result<crate::models::CreateTokenRequest, &'static str> {
                 ::std::result::Result::Ok(crate::models::CreateTokenRequest {
-                    name: self.2.ok_or("name")?,
-                    policies: self.4.ok_or("policies")?,
-                    not_before: self.3,
-                    expires_on: self.1,
-                    condition: self.0,
+                    name: self.0.ok_or("name")?,
+                    policies: self.1.ok_or("policies")?,
+                    not_before: self.4,
+                    expires_on: self.3,
+                    condition: self.2,
                 })
             }
         }
@@ -2712,17 +2710,19 @@ impl<'de> ::serde::Deserialize<'de> for NewAccountMemberPolicy {
         struct Slots(
             ::std::option::Option<crate::models::PolicyEffect>,
             ::std::option::Option<
+                ::std::vec::Vec<crate::models::ResourceGroupReference>,
+            >,
+            ::std::option::Option<
                 ::std::vec::Vec<crate::models::PermissionGroupReference>,
             >,
-            ::std::option::Option<::std::vec::Vec<crate::models::ResourceGroupReference>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::NewAccountMemberPolicy;
             const NAME: &'static str = "NewAccountMemberPolicy";
             const FIELDS: &'static [&'static str] = &[
                 "access",
-                "permission_groups",
                 "resource_groups",
+                "permission_groups",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -2744,8 +2744,8 @@ impl<'de> ::serde::Deserialize<'de> for NewAccountMemberPolicy {
             > {
                 ::std::result::Result::Ok(crate::models::NewAccountMemberPolicy {
                     access: self.0.ok_or("access")?,
-                    permission_groups: self.1.ok_or("permission_groups")?,
-                    resource_groups: self.2.ok_or("resource_groups")?,
+                    permission_groups: self.2.ok_or("permission_groups")?,
+                    resource_groups: self.1.ok_or("resource_groups")?,
                 })
             }
         }
@@ -3196,25 +3196,25 @@ impl<'de> ::serde::Deserialize<'de> for RatePlan {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<bool>,
             ::std::option::Option<crate::models::RatePlanId>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
             ::std::option::Option<bool>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ::std::option::Option<bool>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::RatePlan;
             const NAME: &'static str = "RatePlan";
             const FIELDS: &'static [&'static str] = &[
-                "currency",
-                "externally_managed",
                 "id",
+                "sets",
+                "scope",
+                "currency",
                 "is_contract",
                 "public_name",
-                "scope",
-                "sets",
+                "externally_managed",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -3236,13 +3236,13 @@ impl<'de> ::serde::Deserialize<'de> for RatePlan {
                 self,
             ) -> ::std::result::Result<crate::models::RatePlan, &'static str> {
                 ::std::result::Result::Ok(crate::models::RatePlan {
-                    id: self.2,
-                    public_name: self.4,
-                    currency: self.0,
-                    scope: self.5,
-                    externally_managed: self.1,
-                    is_contract: self.3,
-                    sets: self.6,
+                    id: self.0,
+                    public_name: self.5,
+                    currency: self.3,
+                    scope: self.2,
+                    externally_managed: self.6,
+                    is_contract: self.4,
+                    sets: self.1,
                 })
             }
         }
@@ -3691,9 +3691,9 @@ impl<'de> ::serde::Deserialize<'de> for Role {
             type Value = crate::models::Role;
             const NAME: &'static str = "Role";
             const FIELDS: &'static [&'static str] = &[
-                "description",
                 "id",
                 "name",
+                "description",
                 "permissions",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
@@ -3711,9 +3711,9 @@ impl<'de> ::serde::Deserialize<'de> for Role {
             }
             fn build(self) -> ::std::result::Result<crate::models::Role, &'static str> {
                 ::std::result::Result::Ok(crate::models::Role {
-                    id: self.1.ok_or("id")?,
-                    name: self.2.ok_or("name")?,
-                    description: self.0.ok_or("description")?,
+                    id: self.0.ok_or("id")?,
+                    name: self.1.ok_or("name")?,
+                    description: self.2.ok_or("description")?,
                     permissions: self.3.ok_or("permissions")?,
                 })
             }
@@ -3811,18 +3811,18 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissions {
             type Value = crate::models::RolePermissions;
             const NAME: &'static str = "RolePermissions";
             const FIELDS: &'static [&'static str] = &[
-                "analytics",
-                "billing",
-                "cache_purge",
-                "dns",
-                "dns_records",
                 "lb",
-                "logs",
-                "organization",
+                "dns",
                 "ssl",
                 "waf",
-                "zone_settings",
+                "logs",
                 "zones",
+                "billing",
+                "analytics",
+                "cache_purge",
+                "dns_records",
+                "organization",
+                "zone_settings",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -3849,18 +3849,18 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissions {
                 self,
             ) -> ::std::result::Result<crate::models::RolePermissions, &'static str> {
                 ::std::result::Result::Ok(crate::models::RolePermissions {
-                    analytics: self.0,
-                    billing: self.1,
-                    cache_purge: self.2,
-                    dns: self.3,
-                    dns_records: self.4,
-                    lb: self.5,
-                    logs: self.6,
-                    organization: self.7,
-                    ssl: self.8,
-                    waf: self.9,
-                    zone_settings: self.10,
-                    zones: self.11,
+                    analytics: self.7,
+                    billing: self.6,
+                    cache_purge: self.8,
+                    dns: self.1,
+                    dns_records: self.9,
+                    lb: self.0,
+                    logs: self.4,
+                    organization: self.10,
+                    ssl: self.2,
+                    waf: self.3,
+                    zone_settings: self.11,
+                    zones: self.5,
                 })
             }
         }
@@ -4097,26 +4097,26 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
         #[derive(Default)]
         struct Slots(
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<crate::models::SubscriptionFrequency>,
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<f64>,
-            ::std::option::Option<crate::models::RatePlan>,
             ::std::option::Option<crate::models::SubscriptionState>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::SubscriptionFrequency>,
+            ::std::option::Option<crate::models::RatePlan>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::Subscription;
             const NAME: &'static str = "Subscription";
             const FIELDS: &'static [&'static str] = &[
-                "currency",
-                "current_period_end",
-                "current_period_start",
-                "frequency",
                 "id",
                 "price",
-                "rate_plan",
                 "state",
+                "currency",
+                "frequency",
+                "rate_plan",
+                "current_period_end",
+                "current_period_start",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -4139,14 +4139,14 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
                 self,
             ) -> ::std::result::Result<crate::models::Subscription, &'static str> {
                 ::std::result::Result::Ok(crate::models::Subscription {
-                    id: self.4,
-                    rate_plan: self.6,
-                    frequency: self.3,
-                    state: self.7,
-                    price: self.5,
-                    currency: self.0,
-                    current_period_start: self.2,
-                    current_period_end: self.1,
+                    id: self.0,
+                    rate_plan: self.5,
+                    frequency: self.4,
+                    state: self.2,
+                    price: self.1,
+                    currency: self.3,
+                    current_period_start: self.7,
+                    current_period_end: self.6,
                 })
             }
         }
@@ -4422,31 +4422,31 @@ impl<'de> ::serde::Deserialize<'de> for Token {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::TokenStatus>,
+            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
             ::std::option::Option<crate::models::TokenCondition>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
-            ::std::option::Option<crate::models::TokenStatus>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::Token;
             const NAME: &'static str = "Token";
             const FIELDS: &'static [&'static str] = &[
-                "condition",
-                "expires_on",
                 "id",
-                "issued_on",
-                "last_used_on",
-                "modified_on",
                 "name",
-                "not_before",
-                "policies",
                 "status",
+                "policies",
+                "condition",
+                "issued_on",
+                "expires_on",
+                "not_before",
+                "modified_on",
+                "last_used_on",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -4469,16 +4469,16 @@ impl<'de> ::serde::Deserialize<'de> for Token {
             }
             fn build(self) -> ::std::result::Result<crate::models::Token, &'static str> {
                 ::std::result::Result::Ok(crate::models::Token {
-                    id: self.2,
-                    name: self.6,
-                    status: self.9,
-                    issued_on: self.3,
-                    modified_on: self.5,
-                    last_used_on: self.4,
+                    id: self.0,
+                    name: self.1,
+                    status: self.2,
+                    issued_on: self.5,
+                    modified_on: self.8,
+                    last_used_on: self.9,
                     not_before: self.7,
-                    expires_on: self.1,
-                    condition: self.0,
-                    policies: self.8,
+                    expires_on: self.6,
+                    condition: self.4,
+                    policies: self.3,
                 })
             }
         }
@@ -4699,19 +4699,19 @@ impl<'de> ::serde::Deserialize<'de> for TokenPermissionGroup {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<crate::models::PermissionGroupCategory>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroupScope>>,
+            ::std::option::Option<crate::models::PermissionGroupCategory>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::TokenPermissionGroup;
             const NAME: &'static str = "TokenPermissionGroup";
             const FIELDS: &'static [&'static str] = &[
-                "category",
                 "id",
                 "name",
                 "scopes",
+                "category",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -4733,10 +4733,10 @@ impl<'de> ::serde::Deserialize<'de> for TokenPermissionGroup {
                 &'static str,
             > {
                 ::std::result::Result::Ok(crate::models::TokenPermissionGroup {
-                    id: self.1,
-                    name: self.2,
-                    category: self.0,
-                    scopes: self.3,
+                    id: self.0,
+                    name: self.1,
+                    category: self.3,
+                    scopes: self.2,
                 })
             }
         }
@@ -4829,19 +4829,19 @@ impl<'de> ::serde::Deserialize<'de> for TokenPolicy {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<crate::models::PolicyEffect>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroup>>,
+            ::std::option::Option<crate::models::PolicyEffect>,
             ::std::option::Option<crate::models::TokenPolicyResources>,
+            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroup>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::TokenPolicy;
             const NAME: &'static str = "TokenPolicy";
             const FIELDS: &'static [&'static str] = &[
-                "effect",
                 "id",
-                "permission_groups",
+                "effect",
                 "resources",
+                "permission_groups",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -4860,10 +4860,10 @@ impl<'de> ::serde::Deserialize<'de> for TokenPolicy {
                 self,
             ) -> ::std::result::Result<crate::models::TokenPolicy, &'static str> {
                 ::std::result::Result::Ok(crate::models::TokenPolicy {
-                    id: self.1.ok_or("id")?,
-                    effect: self.0.ok_or("effect")?,
-                    permission_groups: self.2.ok_or("permission_groups")?,
-                    resources: self.3.ok_or("resources")?,
+                    id: self.0.ok_or("id")?,
+                    effect: self.1.ok_or("effect")?,
+                    permission_groups: self.3.ok_or("permission_groups")?,
+                    resources: self.2.ok_or("resources")?,
                 })
             }
         }
@@ -4923,18 +4923,16 @@ impl<'de> ::serde::Deserialize<'de> for TokenPolicyRequest {
         #[derive(Default)]
         struct Slots(
             ::std::option::Option<crate::models::PolicyEffect>,
-            ::std::option::Option<
-                ::std::vec::Vec<crate::models::PermissionGroupRequest>,
-            >,
             ::std::option::Option<crate::models::TokenPolicyResources>,
+            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroupRequest>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::TokenPolicyRequest;
             const NAME: &'static str = "TokenPolicyRequest";
             const FIELDS: &'static [&'static str] = &[
                 "effect",
-                "permission_groups",
                 "resources",
+                "permission_groups",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -4953,8 +4951,8 @@ impl<'de> ::serde::Deserialize<'de> for TokenPolicyRequest {
             ) -> ::std::result::Result<crate::models::TokenPolicyRequest, &'static str> {
                 ::std::result::Result::Ok(crate::models::TokenPolicyRequest {
                     effect: self.0.ok_or("effect")?,
-                    permission_groups: self.1.ok_or("permission_groups")?,
-                    resources: self.2.ok_or("resources")?,
+                    permission_groups: self.2.ok_or("permission_groups")?,
+                    resources: self.1.ok_or("resources")?,
                 })
             }
         }
@@ -5169,19 +5167,19 @@ impl<'de> ::serde::Deserialize<'de> for TokenVerification {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<crate::models::TokenStatus>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::TokenVerification;
             const NAME: &'static str = "TokenVerification";
             const FIELDS: &'static [&'static str] = &[
-                "expires_on",
                 "id",
-                "not_before",
                 "status",
+                "expires_on",
+                "not_before",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -5189,10 +5187,10 @@ impl<'de> ::serde::Deserialize<'de> for TokenVerification {
                 map: &mut A,
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
+                    0 => crate::de::put(&mut self.0, map),
                     1 => crate::de::put(&mut self.1, map),
                     2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
                     _ => crate::de::skip(map),
                 }
             }
@@ -5200,10 +5198,10 @@ impl<'de> ::serde::Deserialize<'de> for TokenVerification {
                 self,
             ) -> ::std::result::Result<crate::models::TokenVerification, &'static str> {
                 ::std::result::Result::Ok(crate::models::TokenVerification {
-                    id: self.1.ok_or("id")?,
-                    status: self.3.ok_or("status")?,
-                    not_before: self.2,
-                    expires_on: self.0,
+                    id: self.0.ok_or("id")?,
+                    status: self.1.ok_or("status")?,
+                    not_before: self.3,
+                    expires_on: self.2,
                 })
             }
         }
@@ -5313,33 +5311,33 @@ impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::TokenStatus>,
+            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
             ::std::option::Option<crate::models::TokenCondition>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
-            ::std::option::Option<crate::models::TokenStatus>,
-            ::std::option::Option<::std::string::String>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::TokenWithValue;
             const NAME: &'static str = "TokenWithValue";
             const FIELDS: &'static [&'static str] = &[
-                "condition",
-                "expires_on",
                 "id",
-                "issued_on",
-                "last_used_on",
-                "modified_on",
                 "name",
-                "not_before",
-                "policies",
-                "status",
                 "value",
+                "status",
+                "policies",
+                "condition",
+                "issued_on",
+                "expires_on",
+                "not_before",
+                "modified_on",
+                "last_used_on",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -5365,17 +5363,17 @@ impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
                 self,
             ) -> ::std::result::Result<crate::models::TokenWithValue, &'static str> {
                 ::std::result::Result::Ok(crate::models::TokenWithValue {
-                    id: self.2,
-                    name: self.6,
-                    status: self.9,
-                    issued_on: self.3,
-                    modified_on: self.5,
-                    last_used_on: self.4,
-                    not_before: self.7,
-                    expires_on: self.1,
-                    condition: self.0,
-                    policies: self.8,
-                    value: self.10,
+                    id: self.0,
+                    name: self.1,
+                    status: self.3,
+                    issued_on: self.6,
+                    modified_on: self.9,
+                    last_used_on: self.10,
+                    not_before: self.8,
+                    expires_on: self.7,
+                    condition: self.5,
+                    policies: self.4,
+                    value: self.2,
                 })
             }
         }
@@ -5687,23 +5685,23 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::TokenStatus>,
+            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicyRequest>>,
             ::std::option::Option<crate::models::TokenCondition>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicyRequest>>,
-            ::std::option::Option<crate::models::TokenStatus>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::UpdateTokenRequest;
             const NAME: &'static str = "UpdateTokenRequest";
             const FIELDS: &'static [&'static str] = &[
+                "name",
+                "status",
+                "policies",
                 "condition",
                 "expires_on",
-                "name",
                 "not_before",
-                "policies",
-                "status",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -5711,11 +5709,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
                 map: &mut A,
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
+                    0 => crate::de::put(&mut self.0, map),
                     1 => crate::de::put_nullable(&mut self.1, map),
                     2 => crate::de::put(&mut self.2, map),
                     3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put(&mut self.4, map),
+                    4 => crate::de::put_nullable(&mut self.4, map),
                     5 => crate::de::put_nullable(&mut self.5, map),
                     _ => crate::de::skip(map),
                 }
@@ -5724,12 +5722,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
                 self,
             ) -> ::std::result::Result<crate::models::UpdateTokenRequest, &'static str> {
                 ::std::result::Result::Ok(crate::models::UpdateTokenRequest {
-                    name: self.2.ok_or("name")?,
-                    status: self.5,
-                    not_before: self.3,
-                    expires_on: self.1,
-                    condition: self.0,
-                    policies: self.4.ok_or("policies")?,
+                    name: self.0.ok_or("name")?,
+                    status: self.1,
+                    not_before: self.5,
+                    expires_on: self.4,
+                    condition: self.3,
+                    policies: self.2.ok_or("policies")?,
                 })
             }
         }

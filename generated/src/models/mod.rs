@@ -81,19 +81,19 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAction {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogAction;
             const NAME: &'static str = "AuditLogAction";
             const FIELDS: &'static [&'static str] = &[
-                "description",
-                "result",
                 "time",
                 "type",
+                "result",
+                "description",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -112,10 +112,10 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAction {
                 self,
             ) -> ::std::result::Result<crate::models::AuditLogAction, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLogAction {
-                    description: self.0,
-                    result: self.1,
-                    time: self.2,
-                    type_: self.3,
+                    description: self.3,
+                    result: self.2,
+                    time: self.0,
+                    type_: self.1,
                 })
             }
         }
@@ -370,19 +370,19 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogRaw {
         struct Slots(
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
             ::std::option::Option<i64>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogRaw;
             const NAME: &'static str = "AuditLogRaw";
             const FIELDS: &'static [&'static str] = &[
-                "cf_ray_id",
-                "method",
-                "status_code",
                 "uri",
+                "method",
+                "cf_ray_id",
                 "user_agent",
+                "status_code",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -402,11 +402,11 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogRaw {
                 self,
             ) -> ::std::result::Result<crate::models::AuditLogRaw, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLogRaw {
-                    cf_ray_id: self.0,
+                    cf_ray_id: self.2,
                     method: self.1,
-                    status_code: self.2,
-                    uri: self.3,
-                    user_agent: self.4,
+                    status_code: self.4,
+                    uri: self.0,
+                    user_agent: self.3,
                 })
             }
         }
@@ -517,24 +517,24 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogResource {
             ::std::option::Option<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
             ::std::option::Option<::std::string::String>,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+            ::std::option::Option<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::AuditLogResource;
             const NAME: &'static str = "AuditLogResource";
             const FIELDS: &'static [&'static str] = &[
                 "id",
+                "type",
+                "scope",
                 "product",
                 "request",
                 "response",
-                "scope",
-                "type",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -556,11 +556,11 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogResource {
             ) -> ::std::result::Result<crate::models::AuditLogResource, &'static str> {
                 ::std::result::Result::Ok(crate::models::AuditLogResource {
                     id: self.0,
-                    product: self.1,
-                    type_: self.5,
-                    scope: self.4,
-                    request: self.2,
-                    response: self.3,
+                    product: self.3,
+                    type_: self.1,
+                    scope: self.2,
+                    request: self.4,
+                    response: self.5,
                 })
             }
         }
@@ -785,23 +785,23 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<crate::models::OrganizationMeta>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<crate::models::OrganizationParent>,
             ::std::option::Option<crate::models::Profile>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::Organization;
             const NAME: &'static str = "Organization";
             const FIELDS: &'static [&'static str] = &[
-                "create_time",
                 "id",
                 "meta",
                 "name",
                 "parent",
                 "profile",
+                "create_time",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -812,9 +812,9 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
                     0 => crate::de::put(&mut self.0, map),
                     1 => crate::de::put(&mut self.1, map),
                     2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
+                    3 => crate::de::put_nullable(&mut self.3, map),
                     4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
+                    5 => crate::de::put(&mut self.5, map),
                     _ => crate::de::skip(map),
                 }
             }
@@ -822,12 +822,12 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
                 self,
             ) -> ::std::result::Result<crate::models::Organization, &'static str> {
                 ::std::result::Result::Ok(crate::models::Organization {
-                    id: self.1.ok_or("id")?,
-                    name: self.3.ok_or("name")?,
-                    create_time: self.0.ok_or("create_time")?,
-                    meta: self.2.ok_or("meta")?,
-                    parent: self.4,
-                    profile: self.5,
+                    id: self.0.ok_or("id")?,
+                    name: self.2.ok_or("name")?,
+                    create_time: self.5.ok_or("create_time")?,
+                    meta: self.1.ok_or("meta")?,
+                    parent: self.3,
+                    profile: self.4,
                 })
             }
         }
@@ -926,11 +926,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFlags {
             const FIELDS: &'static [&'static str] = &[
                 "account_creation",
                 "account_deletion",
-                "account_migration",
                 "account_mobility",
-                "enterprise_capability",
-                "member_management",
                 "sub_org_creation",
+                "account_migration",
+                "member_management",
+                "enterprise_capability",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -954,11 +954,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFlags {
                 ::std::result::Result::Ok(crate::models::OrganizationFlags {
                     account_creation: self.0.ok_or("account_creation")?,
                     account_deletion: self.1.ok_or("account_deletion")?,
-                    account_migration: self.2.ok_or("account_migration")?,
-                    account_mobility: self.3.ok_or("account_mobility")?,
-                    enterprise_capability: self.4.ok_or("enterprise_capability")?,
+                    account_migration: self.4.ok_or("account_migration")?,
+                    account_mobility: self.2.ok_or("account_mobility")?,
+                    enterprise_capability: self.6.ok_or("enterprise_capability")?,
                     member_management: self.5.ok_or("member_management")?,
-                    sub_org_creation: self.6.ok_or("sub_org_creation")?,
+                    sub_org_creation: self.3.ok_or("sub_org_creation")?,
                 })
             }
         }
@@ -1023,9 +1023,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMeta {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<crate::models::OrganizationFlags>,
+            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
             ::std::collections::BTreeMap<
                 ::std::string::String,
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1035,9 +1035,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMeta {
             type Value = crate::models::OrganizationMeta;
             const NAME: &'static str = "OrganizationMeta";
             const FIELDS: &'static [&'static str] = &[
-                "hierarchy_tags",
                 "managed_by",
                 "tenant_flags",
+                "hierarchy_tags",
             ];
             const KEEPS_OTHERS: bool = true;
             fn keep<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1068,9 +1068,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMeta {
                 self,
             ) -> ::std::result::Result<crate::models::OrganizationMeta, &'static str> {
                 ::std::result::Result::Ok(crate::models::OrganizationMeta {
-                    hierarchy_tags: self.0,
-                    managed_by: self.1,
-                    tenant_flags: self.2,
+                    hierarchy_tags: self.2,
+                    managed_by: self.0,
+                    tenant_flags: self.1,
                     additional_properties: self.3,
                 })
             }
@@ -1237,8 +1237,8 @@ impl<'de> ::serde::Deserialize<'de> for PageResultInfo {
             type Value = crate::models::PageResultInfo;
             const NAME: &'static str = "PageResultInfo";
             const FIELDS: &'static [&'static str] = &[
-                "count",
                 "page",
+                "count",
                 "per_page",
                 "total_count",
                 "total_pages",
@@ -1261,9 +1261,9 @@ impl<'de> ::serde::Deserialize<'de> for PageResultInfo {
                 self,
             ) -> ::std::result::Result<crate::models::PageResultInfo, &'static str> {
                 ::std::result::Result::Ok(crate::models::PageResultInfo {
-                    page: self.1,
+                    page: self.0,
                     per_page: self.2,
-                    count: self.0,
+                    count: self.1,
                     total_count: self.3,
                     total_pages: self.4,
                 })
@@ -1360,10 +1360,10 @@ impl<'de> ::serde::Deserialize<'de> for Profile {
             type Value = crate::models::Profile;
             const NAME: &'static str = "Profile";
             const FIELDS: &'static [&'static str] = &[
-                "business_address",
-                "business_email",
                 "business_name",
+                "business_email",
                 "business_phone",
+                "business_address",
                 "external_metadata",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1384,10 +1384,10 @@ impl<'de> ::serde::Deserialize<'de> for Profile {
                 self,
             ) -> ::std::result::Result<crate::models::Profile, &'static str> {
                 ::std::result::Result::Ok(crate::models::Profile {
-                    business_name: self.2.ok_or("business_name")?,
+                    business_name: self.0.ok_or("business_name")?,
                     business_email: self.1.ok_or("business_email")?,
-                    business_phone: self.3.ok_or("business_phone")?,
-                    business_address: self.0.ok_or("business_address")?,
+                    business_phone: self.2.ok_or("business_phone")?,
+                    business_address: self.3.ok_or("business_address")?,
                     external_metadata: self.4.ok_or("external_metadata")?,
                 })
             }

@@ -266,34 +266,34 @@ impl<'de> ::serde::Deserialize<'de> for BillableUsage {
             ::std::option::Option<f64>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
+            ::std::option::Option<f64>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<crate::models::BillableUsageChargeCategory>,
+            ::std::option::Option<::std::string::String>,
             ::std::option::Option<crate::models::BillableUsageChargeClass>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<crate::models::BillableUsageChargeCategory>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<crate::models::BillableUsageChargeFrequency>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<f64>,
+            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<f64>,
             ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::string::String>,
             ::std::option::Option<f64>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
@@ -303,41 +303,41 @@ impl<'de> ::serde::Deserialize<'de> for BillableUsage {
             type Value = crate::models::BillableUsage;
             const NAME: &'static str = "BillableUsage";
             const FIELDS: &'static [&'static str] = &[
+                "ListCost",
+                "RegionId",
+                "x_ZoneId",
                 "BilledCost",
-                "BillingAccountId",
-                "BillingAccountName",
-                "BillingCurrency",
-                "BillingPeriodEnd",
-                "BillingPeriodStart",
-                "ChargeCategory",
+                "RegionName",
+                "x_ZoneName",
                 "ChargeClass",
-                "ChargeDescription",
+                "PricingUnit",
+                "ConsumedUnit",
+                "SubAccountId",
+                "EffectiveCost",
+                "ListUnitPrice",
+                "ChargeCategory",
+                "ContractedCost",
+                "SubAccountName",
+                "BillingCurrency",
                 "ChargeFrequency",
                 "ChargePeriodEnd",
-                "ChargePeriodStart",
-                "ConsumedQuantity",
-                "ConsumedUnit",
-                "ContractedCost",
-                "ContractedUnitPrice",
-                "EffectiveCost",
-                "HostProviderName",
-                "InvoiceIssuerName",
-                "ListCost",
-                "ListUnitPrice",
                 "PricingQuantity",
-                "PricingUnit",
-                "RegionId",
-                "RegionName",
-                "ServiceProviderName",
-                "SubAccountId",
-                "SubAccountName",
+                "BillingAccountId",
+                "BillingPeriodEnd",
+                "ConsumedQuantity",
+                "HostProviderName",
+                "ChargeDescription",
+                "ChargePeriodStart",
+                "InvoiceIssuerName",
+                "x_ProductFamilyId",
+                "BillingAccountName",
+                "BillingPeriodStart",
                 "x_BillableMetricId",
+                "ContractedUnitPrice",
+                "ServiceProviderName",
+                "x_ProductFamilyName",
                 "x_BillableMetricName",
                 "x_ProductCategoryName",
-                "x_ProductFamilyId",
-                "x_ProductFamilyName",
-                "x_ZoneId",
-                "x_ZoneName",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -346,39 +346,39 @@ impl<'de> ::serde::Deserialize<'de> for BillableUsage {
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
                     0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put_nullable(&mut self.2, map),
                     3 => crate::de::put_nullable(&mut self.3, map),
                     4 => crate::de::put_nullable(&mut self.4, map),
                     5 => crate::de::put_nullable(&mut self.5, map),
-                    6 => crate::de::put(&mut self.6, map),
+                    6 => crate::de::put_nullable(&mut self.6, map),
                     7 => crate::de::put_nullable(&mut self.7, map),
                     8 => crate::de::put(&mut self.8, map),
-                    9 => crate::de::put(&mut self.9, map),
-                    10 => crate::de::put(&mut self.10, map),
-                    11 => crate::de::put(&mut self.11, map),
+                    9 => crate::de::put_nullable(&mut self.9, map),
+                    10 => crate::de::put_nullable(&mut self.10, map),
+                    11 => crate::de::put_nullable(&mut self.11, map),
                     12 => crate::de::put(&mut self.12, map),
-                    13 => crate::de::put(&mut self.13, map),
+                    13 => crate::de::put_nullable(&mut self.13, map),
                     14 => crate::de::put_nullable(&mut self.14, map),
                     15 => crate::de::put_nullable(&mut self.15, map),
-                    16 => crate::de::put_nullable(&mut self.16, map),
+                    16 => crate::de::put(&mut self.16, map),
                     17 => crate::de::put(&mut self.17, map),
-                    18 => crate::de::put(&mut self.18, map),
-                    19 => crate::de::put_nullable(&mut self.19, map),
+                    18 => crate::de::put_nullable(&mut self.18, map),
+                    19 => crate::de::put(&mut self.19, map),
                     20 => crate::de::put_nullable(&mut self.20, map),
-                    21 => crate::de::put_nullable(&mut self.21, map),
-                    22 => crate::de::put_nullable(&mut self.22, map),
-                    23 => crate::de::put_nullable(&mut self.23, map),
-                    24 => crate::de::put_nullable(&mut self.24, map),
+                    21 => crate::de::put(&mut self.21, map),
+                    22 => crate::de::put(&mut self.22, map),
+                    23 => crate::de::put(&mut self.23, map),
+                    24 => crate::de::put(&mut self.24, map),
                     25 => crate::de::put(&mut self.25, map),
                     26 => crate::de::put_nullable(&mut self.26, map),
-                    27 => crate::de::put_nullable(&mut self.27, map),
-                    28 => crate::de::put(&mut self.28, map),
+                    27 => crate::de::put(&mut self.27, map),
+                    28 => crate::de::put_nullable(&mut self.28, map),
                     29 => crate::de::put(&mut self.29, map),
                     30 => crate::de::put_nullable(&mut self.30, map),
-                    31 => crate::de::put_nullable(&mut self.31, map),
+                    31 => crate::de::put(&mut self.31, map),
                     32 => crate::de::put_nullable(&mut self.32, map),
-                    33 => crate::de::put_nullable(&mut self.33, map),
+                    33 => crate::de::put(&mut self.33, map),
                     34 => crate::de::put_nullable(&mut self.34, map),
                     _ => crate::de::skip(map),
                 }
@@ -387,41 +387,41 @@ impl<'de> ::serde::Deserialize<'de> for BillableUsage {
                 self,
             ) -> ::std::result::Result<crate::models::BillableUsage, &'static str> {
                 ::std::result::Result::Ok(crate::models::BillableUsage {
-                    billed_cost: self.0,
-                    billing_account_id: self.1.ok_or("BillingAccountId")?,
-                    billing_account_name: self.2.ok_or("BillingAccountName")?,
-                    billing_currency: self.3,
-                    billing_period_start: self.5,
-                    billing_period_end: self.4,
-                    charge_category: self.6.ok_or("ChargeCategory")?,
-                    charge_class: self.7,
-                    charge_description: self.8.ok_or("ChargeDescription")?,
-                    charge_frequency: self.9.ok_or("ChargeFrequency")?,
-                    charge_period_start: self.11.ok_or("ChargePeriodStart")?,
-                    charge_period_end: self.10.ok_or("ChargePeriodEnd")?,
-                    consumed_quantity: self.12.ok_or("ConsumedQuantity")?,
-                    consumed_unit: self.13.ok_or("ConsumedUnit")?,
-                    contracted_cost: self.14,
-                    contracted_unit_price: self.15,
-                    effective_cost: self.16,
-                    host_provider_name: self.17.ok_or("HostProviderName")?,
-                    invoice_issuer_name: self.18.ok_or("InvoiceIssuerName")?,
-                    list_cost: self.19,
-                    list_unit_price: self.20,
-                    pricing_quantity: self.21,
-                    pricing_unit: self.22,
-                    region_id: self.23,
-                    region_name: self.24,
-                    service_provider_name: self.25.ok_or("ServiceProviderName")?,
-                    sub_account_id: self.26,
-                    sub_account_name: self.27,
-                    x_billable_metric_id: self.28.ok_or("x_BillableMetricId")?,
-                    x_billable_metric_name: self.29.ok_or("x_BillableMetricName")?,
-                    x_product_category_name: self.30,
-                    x_product_family_id: self.31,
+                    billed_cost: self.3,
+                    billing_account_id: self.19.ok_or("BillingAccountId")?,
+                    billing_account_name: self.27.ok_or("BillingAccountName")?,
+                    billing_currency: self.15,
+                    billing_period_start: self.28,
+                    billing_period_end: self.20,
+                    charge_category: self.12.ok_or("ChargeCategory")?,
+                    charge_class: self.6,
+                    charge_description: self.23.ok_or("ChargeDescription")?,
+                    charge_frequency: self.16.ok_or("ChargeFrequency")?,
+                    charge_period_start: self.24.ok_or("ChargePeriodStart")?,
+                    charge_period_end: self.17.ok_or("ChargePeriodEnd")?,
+                    consumed_quantity: self.21.ok_or("ConsumedQuantity")?,
+                    consumed_unit: self.8.ok_or("ConsumedUnit")?,
+                    contracted_cost: self.13,
+                    contracted_unit_price: self.30,
+                    effective_cost: self.10,
+                    host_provider_name: self.22.ok_or("HostProviderName")?,
+                    invoice_issuer_name: self.25.ok_or("InvoiceIssuerName")?,
+                    list_cost: self.0,
+                    list_unit_price: self.11,
+                    pricing_quantity: self.18,
+                    pricing_unit: self.7,
+                    region_id: self.1,
+                    region_name: self.4,
+                    service_provider_name: self.31.ok_or("ServiceProviderName")?,
+                    sub_account_id: self.9,
+                    sub_account_name: self.14,
+                    x_billable_metric_id: self.29.ok_or("x_BillableMetricId")?,
+                    x_billable_metric_name: self.33.ok_or("x_BillableMetricName")?,
+                    x_product_category_name: self.34,
+                    x_product_family_id: self.26,
                     x_product_family_name: self.32,
-                    x_zone_id: self.33,
-                    x_zone_name: self.34,
+                    x_zone_id: self.2,
+                    x_zone_name: self.5,
                 })
             }
         }
@@ -841,21 +841,21 @@ impl<'de> ::serde::Deserialize<'de> for NewOrganizationMember {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<crate::models::NewOrganizationMemberStatus>,
             ::std::option::Option<crate::models::NewOrganizationMemberUser>,
+            ::std::option::Option<crate::models::NewOrganizationMemberStatus>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::NewOrganizationMember;
             const NAME: &'static str = "NewOrganizationMember";
-            const FIELDS: &'static [&'static str] = &["status", "user"];
+            const FIELDS: &'static [&'static str] = &["user", "status"];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 field: usize,
                 map: &mut A,
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
+                    0 => crate::de::put(&mut self.0, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
                     _ => crate::de::skip(map),
                 }
             }
@@ -866,8 +866,8 @@ impl<'de> ::serde::Deserialize<'de> for NewOrganizationMember {
                 &'static str,
             > {
                 ::std::result::Result::Ok(crate::models::NewOrganizationMember {
-                    status: self.0,
-                    user: self.1.ok_or("user")?,
+                    status: self.1,
+                    user: self.0.ok_or("user")?,
                 })
             }
         }
@@ -1002,21 +1002,21 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::OrganizationAccountSettings>,
             ::std::option::Option<crate::models::AccountType>,
+            ::std::option::Option<crate::models::OrganizationAccountSettings>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationAccount;
             const NAME: &'static str = "OrganizationAccount";
             const FIELDS: &'static [&'static str] = &[
-                "created_on",
                 "id",
                 "name",
-                "settings",
                 "type",
+                "settings",
+                "created_on",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -1025,8 +1025,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
                     0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
                     3 => crate::de::put(&mut self.3, map),
                     4 => crate::de::put(&mut self.4, map),
                     _ => crate::de::skip(map),
@@ -1039,10 +1039,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
                 &'static str,
             > {
                 ::std::result::Result::Ok(crate::models::OrganizationAccount {
-                    id: self.1.ok_or("id")?,
-                    name: self.2,
-                    type_: self.4.ok_or("type")?,
-                    created_on: self.0.ok_or("created_on")?,
+                    id: self.0.ok_or("id")?,
+                    name: self.1,
+                    type_: self.2.ok_or("type")?,
+                    created_on: self.4.ok_or("created_on")?,
                     settings: self.3.ok_or("settings")?,
                 })
             }
@@ -1121,22 +1121,22 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccountSettings {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
+            ::std::option::Option<bool>,
+            ::std::option::Option<bool>,
+            ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<bool>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<bool>,
             ::std::option::Option<bool>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationAccountSettings;
             const NAME: &'static str = "OrganizationAccountSettings";
             const FIELDS: &'static [&'static str] = &[
-                "abuse_contact_email",
-                "access_approval_expiry",
-                "api_access_enabled",
-                "default_nameservers",
                 "enforce_twofactor",
+                "api_access_enabled",
+                "abuse_contact_email",
+                "default_nameservers",
+                "access_approval_expiry",
                 "use_account_custom_ns_by_default",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1161,11 +1161,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccountSettings {
                 &'static str,
             > {
                 ::std::result::Result::Ok(crate::models::OrganizationAccountSettings {
-                    abuse_contact_email: self.0,
-                    access_approval_expiry: self.1,
-                    api_access_enabled: self.2,
+                    abuse_contact_email: self.2,
+                    access_approval_expiry: self.4,
+                    api_access_enabled: self.1,
                     default_nameservers: self.3,
-                    enforce_twofactor: self.4,
+                    enforce_twofactor: self.0,
                     use_account_custom_ns_by_default: self.5,
                 })
             }
@@ -1275,23 +1275,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLog {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<crate::models::AuditLogAction>,
-            ::std::option::Option<crate::models::OrganizationAuditLogActor>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AuditLogOrganization>,
             ::std::option::Option<crate::models::AuditLogRaw>,
+            ::std::option::Option<crate::models::OrganizationAuditLogActor>,
+            ::std::option::Option<crate::models::AuditLogAction>,
             ::std::option::Option<crate::models::AuditLogResource>,
+            ::std::option::Option<crate::models::AuditLogOrganization>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationAuditLog;
             const NAME: &'static str = "OrganizationAuditLog";
             const FIELDS: &'static [&'static str] = &[
-                "action",
-                "actor",
                 "id",
-                "organization",
                 "raw",
+                "actor",
+                "action",
                 "resource",
+                "organization",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -1315,12 +1315,12 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLog {
                 &'static str,
             > {
                 ::std::result::Result::Ok(crate::models::OrganizationAuditLog {
-                    id: self.2,
-                    organization: self.3,
-                    action: self.0,
-                    actor: self.1,
-                    raw: self.4,
-                    resource: self.5,
+                    id: self.0,
+                    organization: self.5,
+                    action: self.3,
+                    actor: self.2,
+                    raw: self.1,
+                    resource: self.4,
                 })
             }
         }
@@ -1436,25 +1436,25 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLogActor {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<crate::models::OrganizationAuditLogActorType>,
+            ::std::option::Option<::std::string::String>,
             ::std::option::Option<crate::models::AuditLogActorContext>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::OrganizationAuditLogActorType>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationAuditLogActor;
             const NAME: &'static str = "OrganizationAuditLogActor";
             const FIELDS: &'static [&'static str] = &[
-                "context",
-                "email",
                 "id",
-                "ip_address",
-                "token_id",
-                "token_name",
                 "type",
+                "email",
+                "context",
+                "token_id",
+                "ip_address",
+                "token_name",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -1479,13 +1479,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLogActor {
                 &'static str,
             > {
                 ::std::result::Result::Ok(crate::models::OrganizationAuditLogActor {
-                    id: self.2,
-                    type_: self.6,
-                    context: self.0,
-                    email: self.1,
-                    ip_address: self.3,
+                    id: self.0,
+                    type_: self.1,
+                    context: self.3,
+                    email: self.2,
+                    ip_address: self.5,
                     token_id: self.4,
-                    token_name: self.5,
+                    token_name: self.6,
                 })
             }
         }
@@ -1640,7 +1640,6 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<
                 ::std::collections::BTreeMap<
@@ -1648,20 +1647,21 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
             >,
+            ::std::option::Option<crate::models::OrganizationMemberUser>,
             ::std::option::Option<crate::models::OrganizationMemberStatus>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<crate::models::OrganizationMemberUser>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::OrganizationMember;
             const NAME: &'static str = "OrganizationMember";
             const FIELDS: &'static [&'static str] = &[
-                "create_time",
                 "id",
                 "meta",
-                "status",
-                "update_time",
                 "user",
+                "status",
+                "create_time",
+                "update_time",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -1670,8 +1670,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
                     0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => {
+                    1 => {
                         crate::de::put_wire::<
                             crate::de::Entries<
                                 crate::de::Plain<
@@ -1682,8 +1681,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
                                 >,
                             >,
                             A,
-                        >(&mut self.2, map)
+                        >(&mut self.1, map)
                     }
+                    2 => crate::de::put(&mut self.2, map),
                     3 => crate::de::put(&mut self.3, map),
                     4 => crate::de::put(&mut self.4, map),
                     5 => crate::de::put(&mut self.5, map),
@@ -1694,12 +1694,12 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
                 self,
             ) -> ::std::result::Result<crate::models::OrganizationMember, &'static str> {
                 ::std::result::Result::Ok(crate::models::OrganizationMember {
-                    id: self.1.ok_or("id")?,
+                    id: self.0.ok_or("id")?,
                     status: self.3.ok_or("status")?,
-                    user: self.5.ok_or("user")?,
-                    meta: self.2.ok_or("meta")?,
-                    create_time: self.0.ok_or("create_time")?,
-                    update_time: self.4.ok_or("update_time")?,
+                    user: self.2.ok_or("user")?,
+                    meta: self.1.ok_or("meta")?,
+                    create_time: self.4.ok_or("create_time")?,
+                    update_time: self.5.ok_or("update_time")?,
                 })
             }
         }
@@ -1796,9 +1796,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberUser {
             type Value = crate::models::OrganizationMemberUser;
             const NAME: &'static str = "OrganizationMemberUser";
             const FIELDS: &'static [&'static str] = &[
-                "email",
                 "id",
                 "name",
+                "email",
                 "two_factor_authentication_enabled",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
@@ -1821,9 +1821,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberUser {
                 &'static str,
             > {
                 ::std::result::Result::Ok(crate::models::OrganizationMemberUser {
-                    id: self.1.ok_or("id")?,
-                    email: self.0.ok_or("email")?,
-                    name: self.2.ok_or("name")?,
+                    id: self.0.ok_or("id")?,
+                    email: self.2.ok_or("email")?,
+                    name: self.1.ok_or("name")?,
                     two_factor_authentication_enabled: self
                         .3
                         .ok_or("two_factor_authentication_enabled")?,
@@ -2058,13 +2058,13 @@ impl<'de> ::serde::Deserialize<'de> for PageTokenResultInfo {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<i64>,
+            ::std::option::Option<::std::string::String>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::PageTokenResultInfo;
             const NAME: &'static str = "PageTokenResultInfo";
-            const FIELDS: &'static [&'static str] = &["next_page_token", "total_size"];
+            const FIELDS: &'static [&'static str] = &["total_size", "next_page_token"];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
                 field: usize,
@@ -2083,8 +2083,8 @@ impl<'de> ::serde::Deserialize<'de> for PageTokenResultInfo {
                 &'static str,
             > {
                 ::std::result::Result::Ok(crate::models::PageTokenResultInfo {
-                    next_page_token: self.0,
-                    total_size: self.1,
+                    next_page_token: self.1,
+                    total_size: self.0,
                 })
             }
         }
@@ -2191,40 +2191,40 @@ impl<'de> ::serde::Deserialize<'de> for Share {
         #[derive(Default)]
         struct Slots(
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<i64>,
-            ::std::option::Option<i64>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<i64>,
-            ::std::option::Option<i64>,
-            ::std::option::Option<::std::string::String>,
             ::std::option::Option<crate::models::ShareKind>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<crate::models::ShareResource>>,
             ::std::option::Option<crate::models::ShareStatus>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+            ::std::option::Option<::std::vec::Vec<crate::models::ShareResource>>,
+            ::std::option::Option<::std::string::String>,
             ::std::option::Option<crate::models::ShareTargetType>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
+            ::std::option::Option<i64>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::Share;
             const NAME: &'static str = "Share";
             const FIELDS: &'static [&'static str] = &[
-                "account_id",
-                "account_name",
-                "associated_recipient_count",
-                "associating_recipient_count",
-                "created",
-                "disassociated_recipient_count",
-                "disassociating_recipient_count",
                 "id",
                 "kind",
-                "modified",
                 "name",
-                "organization_id",
-                "resources",
                 "status",
+                "created",
+                "modified",
+                "resources",
+                "account_id",
                 "target_type",
+                "account_name",
+                "organization_id",
+                "associated_recipient_count",
+                "associating_recipient_count",
+                "disassociated_recipient_count",
+                "disassociating_recipient_count",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -2233,40 +2233,40 @@ impl<'de> ::serde::Deserialize<'de> for Share {
             ) -> ::std::result::Result<(), A::Error> {
                 match field {
                     0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
+                    1 => crate::de::put_nullable(&mut self.1, map),
+                    2 => crate::de::put(&mut self.2, map),
+                    3 => crate::de::put(&mut self.3, map),
                     4 => crate::de::put(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
+                    5 => crate::de::put(&mut self.5, map),
                     6 => crate::de::put_nullable(&mut self.6, map),
                     7 => crate::de::put(&mut self.7, map),
-                    8 => crate::de::put_nullable(&mut self.8, map),
+                    8 => crate::de::put(&mut self.8, map),
                     9 => crate::de::put(&mut self.9, map),
                     10 => crate::de::put(&mut self.10, map),
-                    11 => crate::de::put(&mut self.11, map),
+                    11 => crate::de::put_nullable(&mut self.11, map),
                     12 => crate::de::put_nullable(&mut self.12, map),
-                    13 => crate::de::put(&mut self.13, map),
-                    14 => crate::de::put(&mut self.14, map),
+                    13 => crate::de::put_nullable(&mut self.13, map),
+                    14 => crate::de::put_nullable(&mut self.14, map),
                     _ => crate::de::skip(map),
                 }
             }
             fn build(self) -> ::std::result::Result<crate::models::Share, &'static str> {
                 ::std::result::Result::Ok(crate::models::Share {
-                    id: self.7.ok_or("id")?,
-                    name: self.10.ok_or("name")?,
-                    account_id: self.0.ok_or("account_id")?,
-                    account_name: self.1.ok_or("account_name")?,
-                    organization_id: self.11.ok_or("organization_id")?,
-                    kind: self.8,
-                    status: self.13.ok_or("status")?,
-                    target_type: self.14.ok_or("target_type")?,
+                    id: self.0.ok_or("id")?,
+                    name: self.2.ok_or("name")?,
+                    account_id: self.7.ok_or("account_id")?,
+                    account_name: self.9.ok_or("account_name")?,
+                    organization_id: self.10.ok_or("organization_id")?,
+                    kind: self.1,
+                    status: self.3.ok_or("status")?,
+                    target_type: self.8.ok_or("target_type")?,
                     created: self.4.ok_or("created")?,
-                    modified: self.9.ok_or("modified")?,
-                    associated_recipient_count: self.2,
-                    associating_recipient_count: self.3,
-                    disassociated_recipient_count: self.5,
-                    disassociating_recipient_count: self.6,
-                    resources: self.12,
+                    modified: self.5.ok_or("modified")?,
+                    associated_recipient_count: self.11,
+                    associating_recipient_count: self.12,
+                    disassociated_recipient_count: self.13,
+                    disassociating_recipient_count: self.14,
+                    resources: self.6,
                 })
             }
         }
@@ -2427,31 +2427,31 @@ impl<'de> ::serde::Deserialize<'de> for ShareResource {
     ) -> ::std::result::Result<Self, D::Error> {
         #[derive(Default)]
         struct Slots(
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             >,
+            ::std::option::Option<crate::models::ShareResourceStatus>,
             ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::string::String>,
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
             ::std::option::Option<::std::string::String>,
             ::std::option::Option<crate::models::ShareResourceType>,
             ::std::option::Option<i64>,
-            ::std::option::Option<crate::models::ShareResourceStatus>,
+            ::std::option::Option<::std::string::String>,
         );
         impl crate::de::Slots for Slots {
             type Value = crate::models::ShareResource;
             const NAME: &'static str = "ShareResource";
             const FIELDS: &'static [&'static str] = &[
-                "created",
                 "id",
                 "meta",
+                "status",
+                "created",
                 "modified",
-                "resource_account_id",
                 "resource_id",
                 "resource_type",
                 "resource_version",
-                "status",
+                "resource_account_id",
             ];
             fn put<'de, A: ::serde::de::MapAccess<'de>>(
                 &mut self,
@@ -2475,15 +2475,15 @@ impl<'de> ::serde::Deserialize<'de> for ShareResource {
                 self,
             ) -> ::std::result::Result<crate::models::ShareResource, &'static str> {
                 ::std::result::Result::Ok(crate::models::ShareResource {
-                    id: self.1.ok_or("id")?,
+                    id: self.0.ok_or("id")?,
                     resource_id: self.5.ok_or("resource_id")?,
                     resource_type: self.6.ok_or("resource_type")?,
-                    resource_account_id: self.4.ok_or("resource_account_id")?,
+                    resource_account_id: self.8.ok_or("resource_account_id")?,
                     resource_version: self.7.ok_or("resource_version")?,
-                    status: self.8.ok_or("status")?,
-                    meta: self.2.ok_or("meta")?,
-                    created: self.0.ok_or("created")?,
-                    modified: self.3.ok_or("modified")?,
+                    status: self.2.ok_or("status")?,
+                    meta: self.1.ok_or("meta")?,
+                    created: self.3.ok_or("created")?,
+                    modified: self.4.ok_or("modified")?,
                 })
             }
         }

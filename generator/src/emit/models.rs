@@ -232,10 +232,11 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let path = quote!(#root::models::#name);
     let type_name = &def.name;
-    // Slot `i` is the field with the `i`th wire name in byte order, the
-    // order the runtime's binary search expects.
+    // Slot `i` is the field with the `i`th wire name in the order the
+    // runtime's binary search expects (`de::table_order`): by length, then
+    // byte by byte.
     let mut order: Vec<usize> = (0..s.fields.len()).collect();
-    order.sort_by(|&a, &b| s.fields[a].wire.cmp(&s.fields[b].wire));
+    order.sort_by_key(|&i| (s.fields[i].wire.len(), s.fields[i].wire.as_bytes()));
     let mut slot_of = vec![0; order.len()];
     for (slot, &field) in order.iter().enumerate() {
         slot_of[field] = slot;

@@ -26,8 +26,9 @@ pub(crate) trait Slots: Default {
     type Value;
     /// The struct's name, for "expected struct ..." errors.
     const NAME: &'static str;
-    /// The wire names of the declared fields, sorted (byte order) so a key
-    /// is found by binary search; field `i` of the table is `FIELDS[i]`.
+    /// The wire names of the declared fields, sorted by [`table_order`] so
+    /// a key is found by binary search; field `i` of the table is
+    /// `FIELDS[i]`.
     const FIELDS: &'static [&'static str];
     /// Whether undeclared keys are kept ([`Slots::keep`]) or skipped.
     const KEEPS_OTHERS: bool = false;
@@ -95,9 +96,7 @@ enum Key {
     Unknown,
 }
 
-/// Decodes a map key into a [`Key`] by binary search in the sorted wire
-/// names (as fast as a `match` on the names for small structs, faster for
-/// large ones).
+/// Decodes a map key into a [`Key`] by binary search in the wire names.
 #[derive(Clone, Copy)]
 struct FieldNames {
     fields: &'static [&'static str],
@@ -106,12 +105,24 @@ struct FieldNames {
 
 impl FieldNames {
     fn key(self, name: &str) -> Key {
-        match self.fields.binary_search(&name) {
+        match self
+            .fields
+            .binary_search_by(|field| table_order(field, name))
+        {
             Ok(index) => Key::Field(index),
             Err(_) if self.keep_others => Key::Other(name.to_owned()),
             Err(_) => Key::Unknown,
         }
     }
+}
+
+/// The order of [`Slots::FIELDS`]: by length, then byte by byte (the
+/// generator sorts the same way). Most comparisons of the search are then
+/// settled by the lengths alone.
+pub(crate) fn table_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len()
+        .cmp(&b.len())
+        .then_with(|| a.as_bytes().cmp(b.as_bytes()))
 }
 
 impl<'de> DeserializeSeed<'de> for FieldNames {
@@ -317,16 +328,16 @@ mod tests {
 
     #[derive(Default)]
     struct PointSlots(
-        Option<String>,
-        Option<BTreeMap<String, i64>>,
         Option<i64>,
+        Option<BTreeMap<String, i64>>,
+        Option<String>,
         BTreeMap<String, bool>,
     );
 
     impl Slots for PointSlots {
         type Value = Point;
         const NAME: &'static str = "Point";
-        const FIELDS: &'static [&'static str] = &["label", "tags", "x"];
+        const FIELDS: &'static [&'static str] = &["x", "tags", "label"];
         const KEEPS_OTHERS: bool = true;
 
         fn put<'de, A: MapAccess<'de>>(
@@ -335,9 +346,9 @@ mod tests {
             map: &mut A,
         ) -> Result<(), A::Error> {
             match field {
-                0 => put_nullable(&mut self.0, map),
+                0 => put(&mut self.0, map),
                 1 => put_wire_nullable::<Entries<Plain<i64>>, A>(&mut self.1, map),
-                2 => put(&mut self.2, map),
+                2 => put_nullable(&mut self.2, map),
                 _ => skip(map),
             }
         }
@@ -352,8 +363,8 @@ mod tests {
 
         fn build(self) -> Result<Point, &'static str> {
             Ok(Point {
-                x: self.2.ok_or("x")?,
-                label: self.0,
+                x: self.0.ok_or("x")?,
+                label: self.2,
                 tags: self.1,
                 others: self.3,
             })
@@ -399,14 +410,16 @@ mod tests {
 
     #[test]
     fn every_name_of_a_sorted_table_is_found_and_no_other() {
+        let fields = &["", "a", "b", "z", "ab", "ba", "type"];
+        assert!(fields.is_sorted_by(|a, b| table_order(a, b).is_lt()));
         let names = FieldNames {
-            fields: &["", "a", "ab", "b", "type", "z"],
+            fields,
             keep_others: false,
         };
         for (i, name) in names.fields.iter().enumerate() {
             assert!(matches!(names.key(name), Key::Field(f) if f == i), "{name}");
         }
-        for other in ["A", "aa", "c", "types", "zz"] {
+        for other in ["A", "aa", "c", "types", "zz", "bb", "TYPE"] {
             assert!(matches!(names.key(other), Key::Unknown), "{other}");
         }
     }
