@@ -263,12 +263,11 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         let n = ident(&f.name);
         let slot = proc_macro2::Literal::usize_unsuffixed(slot);
         let mut value = quote!(self.#slot);
-        let boxed_here = f.boxed && ctx.wire(&f.ty).is_some();
         if !f.optional() {
             let wire = &f.wire;
             value = quote!(#value.ok_or(#wire)?);
         }
-        if boxed_here {
+        if f.boxed {
             value = if f.optional() {
                 quote!(#value.map(::std::boxed::Box::new))
             } else {
@@ -318,11 +317,11 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 }
 
 /// Where a field's value waits while the keys are read: `Option` of the
-/// field's value (boxed as the field is, except for a type holding maps,
-/// whose wire form decodes unboxed and is boxed when the struct is built).
+/// value, unboxed (a boxed field is boxed when the struct is built; the
+/// slots are no part of the struct, so a recursive type does not make them
+/// infinite).
 fn slot_type(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
-    let boxed = f.boxed && ctx.wire(&f.ty).is_none();
-    ctx.field_ty(&f.ty, boxed, true)
+    ctx.field_ty(&f.ty, false, true)
 }
 
 /// The runtime function that decodes a field's value into its slot: a type
