@@ -11,9 +11,10 @@
 //! - A type that differs and is used only in requests loses its `readOnly`
 //!   fields; one used only in responses has its `writeOnly` fields
 //!   optional. Either way it stays one type with its own name.
-//! - A type that differs and is used both ways keeps its name for the
-//!   response form, and gets a second type, the request form, named by
-//!   [`derived::request_variant`] (`Organization` and `OrganizationRequest`).
+//! - A type that differs and is used both ways keeps its name (and the
+//!   aliases of merged use sites) for the response form, and gets a second
+//!   type, the request form, named by [`derived::request_variant`]
+//!   (`Organization` and `OrganizationRequest`).
 //!   The request form leaves out the `readOnly` fields and refers to the
 //!   request forms of the types it contains; request bodies and parameters
 //!   use it.
@@ -55,6 +56,9 @@ pub fn split(types: &mut Vec<TypeDef>, ops: &mut [Operation], names: &mut Namesp
         if in_request && in_response {
             let mut form = def.clone();
             form.name = names.claim(&derived::request_variant(&def.name));
+            // The aliases keep the use sites' names for the type that keeps
+            // its name; declared on both forms they would clash.
+            form.aliases.clear();
             form.docs.description = Some(derived::request_variant_doc(
                 form.docs.description.as_deref(),
                 &def.name,
@@ -298,6 +302,39 @@ components:
             ]
         );
         assert_eq!(body_type(&api), "ThingRequest");
+    }
+
+    #[test]
+    fn use_site_aliases_stay_with_the_response_form() {
+        // Two identical inline objects merge into one type, which keeps the
+        // other use site's name as an alias; used both ways, it also gets a
+        // request form, which must not declare the same alias again.
+        let settings =
+            "{type: object, properties: {id: {type: string, readOnly: true}, x: {type: string}}}";
+        let components = format!(
+            "    Thing: {{type: object, properties: {{settings: {settings}}}}}
+    Other: {{type: object, properties: {{settings: {settings}}}}}
+"
+        );
+        let api = api(
+            &schema("Thing"),
+            &schema("Thing"),
+            &schema("Other"),
+            &components,
+        );
+        let aliased: Vec<(&str, &[String])> = api
+            .types
+            .iter()
+            .filter(|t| !t.aliases.is_empty())
+            .map(|t| (t.name.as_str(), t.aliases.as_slice()))
+            .collect();
+        assert_eq!(aliased.len(), 1, "{aliased:?}");
+        let (name, _) = aliased[0];
+        let request = format!("{name}Request");
+        assert!(
+            api.types.iter().any(|t| t.name == request),
+            "{name} has a request form"
+        );
     }
 
     #[test]
