@@ -54,8 +54,9 @@ pub(crate) trait Slots: Default {
 
 /// Decodes the struct of table `S`. Unknown keys are skipped (or kept when
 /// the struct has additional properties), a missing `Option` field is
-/// `None`, a missing required field is serde's "missing field" error, and a
-/// repeated key keeps its last value: the rules of serde's derive.
+/// `None` and a missing required field is serde's "missing field" error, as
+/// with serde's derive; a repeated key keeps its last value, where the
+/// derive rejects it.
 pub(crate) fn object<'de, S: Slots, D: de::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<S::Value, D::Error> {
