@@ -37,55 +37,54 @@ impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AccountType>,
-            ::std::option::Option<crate::models::AccountSettings>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<crate::models::AccountManagedBy>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::Account;
-            const NAME: &'static str = "Account";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "name",
-                "type",
-                "settings",
-                "created_on",
-                "managed_by",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::Account, &'static str> {
-                ::std::result::Result::Ok(crate::models::Account {
-                    id: self.0.ok_or("id")?,
-                    name: self.1.ok_or("name")?,
-                    type_: self.2.ok_or("type")?,
-                    created_on: self.4,
-                    managed_by: self.5,
-                    settings: self.3,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "Account",
+            &["id", "name", "type", "settings", "created_on", "managed_by"],
+        )
+    }
+}
+impl crate::de::Fill for Account {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("name"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("type"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            created_on: f4,
+            managed_by: f5,
+            settings: f3,
+        })
     }
 }
 impl Account {
@@ -176,39 +175,29 @@ impl<'de> ::serde::Deserialize<'de> for AccountManagedBy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AccountManagedBy;
-            const NAME: &'static str = "AccountManagedBy";
-            const FIELDS: &'static [&'static str] = &[
-                "parent_org_id",
-                "parent_org_name",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AccountManagedBy, &'static str> {
-                ::std::result::Result::Ok(crate::models::AccountManagedBy {
-                    parent_org_id: self.0,
-                    parent_org_name: self.1,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "AccountManagedBy", &["parent_org_id", "parent_org_name"])
+    }
+}
+impl crate::de::Fill for AccountManagedBy {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            parent_org_id: f0,
+            parent_org_name: f1,
+        })
     }
 }
 impl AccountManagedBy {
@@ -258,23 +247,15 @@ impl<'de> ::serde::Deserialize<'de> for AccountManagedByRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots();
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AccountManagedByRequest;
-            const NAME: &'static str = "AccountManagedByRequest";
-            const FIELDS: &'static [&'static str] = &[];
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::AccountManagedByRequest,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::AccountManagedByRequest {
-                })
-            }
-        }
-        crate::de::object::<Slots, D>(deserializer)
+        crate::de::object::<Self, D>(deserializer, "AccountManagedByRequest", &[])
+    }
+}
+impl crate::de::Fill for AccountManagedByRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        fields.skip_rest()?;
+        ::std::result::Result::Ok(Self {})
     }
 }
 impl AccountManagedByRequest {
@@ -322,55 +303,45 @@ impl<'de> ::serde::Deserialize<'de> for AccountMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AccountMemberUser>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<crate::models::Role>>,
-            ::std::option::Option<crate::models::AccountMemberStatus>,
-            ::std::option::Option<::std::vec::Vec<crate::models::AccountMemberPolicy>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AccountMember;
-            const NAME: &'static str = "AccountMember";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "user",
-                "email",
-                "roles",
-                "status",
-                "policies",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AccountMember, &'static str> {
-                ::std::result::Result::Ok(crate::models::AccountMember {
-                    id: self.0,
-                    email: self.2,
-                    status: self.4,
-                    user: self.1,
-                    roles: self.3,
-                    policies: self.5,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "AccountMember",
+            &["id", "user", "email", "roles", "status", "policies"],
+        )
+    }
+}
+impl crate::de::Fill for AccountMember {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            email: f2,
+            status: f4,
+            user: f1,
+            roles: f3,
+            policies: f5,
+        })
     }
 }
 impl AccountMember {
@@ -487,50 +458,39 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::PolicyEffect>,
-            ::std::option::Option<::std::vec::Vec<crate::models::ResourceGroup>>,
-            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroup>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AccountMemberPolicy;
-            const NAME: &'static str = "AccountMemberPolicy";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "access",
-                "resource_groups",
-                "permission_groups",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::AccountMemberPolicy,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::AccountMemberPolicy {
-                    id: self.0,
-                    access: self.1,
-                    permission_groups: self.3,
-                    resource_groups: self.2,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "AccountMemberPolicy",
+            &["id", "access", "resource_groups", "permission_groups"],
+        )
+    }
+}
+impl crate::de::Fill for AccountMemberPolicy {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            access: f1,
+            permission_groups: f3,
+            resource_groups: f2,
+        })
     }
 }
 impl AccountMemberPolicy {
@@ -644,51 +604,51 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<bool>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AccountMemberUser;
-            const NAME: &'static str = "AccountMemberUser";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "AccountMemberUser",
+            &[
                 "id",
                 "email",
                 "last_name",
                 "first_name",
                 "two_factor_authentication_enabled",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AccountMemberUser, &'static str> {
-                ::std::result::Result::Ok(crate::models::AccountMemberUser {
-                    id: self.0,
-                    email: self.1.ok_or("email")?,
-                    first_name: self.3,
-                    last_name: self.2,
-                    two_factor_authentication_enabled: self.4,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for AccountMemberUser {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("email"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            email: f1,
+            first_name: f3,
+            last_name: f2,
+            two_factor_authentication_enabled: f4,
+        })
     }
 }
 impl AccountMemberUser {
@@ -769,39 +729,38 @@ impl<'de> ::serde::Deserialize<'de> for AccountMoveStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<bool>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AccountMoveStatus;
-            const NAME: &'static str = "AccountMoveStatus";
-            const FIELDS: &'static [&'static str] = &["tag", "moved", "message"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AccountMoveStatus, &'static str> {
-                ::std::result::Result::Ok(crate::models::AccountMoveStatus {
-                    tag: self.0.ok_or("tag")?,
-                    moved: self.1.ok_or("moved")?,
-                    message: self.2,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "AccountMoveStatus", &["tag", "moved", "message"])
+    }
+}
+impl crate::de::Fill for AccountMoveStatus {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("tag"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("moved"));
+        };
+        ::std::result::Result::Ok(Self {
+            tag: f0,
+            moved: f1,
+            message: f2,
+        })
     }
 }
 impl AccountMoveStatus {
@@ -862,51 +821,51 @@ impl<'de> ::serde::Deserialize<'de> for AccountRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AccountType>,
-            ::std::option::Option<crate::models::AccountSettings>,
-            ::std::option::Option<crate::models::AccountManagedByRequest>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AccountRequest;
-            const NAME: &'static str = "AccountRequest";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "name",
-                "type",
-                "settings",
-                "managed_by",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AccountRequest, &'static str> {
-                ::std::result::Result::Ok(crate::models::AccountRequest {
-                    id: self.0.ok_or("id")?,
-                    name: self.1.ok_or("name")?,
-                    type_: self.2.ok_or("type")?,
-                    managed_by: self.4,
-                    settings: self.3,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "AccountRequest",
+            &["id", "name", "type", "settings", "managed_by"],
+        )
+    }
+}
+impl crate::de::Fill for AccountRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("name"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("type"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            managed_by: f4,
+            settings: f3,
+        })
     }
 }
 impl AccountRequest {
@@ -968,39 +927,29 @@ impl<'de> ::serde::Deserialize<'de> for AccountSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<bool>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AccountSettings;
-            const NAME: &'static str = "AccountSettings";
-            const FIELDS: &'static [&'static str] = &[
-                "enforce_twofactor",
-                "abuse_contact_email",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AccountSettings, &'static str> {
-                ::std::result::Result::Ok(crate::models::AccountSettings {
-                    abuse_contact_email: self.1,
-                    enforce_twofactor: self.0,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "AccountSettings", &["enforce_twofactor", "abuse_contact_email"])
+    }
+}
+impl crate::de::Fill for AccountSettings {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            abuse_contact_email: f1,
+            enforce_twofactor: f0,
+        })
     }
 }
 impl AccountSettings {
@@ -1153,59 +1102,48 @@ impl<'de> ::serde::Deserialize<'de> for AuditLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AuditLogRaw>,
-            ::std::option::Option<crate::models::AuditLogZone>,
-            ::std::option::Option<crate::models::AuditLogActor>,
-            ::std::option::Option<crate::models::AuditLogAction>,
-            ::std::option::Option<crate::models::AuditLogAccount>,
-            ::std::option::Option<crate::models::AuditLogResource>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AuditLog;
-            const NAME: &'static str = "AuditLog";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "raw",
-                "zone",
-                "actor",
-                "action",
-                "account",
-                "resource",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    6 => crate::de::put_nullable(&mut self.6, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AuditLog, &'static str> {
-                ::std::result::Result::Ok(crate::models::AuditLog {
-                    id: self.0,
-                    account: self.5,
-                    action: self.4,
-                    actor: self.3,
-                    raw: self.1,
-                    resource: self.6,
-                    zone: self.2,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "AuditLog",
+            &["id", "raw", "zone", "actor", "action", "account", "resource"],
+        )
+    }
+}
+impl crate::de::Fill for AuditLog {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                6 => fields.put_nullable(&mut f6),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            account: f5,
+            action: f4,
+            actor: f3,
+            raw: f1,
+            resource: f6,
+            zone: f2,
+        })
     }
 }
 impl AuditLog {
@@ -1310,36 +1248,23 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AuditLogAccount;
-            const NAME: &'static str = "AuditLogAccount";
-            const FIELDS: &'static [&'static str] = &["id", "name"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AuditLogAccount, &'static str> {
-                ::std::result::Result::Ok(crate::models::AuditLogAccount {
-                    id: self.0,
-                    name: self.1,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "AuditLogAccount", &["id", "name"])
+    }
+}
+impl crate::de::Fill for AuditLogAccount {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { id: f0, name: f1 })
     }
 }
 impl AuditLogAccount {
@@ -1409,59 +1334,48 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogActor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AuditLogActorType>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AuditLogActorContext>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AuditLogActor;
-            const NAME: &'static str = "AuditLogActor";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "type",
-                "email",
-                "context",
-                "token_id",
-                "ip_address",
-                "token_name",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    6 => crate::de::put_nullable(&mut self.6, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AuditLogActor, &'static str> {
-                ::std::result::Result::Ok(crate::models::AuditLogActor {
-                    id: self.0,
-                    type_: self.1,
-                    context: self.3,
-                    email: self.2,
-                    ip_address: self.5,
-                    token_id: self.4,
-                    token_name: self.6,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "AuditLogActor",
+            &["id", "type", "email", "context", "token_id", "ip_address", "token_name"],
+        )
+    }
+}
+impl crate::de::Fill for AuditLogActor {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                6 => fields.put_nullable(&mut f6),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            type_: f1,
+            context: f3,
+            email: f2,
+            ip_address: f5,
+            token_id: f4,
+            token_name: f6,
+        })
     }
 }
 impl AuditLogActor {
@@ -1585,36 +1499,26 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AuditLogProduct;
-            const NAME: &'static str = "AuditLogProduct";
-            const FIELDS: &'static [&'static str] = &["label", "value"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AuditLogProduct, &'static str> {
-                ::std::result::Result::Ok(crate::models::AuditLogProduct {
-                    value: self.1,
-                    label: self.0,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "AuditLogProduct", &["label", "value"])
+    }
+}
+impl crate::de::Fill for AuditLogProduct {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { value: f1, label: f0 })
     }
 }
 impl AuditLogProduct {
@@ -1672,42 +1576,32 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProductCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<crate::models::AuditLogProduct>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AuditLogProductCategory;
-            const NAME: &'static str = "AuditLogProductCategory";
-            const FIELDS: &'static [&'static str] = &["label", "value", "products"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::AuditLogProductCategory,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::AuditLogProductCategory {
-                    value: self.1,
-                    label: self.0,
-                    products: self.2,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "AuditLogProductCategory", &["label", "value", "products"])
+    }
+}
+impl crate::de::Fill for AuditLogProductCategory {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            value: f1,
+            label: f0,
+            products: f2,
+        })
     }
 }
 impl AuditLogProductCategory {
@@ -1778,36 +1672,23 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogZone {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AuditLogZone;
-            const NAME: &'static str = "AuditLogZone";
-            const FIELDS: &'static [&'static str] = &["id", "name"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AuditLogZone, &'static str> {
-                ::std::result::Result::Ok(crate::models::AuditLogZone {
-                    id: self.0,
-                    name: self.1,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "AuditLogZone", &["id", "name"])
+    }
+}
+impl crate::de::Fill for AuditLogZone {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { id: f0, name: f1 })
     }
 }
 impl AuditLogZone {
@@ -1865,42 +1746,42 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithPolicies {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::MemberInvitationStatus>,
-            ::std::option::Option<::std::vec::Vec<crate::models::NewAccountMemberPolicy>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::CreateAccountMemberWithPolicies;
-            const NAME: &'static str = "CreateAccountMemberWithPolicies";
-            const FIELDS: &'static [&'static str] = &["email", "status", "policies"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::CreateAccountMemberWithPolicies,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::CreateAccountMemberWithPolicies {
-                    email: self.0.ok_or("email")?,
-                    policies: self.2.ok_or("policies")?,
-                    status: self.1,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "CreateAccountMemberWithPolicies",
+            &["email", "status", "policies"],
+        )
+    }
+}
+impl crate::de::Fill for CreateAccountMemberWithPolicies {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put(&mut f2),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("email"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("policies"));
+        };
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            policies: f2,
+            status: f1,
+        })
     }
 }
 impl CreateAccountMemberWithPolicies {
@@ -1957,42 +1838,38 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithRoles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ::std::option::Option<crate::models::MemberInvitationStatus>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::CreateAccountMemberWithRoles;
-            const NAME: &'static str = "CreateAccountMemberWithRoles";
-            const FIELDS: &'static [&'static str] = &["email", "roles", "status"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::CreateAccountMemberWithRoles,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::CreateAccountMemberWithRoles {
-                    email: self.0.ok_or("email")?,
-                    roles: self.1.ok_or("roles")?,
-                    status: self.2,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "CreateAccountMemberWithRoles", &["email", "roles", "status"])
+    }
+}
+impl crate::de::Fill for CreateAccountMemberWithRoles {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("email"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("roles"));
+        };
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            roles: f1,
+            status: f2,
+        })
     }
 }
 impl CreateAccountMemberWithRoles {
@@ -2049,42 +1926,35 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AccountType>,
-            ::std::option::Option<crate::models::CreateAccountRequestUnit>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::CreateAccountRequest;
-            const NAME: &'static str = "CreateAccountRequest";
-            const FIELDS: &'static [&'static str] = &["name", "type", "unit"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::CreateAccountRequest,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::CreateAccountRequest {
-                    name: self.0.ok_or("name")?,
-                    type_: self.1,
-                    unit: self.2,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "CreateAccountRequest", &["name", "type", "unit"])
+    }
+}
+impl crate::de::Fill for CreateAccountRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("name"));
+        };
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            type_: f1,
+            unit: f2,
+        })
     }
 }
 impl CreateAccountRequest {
@@ -2137,34 +2007,21 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountRequestUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::string::String>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::CreateAccountRequestUnit;
-            const NAME: &'static str = "CreateAccountRequestUnit";
-            const FIELDS: &'static [&'static str] = &["id"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::CreateAccountRequestUnit,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::CreateAccountRequestUnit {
-                    id: self.0,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "CreateAccountRequestUnit", &["id"])
+    }
+}
+impl crate::de::Fill for CreateAccountRequestUnit {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { id: f0 })
     }
 }
 impl CreateAccountRequestUnit {
@@ -2218,51 +2075,48 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicyRequest>>,
-            ::std::option::Option<crate::models::TokenCondition>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::CreateTokenRequest;
-            const NAME: &'static str = "CreateTokenRequest";
-            const FIELDS: &'static [&'static str] = &[
-                "name",
-                "policies",
-                "condition",
-                "expires_on",
-                "not_before",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::CreateTokenRequest, &'static str> {
-                ::std::result::Result::Ok(crate::models::CreateTokenRequest {
-                    name: self.0.ok_or("name")?,
-                    policies: self.1.ok_or("policies")?,
-                    not_before: self.4,
-                    expires_on: self.3,
-                    condition: self.2,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "CreateTokenRequest",
+            &["name", "policies", "condition", "expires_on", "not_before"],
+        )
+    }
+}
+impl crate::de::Fill for CreateTokenRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("name"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("policies"));
+        };
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            policies: f1,
+            not_before: f4,
+            expires_on: f3,
+            condition: f2,
+        })
     }
 }
 impl CreateTokenRequest {
@@ -2333,31 +2187,24 @@ impl<'de> ::serde::Deserialize<'de> for DeletedResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::string::String>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::DeletedResource;
-            const NAME: &'static str = "DeletedResource";
-            const FIELDS: &'static [&'static str] = &["id"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::DeletedResource, &'static str> {
-                ::std::result::Result::Ok(crate::models::DeletedResource {
-                    id: self.0.ok_or("id")?,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "DeletedResource", &["id"])
+    }
+}
+impl crate::de::Fill for DeletedResource {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        ::std::result::Result::Ok(Self { id: f0 })
     }
 }
 impl DeletedResource {
@@ -2388,34 +2235,24 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::string::String>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::DeletedSubscription;
-            const NAME: &'static str = "DeletedSubscription";
-            const FIELDS: &'static [&'static str] = &["subscription_id"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::DeletedSubscription,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::DeletedSubscription {
-                    subscription_id: self.0,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "DeletedSubscription", &["subscription_id"])
+    }
+}
+impl crate::de::Fill for DeletedSubscription {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { subscription_id: f0 })
     }
 }
 impl DeletedSubscription {
@@ -2460,36 +2297,23 @@ impl<'de> ::serde::Deserialize<'de> for GroupMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::GroupMeta;
-            const NAME: &'static str = "GroupMeta";
-            const FIELDS: &'static [&'static str] = &["key", "value"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::GroupMeta, &'static str> {
-                ::std::result::Result::Ok(crate::models::GroupMeta {
-                    key: self.0,
-                    value: self.1,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "GroupMeta", &["key", "value"])
+    }
+}
+impl crate::de::Fill for GroupMeta {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { key: f0, value: f1 })
     }
 }
 impl GroupMeta {
@@ -2559,34 +2383,24 @@ impl<'de> ::serde::Deserialize<'de> for MoveAccountsOutcome {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<crate::models::AccountMoveStatus>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::MoveAccountsOutcome;
-            const NAME: &'static str = "MoveAccountsOutcome";
-            const FIELDS: &'static [&'static str] = &["statuses"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::MoveAccountsOutcome,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::MoveAccountsOutcome {
-                    statuses: self.0.ok_or("statuses")?,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "MoveAccountsOutcome", &["statuses"])
+    }
+}
+impl crate::de::Fill for MoveAccountsOutcome {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("statuses"));
+        };
+        ::std::result::Result::Ok(Self { statuses: f0 })
     }
 }
 impl MoveAccountsOutcome {
@@ -2622,44 +2436,41 @@ impl<'de> ::serde::Deserialize<'de> for MoveAccountsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::MoveAccountsRequest;
-            const NAME: &'static str = "MoveAccountsRequest";
-            const FIELDS: &'static [&'static str] = &[
-                "account_ids",
-                "destination_organization_id",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::MoveAccountsRequest,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::MoveAccountsRequest {
-                    account_ids: self.0.ok_or("account_ids")?,
-                    destination_organization_id: self
-                        .1
-                        .ok_or("destination_organization_id")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "MoveAccountsRequest",
+            &["account_ids", "destination_organization_id"],
+        )
+    }
+}
+impl crate::de::Fill for MoveAccountsRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("account_ids"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(
+                fields.missing("destination_organization_id"),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            account_ids: f0,
+            destination_organization_id: f1,
+        })
     }
 }
 impl MoveAccountsRequest {
@@ -2706,50 +2517,45 @@ impl<'de> ::serde::Deserialize<'de> for NewAccountMemberPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<crate::models::PolicyEffect>,
-            ::std::option::Option<
-                ::std::vec::Vec<crate::models::ResourceGroupReference>,
-            >,
-            ::std::option::Option<
-                ::std::vec::Vec<crate::models::PermissionGroupReference>,
-            >,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::NewAccountMemberPolicy;
-            const NAME: &'static str = "NewAccountMemberPolicy";
-            const FIELDS: &'static [&'static str] = &[
-                "access",
-                "resource_groups",
-                "permission_groups",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::NewAccountMemberPolicy,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::NewAccountMemberPolicy {
-                    access: self.0.ok_or("access")?,
-                    permission_groups: self.2.ok_or("permission_groups")?,
-                    resource_groups: self.1.ok_or("resource_groups")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "NewAccountMemberPolicy",
+            &["access", "resource_groups", "permission_groups"],
+        )
+    }
+}
+impl crate::de::Fill for NewAccountMemberPolicy {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put(&mut f2),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("access"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("resource_groups"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("permission_groups"));
+        };
+        ::std::result::Result::Ok(Self {
+            access: f0,
+            permission_groups: f2,
+            resource_groups: f1,
+        })
     }
 }
 impl NewAccountMemberPolicy {
@@ -2799,33 +2605,23 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<bool>, ::std::option::Option<bool>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::PermissionGrant;
-            const NAME: &'static str = "PermissionGrant";
-            const FIELDS: &'static [&'static str] = &["read", "write"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::PermissionGrant, &'static str> {
-                ::std::result::Result::Ok(crate::models::PermissionGrant {
-                    read: self.0,
-                    write: self.1,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "PermissionGrant", &["read", "write"])
+    }
+}
+impl crate::de::Fill for PermissionGrant {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { read: f0, write: f1 })
     }
 }
 impl PermissionGrant {
@@ -2877,39 +2673,31 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::GroupMeta>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::PermissionGroup;
-            const NAME: &'static str = "PermissionGroup";
-            const FIELDS: &'static [&'static str] = &["id", "meta", "name"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::PermissionGroup, &'static str> {
-                ::std::result::Result::Ok(crate::models::PermissionGroup {
-                    id: self.0.ok_or("id")?,
-                    name: self.2,
-                    meta: self.1,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "PermissionGroup", &["id", "meta", "name"])
+    }
+}
+impl crate::de::Fill for PermissionGroup {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        ::std::result::Result::Ok(Self { id: f0, name: f2, meta: f1 })
     }
 }
 impl PermissionGroup {
@@ -3005,34 +2793,24 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroupReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::string::String>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::PermissionGroupReference;
-            const NAME: &'static str = "PermissionGroupReference";
-            const FIELDS: &'static [&'static str] = &["id"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::PermissionGroupReference,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::PermissionGroupReference {
-                    id: self.0.ok_or("id")?,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "PermissionGroupReference", &["id"])
+    }
+}
+impl crate::de::Fill for PermissionGroupReference {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        ::std::result::Result::Ok(Self { id: f0 })
     }
 }
 impl PermissionGroupReference {
@@ -3068,39 +2846,29 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::GroupMeta>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::PermissionGroupRequest;
-            const NAME: &'static str = "PermissionGroupRequest";
-            const FIELDS: &'static [&'static str] = &["id", "meta"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::PermissionGroupRequest,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::PermissionGroupRequest {
-                    id: self.0.ok_or("id")?,
-                    meta: self.1,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "PermissionGroupRequest", &["id", "meta"])
+    }
+}
+impl crate::de::Fill for PermissionGroupRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        ::std::result::Result::Ok(Self { id: f0, meta: f1 })
     }
 }
 impl PermissionGroupRequest {
@@ -3194,20 +2962,13 @@ impl<'de> ::serde::Deserialize<'de> for RatePlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<crate::models::RatePlanId>,
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<bool>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<bool>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::RatePlan;
-            const NAME: &'static str = "RatePlan";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "RatePlan",
+            &[
                 "id",
                 "sets",
                 "scope",
@@ -3215,38 +2976,42 @@ impl<'de> ::serde::Deserialize<'de> for RatePlan {
                 "is_contract",
                 "public_name",
                 "externally_managed",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    6 => crate::de::put_nullable(&mut self.6, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::RatePlan, &'static str> {
-                ::std::result::Result::Ok(crate::models::RatePlan {
-                    id: self.0,
-                    public_name: self.5,
-                    currency: self.3,
-                    scope: self.2,
-                    externally_managed: self.6,
-                    is_contract: self.4,
-                    sets: self.1,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for RatePlan {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                6 => fields.put_nullable(&mut f6),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            public_name: f5,
+            currency: f3,
+            scope: f2,
+            externally_managed: f6,
+            is_contract: f4,
+            sets: f1,
+        })
     }
 }
 impl RatePlan {
@@ -3390,42 +3155,41 @@ impl<'de> ::serde::Deserialize<'de> for ResourceGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::GroupMeta>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::ResourceScope>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::ResourceGroup;
-            const NAME: &'static str = "ResourceGroup";
-            const FIELDS: &'static [&'static str] = &["id", "meta", "name", "scope"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::ResourceGroup, &'static str> {
-                ::std::result::Result::Ok(crate::models::ResourceGroup {
-                    id: self.0.ok_or("id")?,
-                    name: self.2,
-                    meta: self.1,
-                    scope: self.3.ok_or("scope")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "ResourceGroup", &["id", "meta", "name", "scope"])
+    }
+}
+impl crate::de::Fill for ResourceGroup {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put(&mut f3),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f3) = f3 else {
+            return ::std::result::Result::Err(fields.missing("scope"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f2,
+            meta: f1,
+            scope: f3,
+        })
     }
 }
 impl ResourceGroup {
@@ -3482,34 +3246,24 @@ impl<'de> ::serde::Deserialize<'de> for ResourceGroupReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::string::String>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::ResourceGroupReference;
-            const NAME: &'static str = "ResourceGroupReference";
-            const FIELDS: &'static [&'static str] = &["id"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::ResourceGroupReference,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::ResourceGroupReference {
-                    id: self.0.ok_or("id")?,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "ResourceGroupReference", &["id"])
+    }
+}
+impl crate::de::Fill for ResourceGroupReference {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        ::std::result::Result::Ok(Self { id: f0 })
     }
 }
 impl ResourceGroupReference {
@@ -3543,36 +3297,29 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<crate::models::ResourceScopeObject>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::ResourceScope;
-            const NAME: &'static str = "ResourceScope";
-            const FIELDS: &'static [&'static str] = &["key", "objects"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::ResourceScope, &'static str> {
-                ::std::result::Result::Ok(crate::models::ResourceScope {
-                    key: self.0.ok_or("key")?,
-                    objects: self.1.ok_or("objects")?,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "ResourceScope", &["key", "objects"])
+    }
+}
+impl crate::de::Fill for ResourceScope {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("key"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("objects"));
+        };
+        ::std::result::Result::Ok(Self { key: f0, objects: f1 })
     }
 }
 impl ResourceScope {
@@ -3613,34 +3360,24 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScopeObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::string::String>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::ResourceScopeObject;
-            const NAME: &'static str = "ResourceScopeObject";
-            const FIELDS: &'static [&'static str] = &["key"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::ResourceScopeObject,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::ResourceScopeObject {
-                    key: self.0.ok_or("key")?,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "ResourceScopeObject", &["key"])
+    }
+}
+impl crate::de::Fill for ResourceScopeObject {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("key"));
+        };
+        ::std::result::Result::Ok(Self { key: f0 })
     }
 }
 impl ResourceScopeObject {
@@ -3680,45 +3417,47 @@ impl<'de> ::serde::Deserialize<'de> for Role {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::RolePermissions>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::Role;
-            const NAME: &'static str = "Role";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "name",
-                "description",
-                "permissions",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(self) -> ::std::result::Result<crate::models::Role, &'static str> {
-                ::std::result::Result::Ok(crate::models::Role {
-                    id: self.0.ok_or("id")?,
-                    name: self.1.ok_or("name")?,
-                    description: self.2.ok_or("description")?,
-                    permissions: self.3.ok_or("permissions")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "Role", &["id", "name", "description", "permissions"])
+    }
+}
+impl crate::de::Fill for Role {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put(&mut f3),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("name"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("description"));
+        };
+        let ::std::option::Option::Some(f3) = f3 else {
+            return ::std::result::Result::Err(fields.missing("permissions"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            description: f2,
+            permissions: f3,
+        })
     }
 }
 impl Role {
@@ -3792,25 +3531,13 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<crate::models::PermissionGrant>,
-            ::std::option::Option<crate::models::PermissionGrant>,
-            ::std::option::Option<crate::models::PermissionGrant>,
-            ::std::option::Option<crate::models::PermissionGrant>,
-            ::std::option::Option<crate::models::PermissionGrant>,
-            ::std::option::Option<crate::models::PermissionGrant>,
-            ::std::option::Option<crate::models::PermissionGrant>,
-            ::std::option::Option<crate::models::PermissionGrant>,
-            ::std::option::Option<crate::models::PermissionGrant>,
-            ::std::option::Option<crate::models::PermissionGrant>,
-            ::std::option::Option<crate::models::PermissionGrant>,
-            ::std::option::Option<crate::models::PermissionGrant>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::RolePermissions;
-            const NAME: &'static str = "RolePermissions";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "RolePermissions",
+            &[
                 "lb",
                 "dns",
                 "ssl",
@@ -3823,48 +3550,57 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissions {
                 "dns_records",
                 "organization",
                 "zone_settings",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    6 => crate::de::put_nullable(&mut self.6, map),
-                    7 => crate::de::put_nullable(&mut self.7, map),
-                    8 => crate::de::put_nullable(&mut self.8, map),
-                    9 => crate::de::put_nullable(&mut self.9, map),
-                    10 => crate::de::put_nullable(&mut self.10, map),
-                    11 => crate::de::put_nullable(&mut self.11, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::RolePermissions, &'static str> {
-                ::std::result::Result::Ok(crate::models::RolePermissions {
-                    analytics: self.7,
-                    billing: self.6,
-                    cache_purge: self.8,
-                    dns: self.1,
-                    dns_records: self.9,
-                    lb: self.0,
-                    logs: self.4,
-                    organization: self.10,
-                    ssl: self.2,
-                    waf: self.3,
-                    zone_settings: self.11,
-                    zones: self.5,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for RolePermissions {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                6 => fields.put_nullable(&mut f6),
+                7 => fields.put_nullable(&mut f7),
+                8 => fields.put_nullable(&mut f8),
+                9 => fields.put_nullable(&mut f9),
+                10 => fields.put_nullable(&mut f10),
+                11 => fields.put_nullable(&mut f11),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            analytics: f7,
+            billing: f6,
+            cache_purge: f8,
+            dns: f1,
+            dns_records: f9,
+            lb: f0,
+            logs: f4,
+            organization: f10,
+            ssl: f2,
+            waf: f3,
+            zone_settings: f11,
+            zones: f5,
+        })
     }
 }
 impl RolePermissions {
@@ -4018,31 +3754,24 @@ impl<'de> ::serde::Deserialize<'de> for RoleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::string::String>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::RoleRequest;
-            const NAME: &'static str = "RoleRequest";
-            const FIELDS: &'static [&'static str] = &["id"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::RoleRequest, &'static str> {
-                ::std::result::Result::Ok(crate::models::RoleRequest {
-                    id: self.0.ok_or("id")?,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "RoleRequest", &["id"])
+    }
+}
+impl crate::de::Fill for RoleRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        ::std::result::Result::Ok(Self { id: f0 })
     }
 }
 impl RoleRequest {
@@ -4094,21 +3823,13 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<crate::models::SubscriptionState>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::SubscriptionFrequency>,
-            ::std::option::Option<crate::models::RatePlan>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::Subscription;
-            const NAME: &'static str = "Subscription";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "Subscription",
+            &[
                 "id",
                 "price",
                 "state",
@@ -4117,40 +3838,45 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
                 "rate_plan",
                 "current_period_end",
                 "current_period_start",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    6 => crate::de::put_nullable(&mut self.6, map),
-                    7 => crate::de::put_nullable(&mut self.7, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::Subscription, &'static str> {
-                ::std::result::Result::Ok(crate::models::Subscription {
-                    id: self.0,
-                    rate_plan: self.5,
-                    frequency: self.4,
-                    state: self.2,
-                    price: self.1,
-                    currency: self.3,
-                    current_period_start: self.7,
-                    current_period_end: self.6,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for Subscription {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                6 => fields.put_nullable(&mut f6),
+                7 => fields.put_nullable(&mut f7),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            rate_plan: f5,
+            frequency: f4,
+            state: f2,
+            price: f1,
+            currency: f3,
+            current_period_start: f7,
+            current_period_end: f6,
+        })
     }
 }
 impl Subscription {
@@ -4283,39 +4009,29 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<crate::models::SubscriptionFrequency>,
-            ::std::option::Option<crate::models::RatePlan>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::SubscriptionRequest;
-            const NAME: &'static str = "SubscriptionRequest";
-            const FIELDS: &'static [&'static str] = &["frequency", "rate_plan"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::SubscriptionRequest,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::SubscriptionRequest {
-                    rate_plan: self.1,
-                    frequency: self.0,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "SubscriptionRequest", &["frequency", "rate_plan"])
+    }
+}
+impl crate::de::Fill for SubscriptionRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            rate_plan: f1,
+            frequency: f0,
+        })
     }
 }
 impl SubscriptionRequest {
@@ -4420,23 +4136,13 @@ impl<'de> ::serde::Deserialize<'de> for Token {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::TokenStatus>,
-            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
-            ::std::option::Option<crate::models::TokenCondition>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::Token;
-            const NAME: &'static str = "Token";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "Token",
+            &[
                 "id",
                 "name",
                 "status",
@@ -4447,42 +4153,51 @@ impl<'de> ::serde::Deserialize<'de> for Token {
                 "not_before",
                 "modified_on",
                 "last_used_on",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    6 => crate::de::put_nullable(&mut self.6, map),
-                    7 => crate::de::put_nullable(&mut self.7, map),
-                    8 => crate::de::put_nullable(&mut self.8, map),
-                    9 => crate::de::put_nullable(&mut self.9, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(self) -> ::std::result::Result<crate::models::Token, &'static str> {
-                ::std::result::Result::Ok(crate::models::Token {
-                    id: self.0,
-                    name: self.1,
-                    status: self.2,
-                    issued_on: self.5,
-                    modified_on: self.8,
-                    last_used_on: self.9,
-                    not_before: self.7,
-                    expires_on: self.6,
-                    condition: self.4,
-                    policies: self.3,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for Token {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                6 => fields.put_nullable(&mut f6),
+                7 => fields.put_nullable(&mut f7),
+                8 => fields.put_nullable(&mut f8),
+                9 => fields.put_nullable(&mut f9),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            status: f2,
+            issued_on: f5,
+            modified_on: f8,
+            last_used_on: f9,
+            not_before: f7,
+            expires_on: f6,
+            condition: f4,
+            policies: f3,
+        })
     }
 }
 impl Token {
@@ -4620,31 +4335,21 @@ impl<'de> ::serde::Deserialize<'de> for TokenCondition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<crate::models::TokenRequestIp>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::TokenCondition;
-            const NAME: &'static str = "TokenCondition";
-            const FIELDS: &'static [&'static str] = &["request_ip"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::TokenCondition, &'static str> {
-                ::std::result::Result::Ok(crate::models::TokenCondition {
-                    request_ip: self.0,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "TokenCondition", &["request_ip"])
+    }
+}
+impl crate::de::Fill for TokenCondition {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { request_ip: f0 })
     }
 }
 impl TokenCondition {
@@ -4697,50 +4402,35 @@ impl<'de> ::serde::Deserialize<'de> for TokenPermissionGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroupScope>>,
-            ::std::option::Option<crate::models::PermissionGroupCategory>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::TokenPermissionGroup;
-            const NAME: &'static str = "TokenPermissionGroup";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "name",
-                "scopes",
-                "category",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::TokenPermissionGroup,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::TokenPermissionGroup {
-                    id: self.0,
-                    name: self.1,
-                    category: self.3,
-                    scopes: self.2,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "TokenPermissionGroup", &["id", "name", "scopes", "category"])
+    }
+}
+impl crate::de::Fill for TokenPermissionGroup {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            category: f3,
+            scopes: f2,
+        })
     }
 }
 impl TokenPermissionGroup {
@@ -4827,47 +4517,51 @@ impl<'de> ::serde::Deserialize<'de> for TokenPolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::PolicyEffect>,
-            ::std::option::Option<crate::models::TokenPolicyResources>,
-            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroup>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::TokenPolicy;
-            const NAME: &'static str = "TokenPolicy";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "effect",
-                "resources",
-                "permission_groups",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::TokenPolicy, &'static str> {
-                ::std::result::Result::Ok(crate::models::TokenPolicy {
-                    id: self.0.ok_or("id")?,
-                    effect: self.1.ok_or("effect")?,
-                    permission_groups: self.3.ok_or("permission_groups")?,
-                    resources: self.2.ok_or("resources")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "TokenPolicy",
+            &["id", "effect", "resources", "permission_groups"],
+        )
+    }
+}
+impl crate::de::Fill for TokenPolicy {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put(&mut f3),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("effect"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("resources"));
+        };
+        let ::std::option::Option::Some(f3) = f3 else {
+            return ::std::result::Result::Err(fields.missing("permission_groups"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            effect: f1,
+            permission_groups: f3,
+            resources: f2,
+        })
     }
 }
 impl TokenPolicy {
@@ -4920,43 +4614,45 @@ impl<'de> ::serde::Deserialize<'de> for TokenPolicyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<crate::models::PolicyEffect>,
-            ::std::option::Option<crate::models::TokenPolicyResources>,
-            ::std::option::Option<::std::vec::Vec<crate::models::PermissionGroupRequest>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::TokenPolicyRequest;
-            const NAME: &'static str = "TokenPolicyRequest";
-            const FIELDS: &'static [&'static str] = &[
-                "effect",
-                "resources",
-                "permission_groups",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::TokenPolicyRequest, &'static str> {
-                ::std::result::Result::Ok(crate::models::TokenPolicyRequest {
-                    effect: self.0.ok_or("effect")?,
-                    permission_groups: self.2.ok_or("permission_groups")?,
-                    resources: self.1.ok_or("resources")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "TokenPolicyRequest",
+            &["effect", "resources", "permission_groups"],
+        )
+    }
+}
+impl crate::de::Fill for TokenPolicyRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put(&mut f2),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("effect"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("resources"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("permission_groups"));
+        };
+        ::std::result::Result::Ok(Self {
+            effect: f0,
+            permission_groups: f2,
+            resources: f1,
+        })
     }
 }
 impl TokenPolicyRequest {
@@ -5046,36 +4742,23 @@ impl<'de> ::serde::Deserialize<'de> for TokenRequestIp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::TokenRequestIp;
-            const NAME: &'static str = "TokenRequestIp";
-            const FIELDS: &'static [&'static str] = &["in", "not_in"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::TokenRequestIp, &'static str> {
-                ::std::result::Result::Ok(crate::models::TokenRequestIp {
-                    in_: self.0,
-                    not_in: self.1,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "TokenRequestIp", &["in", "not_in"])
+    }
+}
+impl crate::de::Fill for TokenRequestIp {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { in_: f0, not_in: f1 })
     }
 }
 impl TokenRequestIp {
@@ -5165,47 +4848,45 @@ impl<'de> ::serde::Deserialize<'de> for TokenVerification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::TokenStatus>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::TokenVerification;
-            const NAME: &'static str = "TokenVerification";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "status",
-                "expires_on",
-                "not_before",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::TokenVerification, &'static str> {
-                ::std::result::Result::Ok(crate::models::TokenVerification {
-                    id: self.0.ok_or("id")?,
-                    status: self.1.ok_or("status")?,
-                    not_before: self.3,
-                    expires_on: self.2,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "TokenVerification",
+            &["id", "status", "expires_on", "not_before"],
+        )
+    }
+}
+impl crate::de::Fill for TokenVerification {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("status"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            status: f1,
+            not_before: f3,
+            expires_on: f2,
+        })
     }
 }
 impl TokenVerification {
@@ -5309,24 +4990,13 @@ impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::TokenStatus>,
-            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicy>>,
-            ::std::option::Option<crate::models::TokenCondition>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::TokenWithValue;
-            const NAME: &'static str = "TokenWithValue";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "TokenWithValue",
+            &[
                 "id",
                 "name",
                 "value",
@@ -5338,46 +5008,54 @@ impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
                 "not_before",
                 "modified_on",
                 "last_used_on",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    6 => crate::de::put_nullable(&mut self.6, map),
-                    7 => crate::de::put_nullable(&mut self.7, map),
-                    8 => crate::de::put_nullable(&mut self.8, map),
-                    9 => crate::de::put_nullable(&mut self.9, map),
-                    10 => crate::de::put_nullable(&mut self.10, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::TokenWithValue, &'static str> {
-                ::std::result::Result::Ok(crate::models::TokenWithValue {
-                    id: self.0,
-                    name: self.1,
-                    status: self.3,
-                    issued_on: self.6,
-                    modified_on: self.9,
-                    last_used_on: self.10,
-                    not_before: self.8,
-                    expires_on: self.7,
-                    condition: self.5,
-                    policies: self.4,
-                    value: self.2,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for TokenWithValue {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                6 => fields.put_nullable(&mut f6),
+                7 => fields.put_nullable(&mut f7),
+                8 => fields.put_nullable(&mut f8),
+                9 => fields.put_nullable(&mut f9),
+                10 => fields.put_nullable(&mut f10),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            status: f3,
+            issued_on: f6,
+            modified_on: f9,
+            last_used_on: f10,
+            not_before: f8,
+            expires_on: f7,
+            condition: f5,
+            policies: f4,
+            value: f2,
+        })
     }
 }
 impl TokenWithValue {
@@ -5525,36 +5203,27 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithPolicies {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::vec::Vec<crate::models::NewAccountMemberPolicy>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::UpdateAccountMemberWithPolicies;
-            const NAME: &'static str = "UpdateAccountMemberWithPolicies";
-            const FIELDS: &'static [&'static str] = &["policies"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::UpdateAccountMemberWithPolicies,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::UpdateAccountMemberWithPolicies {
-                    policies: self.0.ok_or("policies")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "UpdateAccountMemberWithPolicies", &["policies"])
+    }
+}
+impl crate::de::Fill for UpdateAccountMemberWithPolicies {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("policies"));
+        };
+        ::std::result::Result::Ok(Self { policies: f0 })
     }
 }
 impl UpdateAccountMemberWithPolicies {
@@ -5593,34 +5262,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithRoles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::vec::Vec<crate::models::RoleRequest>>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::UpdateAccountMemberWithRoles;
-            const NAME: &'static str = "UpdateAccountMemberWithRoles";
-            const FIELDS: &'static [&'static str] = &["roles"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::UpdateAccountMemberWithRoles,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::UpdateAccountMemberWithRoles {
-                    roles: self.0,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "UpdateAccountMemberWithRoles", &["roles"])
+    }
+}
+impl crate::de::Fill for UpdateAccountMemberWithRoles {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { roles: f0 })
     }
 }
 impl UpdateAccountMemberWithRoles {
@@ -5683,55 +5342,51 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::TokenStatus>,
-            ::std::option::Option<::std::vec::Vec<crate::models::TokenPolicyRequest>>,
-            ::std::option::Option<crate::models::TokenCondition>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::UpdateTokenRequest;
-            const NAME: &'static str = "UpdateTokenRequest";
-            const FIELDS: &'static [&'static str] = &[
-                "name",
-                "status",
-                "policies",
-                "condition",
-                "expires_on",
-                "not_before",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::UpdateTokenRequest, &'static str> {
-                ::std::result::Result::Ok(crate::models::UpdateTokenRequest {
-                    name: self.0.ok_or("name")?,
-                    status: self.1,
-                    not_before: self.5,
-                    expires_on: self.4,
-                    condition: self.3,
-                    policies: self.2.ok_or("policies")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "UpdateTokenRequest",
+            &["name", "status", "policies", "condition", "expires_on", "not_before"],
+        )
+    }
+}
+impl crate::de::Fill for UpdateTokenRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("name"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("policies"));
+        };
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            status: f1,
+            not_before: f5,
+            expires_on: f4,
+            condition: f3,
+            policies: f2,
+        })
     }
 }
 impl UpdateTokenRequest {

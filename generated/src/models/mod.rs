@@ -79,47 +79,35 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AuditLogAction;
-            const NAME: &'static str = "AuditLogAction";
-            const FIELDS: &'static [&'static str] = &[
-                "time",
-                "type",
-                "result",
-                "description",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AuditLogAction, &'static str> {
-                ::std::result::Result::Ok(crate::models::AuditLogAction {
-                    description: self.3,
-                    result: self.2,
-                    time: self.0,
-                    type_: self.1,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "AuditLogAction", &["time", "type", "result", "description"])
+    }
+}
+impl crate::de::Fill for AuditLogAction {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            description: f3,
+            result: f2,
+            time: f0,
+            type_: f1,
+        })
     }
 }
 impl AuditLogAction {
@@ -251,46 +239,42 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogHistoryResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<i64>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AuditLogHistoryStatus>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AuditLogHistoryResultInfo;
-            const NAME: &'static str = "AuditLogHistoryResultInfo";
-            const FIELDS: &'static [&'static str] = &[
-                "count",
-                "cursor",
-                "history_status",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::AuditLogHistoryResultInfo,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::AuditLogHistoryResultInfo {
-                    count: self.0.ok_or("count")?,
-                    cursor: self.1,
-                    history_status: self.2.ok_or("history_status")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "AuditLogHistoryResultInfo",
+            &["count", "cursor", "history_status"],
+        )
+    }
+}
+impl crate::de::Fill for AuditLogHistoryResultInfo {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put(&mut f2),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("count"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("history_status"));
+        };
+        ::std::result::Result::Ok(Self {
+            count: f0,
+            cursor: f1,
+            history_status: f2,
+        })
     }
 }
 impl AuditLogHistoryResultInfo {
@@ -366,51 +350,42 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogRaw {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<i64>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AuditLogRaw;
-            const NAME: &'static str = "AuditLogRaw";
-            const FIELDS: &'static [&'static str] = &[
-                "uri",
-                "method",
-                "cf_ray_id",
-                "user_agent",
-                "status_code",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AuditLogRaw, &'static str> {
-                ::std::result::Result::Ok(crate::models::AuditLogRaw {
-                    cf_ray_id: self.2,
-                    method: self.1,
-                    status_code: self.4,
-                    uri: self.0,
-                    user_agent: self.3,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "AuditLogRaw",
+            &["uri", "method", "cf_ray_id", "user_agent", "status_code"],
+        )
+    }
+}
+impl crate::de::Fill for AuditLogRaw {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            cf_ray_id: f2,
+            method: f1,
+            status_code: f4,
+            uri: f0,
+            user_agent: f3,
+        })
     }
 }
 impl AuditLogRaw {
@@ -510,61 +485,45 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AuditLogResource;
-            const NAME: &'static str = "AuditLogResource";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "type",
-                "scope",
-                "product",
-                "request",
-                "response",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::AuditLogResource, &'static str> {
-                ::std::result::Result::Ok(crate::models::AuditLogResource {
-                    id: self.0,
-                    product: self.3,
-                    type_: self.1,
-                    scope: self.2,
-                    request: self.4,
-                    response: self.5,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "AuditLogResource",
+            &["id", "type", "scope", "product", "request", "response"],
+        )
+    }
+}
+impl crate::de::Fill for AuditLogResource {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            product: f3,
+            type_: f1,
+            scope: f2,
+            request: f4,
+            response: f5,
+        })
     }
 }
 impl AuditLogResource {
@@ -665,36 +624,26 @@ impl<'de> ::serde::Deserialize<'de> for CursorResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::CursorResultInfo;
-            const NAME: &'static str = "CursorResultInfo";
-            const FIELDS: &'static [&'static str] = &["count", "cursor"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::CursorResultInfo, &'static str> {
-                ::std::result::Result::Ok(crate::models::CursorResultInfo {
-                    count: self.0,
-                    cursor: self.1,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "CursorResultInfo", &["count", "cursor"])
+    }
+}
+impl crate::de::Fill for CursorResultInfo {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { count: f0, cursor: f1 })
     }
 }
 impl CursorResultInfo {
@@ -783,55 +732,57 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::OrganizationMeta>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::OrganizationParent>,
-            ::std::option::Option<crate::models::Profile>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::Organization;
-            const NAME: &'static str = "Organization";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "meta",
-                "name",
-                "parent",
-                "profile",
-                "create_time",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put(&mut self.5, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::Organization, &'static str> {
-                ::std::result::Result::Ok(crate::models::Organization {
-                    id: self.0.ok_or("id")?,
-                    name: self.2.ok_or("name")?,
-                    create_time: self.5.ok_or("create_time")?,
-                    meta: self.1.ok_or("meta")?,
-                    parent: self.3,
-                    profile: self.4,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "Organization",
+            &["id", "meta", "name", "parent", "profile", "create_time"],
+        )
+    }
+}
+impl crate::de::Fill for Organization {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put(&mut f5),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("meta"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("name"));
+        };
+        let ::std::option::Option::Some(f5) = f5 else {
+            return ::std::result::Result::Err(fields.missing("create_time"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f2,
+            create_time: f5,
+            meta: f1,
+            parent: f3,
+            profile: f4,
+        })
     }
 }
 impl Organization {
@@ -910,20 +861,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFlags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::OrganizationFlags;
-            const NAME: &'static str = "OrganizationFlags";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "OrganizationFlags",
+            &[
                 "account_creation",
                 "account_deletion",
                 "account_mobility",
@@ -931,38 +875,63 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFlags {
                 "account_migration",
                 "member_management",
                 "enterprise_capability",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
-                    4 => crate::de::put(&mut self.4, map),
-                    5 => crate::de::put(&mut self.5, map),
-                    6 => crate::de::put(&mut self.6, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::OrganizationFlags, &'static str> {
-                ::std::result::Result::Ok(crate::models::OrganizationFlags {
-                    account_creation: self.0.ok_or("account_creation")?,
-                    account_deletion: self.1.ok_or("account_deletion")?,
-                    account_migration: self.4.ok_or("account_migration")?,
-                    account_mobility: self.2.ok_or("account_mobility")?,
-                    enterprise_capability: self.6.ok_or("enterprise_capability")?,
-                    member_management: self.5.ok_or("member_management")?,
-                    sub_org_creation: self.3.ok_or("sub_org_creation")?,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for OrganizationFlags {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put(&mut f3),
+                4 => fields.put(&mut f4),
+                5 => fields.put(&mut f5),
+                6 => fields.put(&mut f6),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("account_creation"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("account_deletion"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("account_mobility"));
+        };
+        let ::std::option::Option::Some(f3) = f3 else {
+            return ::std::result::Result::Err(fields.missing("sub_org_creation"));
+        };
+        let ::std::option::Option::Some(f4) = f4 else {
+            return ::std::result::Result::Err(fields.missing("account_migration"));
+        };
+        let ::std::option::Option::Some(f5) = f5 else {
+            return ::std::result::Result::Err(fields.missing("member_management"));
+        };
+        let ::std::option::Option::Some(f6) = f6 else {
+            return ::std::result::Result::Err(fields.missing("enterprise_capability"));
+        };
+        ::std::result::Result::Ok(Self {
+            account_creation: f0,
+            account_deletion: f1,
+            account_migration: f4,
+            account_mobility: f2,
+            enterprise_capability: f6,
+            member_management: f5,
+            sub_org_creation: f3,
+        })
     }
 }
 impl OrganizationFlags {
@@ -1021,61 +990,44 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMeta {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::OrganizationFlags>,
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            ::std::collections::BTreeMap<
-                ::std::string::String,
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::OrganizationMeta;
-            const NAME: &'static str = "OrganizationMeta";
-            const FIELDS: &'static [&'static str] = &[
-                "managed_by",
-                "tenant_flags",
-                "hierarchy_tags",
-            ];
-            const KEEPS_OTHERS: bool = true;
-            fn keep<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                key: ::std::string::String,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                crate::de::keep::<
-                    crate::de::Plain<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    A,
-                >(&mut self.3, key, map)
-            }
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::OrganizationMeta, &'static str> {
-                ::std::result::Result::Ok(crate::models::OrganizationMeta {
-                    hierarchy_tags: self.2,
-                    managed_by: self.0,
-                    tenant_flags: self.1,
-                    additional_properties: self.3,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "OrganizationMeta",
+            &["managed_by", "tenant_flags", "hierarchy_tags"],
+        )
+    }
+}
+impl crate::de::Fill for OrganizationMeta {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut others = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(field) = fields
+            .next_keeping::<
+                crate::de::Plain<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+            >(&mut others)?
+        {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            hierarchy_tags: f2,
+            managed_by: f0,
+            tenant_flags: f1,
+            additional_properties: others,
+        })
     }
 }
 impl OrganizationMeta {
@@ -1147,36 +1099,29 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationParent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::OrganizationParent;
-            const NAME: &'static str = "OrganizationParent";
-            const FIELDS: &'static [&'static str] = &["id", "name"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::OrganizationParent, &'static str> {
-                ::std::result::Result::Ok(crate::models::OrganizationParent {
-                    id: self.0.ok_or("id")?,
-                    name: self.1.ok_or("name")?,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "OrganizationParent", &["id", "name"])
+    }
+}
+impl crate::de::Fill for OrganizationParent {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("name"));
+        };
+        ::std::result::Result::Ok(Self { id: f0, name: f1 })
     }
 }
 impl OrganizationParent {
@@ -1225,51 +1170,42 @@ impl<'de> ::serde::Deserialize<'de> for PageResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<f64>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<f64>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::PageResultInfo;
-            const NAME: &'static str = "PageResultInfo";
-            const FIELDS: &'static [&'static str] = &[
-                "page",
-                "count",
-                "per_page",
-                "total_count",
-                "total_pages",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::PageResultInfo, &'static str> {
-                ::std::result::Result::Ok(crate::models::PageResultInfo {
-                    page: self.0,
-                    per_page: self.2,
-                    count: self.1,
-                    total_count: self.3,
-                    total_pages: self.4,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "PageResultInfo",
+            &["page", "count", "per_page", "total_count", "total_pages"],
+        )
+    }
+}
+impl crate::de::Fill for PageResultInfo {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            page: f0,
+            per_page: f2,
+            count: f1,
+            total_count: f3,
+            total_pages: f4,
+        })
     }
 }
 impl PageResultInfo {
@@ -1348,51 +1284,63 @@ impl<'de> ::serde::Deserialize<'de> for Profile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::Profile;
-            const NAME: &'static str = "Profile";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "Profile",
+            &[
                 "business_name",
                 "business_email",
                 "business_phone",
                 "business_address",
                 "external_metadata",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
-                    4 => crate::de::put(&mut self.4, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::Profile, &'static str> {
-                ::std::result::Result::Ok(crate::models::Profile {
-                    business_name: self.0.ok_or("business_name")?,
-                    business_email: self.1.ok_or("business_email")?,
-                    business_phone: self.2.ok_or("business_phone")?,
-                    business_address: self.3.ok_or("business_address")?,
-                    external_metadata: self.4.ok_or("external_metadata")?,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for Profile {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put(&mut f3),
+                4 => fields.put(&mut f4),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("business_name"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("business_email"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("business_phone"));
+        };
+        let ::std::option::Option::Some(f3) = f3 else {
+            return ::std::result::Result::Err(fields.missing("business_address"));
+        };
+        let ::std::option::Option::Some(f4) = f4 else {
+            return ::std::result::Result::Err(fields.missing("external_metadata"));
+        };
+        ::std::result::Result::Ok(Self {
+            business_name: f0,
+            business_email: f1,
+            business_phone: f2,
+            business_address: f3,
+            external_metadata: f4,
+        })
     }
 }
 impl Profile {

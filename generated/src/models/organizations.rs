@@ -22,34 +22,21 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::string::String>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::AuditLogOrganization;
-            const NAME: &'static str = "AuditLogOrganization";
-            const FIELDS: &'static [&'static str] = &["id"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::AuditLogOrganization,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::AuditLogOrganization {
-                    id: self.0,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "AuditLogOrganization", &["id"])
+    }
+}
+impl crate::de::Fill for AuditLogOrganization {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self { id: f0 })
     }
 }
 impl AuditLogOrganization {
@@ -91,36 +78,27 @@ impl<'de> ::serde::Deserialize<'de> for BatchCreateOrganizationMembersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::vec::Vec<crate::models::NewOrganizationMember>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::BatchCreateOrganizationMembersRequest;
-            const NAME: &'static str = "BatchCreateOrganizationMembersRequest";
-            const FIELDS: &'static [&'static str] = &["members"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::BatchCreateOrganizationMembersRequest,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::BatchCreateOrganizationMembersRequest {
-                    members: self.0.ok_or("members")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "BatchCreateOrganizationMembersRequest", &["members"])
+    }
+}
+impl crate::de::Fill for BatchCreateOrganizationMembersRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("members"));
+        };
+        ::std::result::Result::Ok(Self { members: f0 })
     }
 }
 impl BatchCreateOrganizationMembersRequest {
@@ -261,48 +239,13 @@ impl<'de> ::serde::Deserialize<'de> for BillableUsage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<f64>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::BillableUsageChargeClass>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<crate::models::BillableUsageChargeCategory>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::BillableUsageChargeFrequency>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<f64>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::BillableUsage;
-            const NAME: &'static str = "BillableUsage";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "BillableUsage",
+            &[
                 "ListCost",
                 "RegionId",
                 "x_ZoneId",
@@ -338,94 +281,168 @@ impl<'de> ::serde::Deserialize<'de> for BillableUsage {
                 "x_ProductFamilyName",
                 "x_BillableMetricName",
                 "x_ProductCategoryName",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    6 => crate::de::put_nullable(&mut self.6, map),
-                    7 => crate::de::put_nullable(&mut self.7, map),
-                    8 => crate::de::put(&mut self.8, map),
-                    9 => crate::de::put_nullable(&mut self.9, map),
-                    10 => crate::de::put_nullable(&mut self.10, map),
-                    11 => crate::de::put_nullable(&mut self.11, map),
-                    12 => crate::de::put(&mut self.12, map),
-                    13 => crate::de::put_nullable(&mut self.13, map),
-                    14 => crate::de::put_nullable(&mut self.14, map),
-                    15 => crate::de::put_nullable(&mut self.15, map),
-                    16 => crate::de::put(&mut self.16, map),
-                    17 => crate::de::put(&mut self.17, map),
-                    18 => crate::de::put_nullable(&mut self.18, map),
-                    19 => crate::de::put(&mut self.19, map),
-                    20 => crate::de::put_nullable(&mut self.20, map),
-                    21 => crate::de::put(&mut self.21, map),
-                    22 => crate::de::put(&mut self.22, map),
-                    23 => crate::de::put(&mut self.23, map),
-                    24 => crate::de::put(&mut self.24, map),
-                    25 => crate::de::put(&mut self.25, map),
-                    26 => crate::de::put_nullable(&mut self.26, map),
-                    27 => crate::de::put(&mut self.27, map),
-                    28 => crate::de::put_nullable(&mut self.28, map),
-                    29 => crate::de::put(&mut self.29, map),
-                    30 => crate::de::put_nullable(&mut self.30, map),
-                    31 => crate::de::put(&mut self.31, map),
-                    32 => crate::de::put_nullable(&mut self.32, map),
-                    33 => crate::de::put(&mut self.33, map),
-                    34 => crate::de::put_nullable(&mut self.34, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::BillableUsage, &'static str> {
-                ::std::result::Result::Ok(crate::models::BillableUsage {
-                    billed_cost: self.3,
-                    billing_account_id: self.19.ok_or("BillingAccountId")?,
-                    billing_account_name: self.27.ok_or("BillingAccountName")?,
-                    billing_currency: self.15,
-                    billing_period_start: self.28,
-                    billing_period_end: self.20,
-                    charge_category: self.12.ok_or("ChargeCategory")?,
-                    charge_class: self.6,
-                    charge_description: self.23.ok_or("ChargeDescription")?,
-                    charge_frequency: self.16.ok_or("ChargeFrequency")?,
-                    charge_period_start: self.24.ok_or("ChargePeriodStart")?,
-                    charge_period_end: self.17.ok_or("ChargePeriodEnd")?,
-                    consumed_quantity: self.21.ok_or("ConsumedQuantity")?,
-                    consumed_unit: self.8.ok_or("ConsumedUnit")?,
-                    contracted_cost: self.13,
-                    contracted_unit_price: self.30,
-                    effective_cost: self.10,
-                    host_provider_name: self.22.ok_or("HostProviderName")?,
-                    invoice_issuer_name: self.25.ok_or("InvoiceIssuerName")?,
-                    list_cost: self.0,
-                    list_unit_price: self.11,
-                    pricing_quantity: self.18,
-                    pricing_unit: self.7,
-                    region_id: self.1,
-                    region_name: self.4,
-                    service_provider_name: self.31.ok_or("ServiceProviderName")?,
-                    sub_account_id: self.9,
-                    sub_account_name: self.14,
-                    x_billable_metric_id: self.29.ok_or("x_BillableMetricId")?,
-                    x_billable_metric_name: self.33.ok_or("x_BillableMetricName")?,
-                    x_product_category_name: self.34,
-                    x_product_family_id: self.26,
-                    x_product_family_name: self.32,
-                    x_zone_id: self.2,
-                    x_zone_name: self.5,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for BillableUsage {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        let mut f26 = ::std::option::Option::None;
+        let mut f27 = ::std::option::Option::None;
+        let mut f28 = ::std::option::Option::None;
+        let mut f29 = ::std::option::Option::None;
+        let mut f30 = ::std::option::Option::None;
+        let mut f31 = ::std::option::Option::None;
+        let mut f32 = ::std::option::Option::None;
+        let mut f33 = ::std::option::Option::None;
+        let mut f34 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                6 => fields.put_nullable(&mut f6),
+                7 => fields.put_nullable(&mut f7),
+                8 => fields.put(&mut f8),
+                9 => fields.put_nullable(&mut f9),
+                10 => fields.put_nullable(&mut f10),
+                11 => fields.put_nullable(&mut f11),
+                12 => fields.put(&mut f12),
+                13 => fields.put_nullable(&mut f13),
+                14 => fields.put_nullable(&mut f14),
+                15 => fields.put_nullable(&mut f15),
+                16 => fields.put(&mut f16),
+                17 => fields.put(&mut f17),
+                18 => fields.put_nullable(&mut f18),
+                19 => fields.put(&mut f19),
+                20 => fields.put_nullable(&mut f20),
+                21 => fields.put(&mut f21),
+                22 => fields.put(&mut f22),
+                23 => fields.put(&mut f23),
+                24 => fields.put(&mut f24),
+                25 => fields.put(&mut f25),
+                26 => fields.put_nullable(&mut f26),
+                27 => fields.put(&mut f27),
+                28 => fields.put_nullable(&mut f28),
+                29 => fields.put(&mut f29),
+                30 => fields.put_nullable(&mut f30),
+                31 => fields.put(&mut f31),
+                32 => fields.put_nullable(&mut f32),
+                33 => fields.put(&mut f33),
+                34 => fields.put_nullable(&mut f34),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f8) = f8 else {
+            return ::std::result::Result::Err(fields.missing("ConsumedUnit"));
+        };
+        let ::std::option::Option::Some(f12) = f12 else {
+            return ::std::result::Result::Err(fields.missing("ChargeCategory"));
+        };
+        let ::std::option::Option::Some(f16) = f16 else {
+            return ::std::result::Result::Err(fields.missing("ChargeFrequency"));
+        };
+        let ::std::option::Option::Some(f17) = f17 else {
+            return ::std::result::Result::Err(fields.missing("ChargePeriodEnd"));
+        };
+        let ::std::option::Option::Some(f19) = f19 else {
+            return ::std::result::Result::Err(fields.missing("BillingAccountId"));
+        };
+        let ::std::option::Option::Some(f21) = f21 else {
+            return ::std::result::Result::Err(fields.missing("ConsumedQuantity"));
+        };
+        let ::std::option::Option::Some(f22) = f22 else {
+            return ::std::result::Result::Err(fields.missing("HostProviderName"));
+        };
+        let ::std::option::Option::Some(f23) = f23 else {
+            return ::std::result::Result::Err(fields.missing("ChargeDescription"));
+        };
+        let ::std::option::Option::Some(f24) = f24 else {
+            return ::std::result::Result::Err(fields.missing("ChargePeriodStart"));
+        };
+        let ::std::option::Option::Some(f25) = f25 else {
+            return ::std::result::Result::Err(fields.missing("InvoiceIssuerName"));
+        };
+        let ::std::option::Option::Some(f27) = f27 else {
+            return ::std::result::Result::Err(fields.missing("BillingAccountName"));
+        };
+        let ::std::option::Option::Some(f29) = f29 else {
+            return ::std::result::Result::Err(fields.missing("x_BillableMetricId"));
+        };
+        let ::std::option::Option::Some(f31) = f31 else {
+            return ::std::result::Result::Err(fields.missing("ServiceProviderName"));
+        };
+        let ::std::option::Option::Some(f33) = f33 else {
+            return ::std::result::Result::Err(fields.missing("x_BillableMetricName"));
+        };
+        ::std::result::Result::Ok(Self {
+            billed_cost: f3,
+            billing_account_id: f19,
+            billing_account_name: f27,
+            billing_currency: f15,
+            billing_period_start: f28,
+            billing_period_end: f20,
+            charge_category: f12,
+            charge_class: f6,
+            charge_description: f23,
+            charge_frequency: f16,
+            charge_period_start: f24,
+            charge_period_end: f17,
+            consumed_quantity: f21,
+            consumed_unit: f8,
+            contracted_cost: f13,
+            contracted_unit_price: f30,
+            effective_cost: f10,
+            host_provider_name: f22,
+            invoice_issuer_name: f25,
+            list_cost: f0,
+            list_unit_price: f11,
+            pricing_quantity: f18,
+            pricing_unit: f7,
+            region_id: f1,
+            region_name: f4,
+            service_provider_name: f31,
+            sub_account_id: f9,
+            sub_account_name: f14,
+            x_billable_metric_id: f29,
+            x_billable_metric_name: f33,
+            x_product_category_name: f34,
+            x_product_family_id: f26,
+            x_product_family_name: f32,
+            x_zone_id: f2,
+            x_zone_name: f5,
+        })
     }
 }
 impl BillableUsage {
@@ -718,34 +735,27 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrganizationMemberRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<crate::models::NewOrganizationMember>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::CreateOrganizationMemberRequest;
-            const NAME: &'static str = "CreateOrganizationMemberRequest";
-            const FIELDS: &'static [&'static str] = &["member"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::CreateOrganizationMemberRequest,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::CreateOrganizationMemberRequest {
-                    member: self.0.ok_or("member")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "CreateOrganizationMemberRequest", &["member"])
+    }
+}
+impl crate::de::Fill for CreateOrganizationMemberRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("member"));
+        };
+        ::std::result::Result::Ok(Self { member: f0 })
     }
 }
 impl CreateOrganizationMemberRequest {
@@ -778,34 +788,24 @@ impl<'de> ::serde::Deserialize<'de> for DeletedOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::string::String>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::DeletedOrganization;
-            const NAME: &'static str = "DeletedOrganization";
-            const FIELDS: &'static [&'static str] = &["id"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::DeletedOrganization,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::DeletedOrganization {
-                    id: self.0.ok_or("id")?,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "DeletedOrganization", &["id"])
+    }
+}
+impl crate::de::Fill for DeletedOrganization {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        ::std::result::Result::Ok(Self { id: f0 })
     }
 }
 impl DeletedOrganization {
@@ -839,39 +839,29 @@ impl<'de> ::serde::Deserialize<'de> for NewOrganizationMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<crate::models::NewOrganizationMemberUser>,
-            ::std::option::Option<crate::models::NewOrganizationMemberStatus>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::NewOrganizationMember;
-            const NAME: &'static str = "NewOrganizationMember";
-            const FIELDS: &'static [&'static str] = &["user", "status"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::NewOrganizationMember,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::NewOrganizationMember {
-                    status: self.1,
-                    user: self.0.ok_or("user")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "NewOrganizationMember", &["user", "status"])
+    }
+}
+impl crate::de::Fill for NewOrganizationMember {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("user"));
+        };
+        ::std::result::Result::Ok(Self { status: f1, user: f0 })
     }
 }
 impl NewOrganizationMember {
@@ -930,34 +920,27 @@ impl<'de> ::serde::Deserialize<'de> for NewOrganizationMemberUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::string::String>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::NewOrganizationMemberUser;
-            const NAME: &'static str = "NewOrganizationMemberUser";
-            const FIELDS: &'static [&'static str] = &["email"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::NewOrganizationMemberUser,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::NewOrganizationMemberUser {
-                    email: self.0.ok_or("email")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "NewOrganizationMemberUser", &["email"])
+    }
+}
+impl crate::de::Fill for NewOrganizationMemberUser {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("email"));
+        };
+        ::std::result::Result::Ok(Self { email: f0 })
     }
 }
 impl NewOrganizationMemberUser {
@@ -1000,54 +983,54 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AccountType>,
-            ::std::option::Option<crate::models::OrganizationAccountSettings>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::OrganizationAccount;
-            const NAME: &'static str = "OrganizationAccount";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "name",
-                "type",
-                "settings",
-                "created_on",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
-                    4 => crate::de::put(&mut self.4, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::OrganizationAccount,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::OrganizationAccount {
-                    id: self.0.ok_or("id")?,
-                    name: self.1,
-                    type_: self.2.ok_or("type")?,
-                    created_on: self.4.ok_or("created_on")?,
-                    settings: self.3.ok_or("settings")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "OrganizationAccount",
+            &["id", "name", "type", "settings", "created_on"],
+        )
+    }
+}
+impl crate::de::Fill for OrganizationAccount {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put(&mut f3),
+                4 => fields.put(&mut f4),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("type"));
+        };
+        let ::std::option::Option::Some(f3) = f3 else {
+            return ::std::result::Result::Err(fields.missing("settings"));
+        };
+        let ::std::option::Option::Some(f4) = f4 else {
+            return ::std::result::Result::Err(fields.missing("created_on"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            type_: f2,
+            created_on: f4,
+            settings: f3,
+        })
     }
 }
 impl OrganizationAccount {
@@ -1119,58 +1102,52 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccountSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<bool>,
-            ::std::option::Option<bool>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<bool>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::OrganizationAccountSettings;
-            const NAME: &'static str = "OrganizationAccountSettings";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "OrganizationAccountSettings",
+            &[
                 "enforce_twofactor",
                 "api_access_enabled",
                 "abuse_contact_email",
                 "default_nameservers",
                 "access_approval_expiry",
                 "use_account_custom_ns_by_default",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::OrganizationAccountSettings,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::OrganizationAccountSettings {
-                    abuse_contact_email: self.2,
-                    access_approval_expiry: self.4,
-                    api_access_enabled: self.1,
-                    default_nameservers: self.3,
-                    enforce_twofactor: self.0,
-                    use_account_custom_ns_by_default: self.5,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for OrganizationAccountSettings {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            abuse_contact_email: f2,
+            access_approval_expiry: f4,
+            api_access_enabled: f1,
+            default_nameservers: f3,
+            enforce_twofactor: f0,
+            use_account_custom_ns_by_default: f5,
+        })
     }
 }
 impl OrganizationAccountSettings {
@@ -1273,58 +1250,45 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AuditLogRaw>,
-            ::std::option::Option<crate::models::OrganizationAuditLogActor>,
-            ::std::option::Option<crate::models::AuditLogAction>,
-            ::std::option::Option<crate::models::AuditLogResource>,
-            ::std::option::Option<crate::models::AuditLogOrganization>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::OrganizationAuditLog;
-            const NAME: &'static str = "OrganizationAuditLog";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "raw",
-                "actor",
-                "action",
-                "resource",
-                "organization",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::OrganizationAuditLog,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::OrganizationAuditLog {
-                    id: self.0,
-                    organization: self.5,
-                    action: self.3,
-                    actor: self.2,
-                    raw: self.1,
-                    resource: self.4,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "OrganizationAuditLog",
+            &["id", "raw", "actor", "action", "resource", "organization"],
+        )
+    }
+}
+impl crate::de::Fill for OrganizationAuditLog {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            organization: f5,
+            action: f3,
+            actor: f2,
+            raw: f1,
+            resource: f4,
+        })
     }
 }
 impl OrganizationAuditLog {
@@ -1434,62 +1398,48 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLogActor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::OrganizationAuditLogActorType>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::AuditLogActorContext>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::OrganizationAuditLogActor;
-            const NAME: &'static str = "OrganizationAuditLogActor";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "type",
-                "email",
-                "context",
-                "token_id",
-                "ip_address",
-                "token_name",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    3 => crate::de::put_nullable(&mut self.3, map),
-                    4 => crate::de::put_nullable(&mut self.4, map),
-                    5 => crate::de::put_nullable(&mut self.5, map),
-                    6 => crate::de::put_nullable(&mut self.6, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::OrganizationAuditLogActor,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::OrganizationAuditLogActor {
-                    id: self.0,
-                    type_: self.1,
-                    context: self.3,
-                    email: self.2,
-                    ip_address: self.5,
-                    token_id: self.4,
-                    token_name: self.6,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "OrganizationAuditLogActor",
+            &["id", "type", "email", "context", "token_id", "ip_address", "token_name"],
+        )
+    }
+}
+impl crate::de::Fill for OrganizationAuditLogActor {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                3 => fields.put_nullable(&mut f3),
+                4 => fields.put_nullable(&mut f4),
+                5 => fields.put_nullable(&mut f5),
+                6 => fields.put_nullable(&mut f6),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            type_: f1,
+            context: f3,
+            email: f2,
+            ip_address: f5,
+            token_id: f4,
+            token_name: f6,
+        })
     }
 }
 impl OrganizationAuditLogActor {
@@ -1638,40 +1588,32 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-            >,
-            ::std::option::Option<crate::models::OrganizationMemberUser>,
-            ::std::option::Option<crate::models::OrganizationMemberStatus>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::OrganizationMember;
-            const NAME: &'static str = "OrganizationMember";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "meta",
-                "user",
-                "status",
-                "create_time",
-                "update_time",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => {
-                        crate::de::put_wire::<
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "OrganizationMember",
+            &["id", "meta", "user", "status", "create_time", "update_time"],
+        )
+    }
+}
+impl crate::de::Fill for OrganizationMember {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => {
+                    fields
+                        .put_wire::<
                             crate::de::Entries<
                                 crate::de::Plain<
                                     ::serde_json::Map<
@@ -1680,30 +1622,41 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
                                     >,
                                 >,
                             >,
-                            A,
-                        >(&mut self.1, map)
-                    }
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
-                    4 => crate::de::put(&mut self.4, map),
-                    5 => crate::de::put(&mut self.5, map),
-                    _ => crate::de::skip(map),
+                        >(&mut f1)
                 }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::OrganizationMember, &'static str> {
-                ::std::result::Result::Ok(crate::models::OrganizationMember {
-                    id: self.0.ok_or("id")?,
-                    status: self.3.ok_or("status")?,
-                    user: self.2.ok_or("user")?,
-                    meta: self.1.ok_or("meta")?,
-                    create_time: self.4.ok_or("create_time")?,
-                    update_time: self.5.ok_or("update_time")?,
-                })
-            }
+                2 => fields.put(&mut f2),
+                3 => fields.put(&mut f3),
+                4 => fields.put(&mut f4),
+                5 => fields.put(&mut f5),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("meta"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("user"));
+        };
+        let ::std::option::Option::Some(f3) = f3 else {
+            return ::std::result::Result::Err(fields.missing("status"));
+        };
+        let ::std::option::Option::Some(f4) = f4 else {
+            return ::std::result::Result::Err(fields.missing("create_time"));
+        };
+        let ::std::option::Option::Some(f5) = f5 else {
+            return ::std::result::Result::Err(fields.missing("update_time"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            status: f3,
+            user: f2,
+            meta: f1,
+            create_time: f4,
+            update_time: f5,
+        })
     }
 }
 impl OrganizationMember {
@@ -1785,52 +1738,53 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<bool>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::OrganizationMemberUser;
-            const NAME: &'static str = "OrganizationMemberUser";
-            const FIELDS: &'static [&'static str] = &[
-                "id",
-                "name",
-                "email",
-                "two_factor_authentication_enabled",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::OrganizationMemberUser,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::OrganizationMemberUser {
-                    id: self.0.ok_or("id")?,
-                    email: self.2.ok_or("email")?,
-                    name: self.1.ok_or("name")?,
-                    two_factor_authentication_enabled: self
-                        .3
-                        .ok_or("two_factor_authentication_enabled")?,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "OrganizationMemberUser",
+            &["id", "name", "email", "two_factor_authentication_enabled"],
+        )
+    }
+}
+impl crate::de::Fill for OrganizationMemberUser {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put(&mut f3),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("name"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("email"));
+        };
+        let ::std::option::Option::Some(f3) = f3 else {
+            return ::std::result::Result::Err(
+                fields.missing("two_factor_authentication_enabled"),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            email: f2,
+            name: f1,
+            two_factor_authentication_enabled: f3,
+        })
     }
 }
 impl OrganizationMemberUser {
@@ -1873,34 +1827,24 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationParentRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(::std::option::Option<::std::string::String>);
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::OrganizationParentRequest;
-            const NAME: &'static str = "OrganizationParentRequest";
-            const FIELDS: &'static [&'static str] = &["id"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::OrganizationParentRequest,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::OrganizationParentRequest {
-                    id: self.0.ok_or("id")?,
-                })
-            }
+        crate::de::object::<Self, D>(deserializer, "OrganizationParentRequest", &["id"])
+    }
+}
+impl crate::de::Fill for OrganizationParentRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        ::std::result::Result::Ok(Self { id: f0 })
     }
 }
 impl OrganizationParentRequest {
@@ -1939,42 +1883,35 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::OrganizationParentRequest>,
-            ::std::option::Option<crate::models::Profile>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::OrganizationRequest;
-            const NAME: &'static str = "OrganizationRequest";
-            const FIELDS: &'static [&'static str] = &["name", "parent", "profile"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put_nullable(&mut self.2, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::OrganizationRequest,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::OrganizationRequest {
-                    name: self.0.ok_or("name")?,
-                    parent: self.1,
-                    profile: self.2,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "OrganizationRequest", &["name", "parent", "profile"])
+    }
+}
+impl crate::de::Fill for OrganizationRequest {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put_nullable(&mut f2),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("name"));
+        };
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            parent: f1,
+            profile: f2,
+        })
     }
 }
 impl OrganizationRequest {
@@ -2056,39 +1993,29 @@ impl<'de> ::serde::Deserialize<'de> for PageTokenResultInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<i64>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::PageTokenResultInfo;
-            const NAME: &'static str = "PageTokenResultInfo";
-            const FIELDS: &'static [&'static str] = &["total_size", "next_page_token"];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put_nullable(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<
-                crate::models::PageTokenResultInfo,
-                &'static str,
-            > {
-                ::std::result::Result::Ok(crate::models::PageTokenResultInfo {
-                    next_page_token: self.1,
-                    total_size: self.0,
-                })
-            }
+        crate::de::object::<
+            Self,
+            D,
+        >(deserializer, "PageTokenResultInfo", &["total_size", "next_page_token"])
+    }
+}
+impl crate::de::Fill for PageTokenResultInfo {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put_nullable(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        ::std::result::Result::Ok(Self {
+            next_page_token: f1,
+            total_size: f0,
+        })
     }
 }
 impl PageTokenResultInfo {
@@ -2188,28 +2115,13 @@ impl<'de> ::serde::Deserialize<'de> for Share {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::ShareKind>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::ShareStatus>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::vec::Vec<crate::models::ShareResource>>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::ShareTargetType>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<i64>,
-            ::std::option::Option<i64>,
-            ::std::option::Option<i64>,
-            ::std::option::Option<i64>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::Share;
-            const NAME: &'static str = "Share";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "Share",
+            &[
                 "id",
                 "kind",
                 "name",
@@ -2225,52 +2137,93 @@ impl<'de> ::serde::Deserialize<'de> for Share {
                 "associating_recipient_count",
                 "disassociated_recipient_count",
                 "disassociating_recipient_count",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put_nullable(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
-                    4 => crate::de::put(&mut self.4, map),
-                    5 => crate::de::put(&mut self.5, map),
-                    6 => crate::de::put_nullable(&mut self.6, map),
-                    7 => crate::de::put(&mut self.7, map),
-                    8 => crate::de::put(&mut self.8, map),
-                    9 => crate::de::put(&mut self.9, map),
-                    10 => crate::de::put(&mut self.10, map),
-                    11 => crate::de::put_nullable(&mut self.11, map),
-                    12 => crate::de::put_nullable(&mut self.12, map),
-                    13 => crate::de::put_nullable(&mut self.13, map),
-                    14 => crate::de::put_nullable(&mut self.14, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(self) -> ::std::result::Result<crate::models::Share, &'static str> {
-                ::std::result::Result::Ok(crate::models::Share {
-                    id: self.0.ok_or("id")?,
-                    name: self.2.ok_or("name")?,
-                    account_id: self.7.ok_or("account_id")?,
-                    account_name: self.9.ok_or("account_name")?,
-                    organization_id: self.10.ok_or("organization_id")?,
-                    kind: self.1,
-                    status: self.3.ok_or("status")?,
-                    target_type: self.8.ok_or("target_type")?,
-                    created: self.4.ok_or("created")?,
-                    modified: self.5.ok_or("modified")?,
-                    associated_recipient_count: self.11,
-                    associating_recipient_count: self.12,
-                    disassociated_recipient_count: self.13,
-                    disassociating_recipient_count: self.14,
-                    resources: self.6,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for Share {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put_nullable(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put(&mut f3),
+                4 => fields.put(&mut f4),
+                5 => fields.put(&mut f5),
+                6 => fields.put_nullable(&mut f6),
+                7 => fields.put(&mut f7),
+                8 => fields.put(&mut f8),
+                9 => fields.put(&mut f9),
+                10 => fields.put(&mut f10),
+                11 => fields.put_nullable(&mut f11),
+                12 => fields.put_nullable(&mut f12),
+                13 => fields.put_nullable(&mut f13),
+                14 => fields.put_nullable(&mut f14),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("name"));
+        };
+        let ::std::option::Option::Some(f3) = f3 else {
+            return ::std::result::Result::Err(fields.missing("status"));
+        };
+        let ::std::option::Option::Some(f4) = f4 else {
+            return ::std::result::Result::Err(fields.missing("created"));
+        };
+        let ::std::option::Option::Some(f5) = f5 else {
+            return ::std::result::Result::Err(fields.missing("modified"));
+        };
+        let ::std::option::Option::Some(f7) = f7 else {
+            return ::std::result::Result::Err(fields.missing("account_id"));
+        };
+        let ::std::option::Option::Some(f8) = f8 else {
+            return ::std::result::Result::Err(fields.missing("target_type"));
+        };
+        let ::std::option::Option::Some(f9) = f9 else {
+            return ::std::result::Result::Err(fields.missing("account_name"));
+        };
+        let ::std::option::Option::Some(f10) = f10 else {
+            return ::std::result::Result::Err(fields.missing("organization_id"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f2,
+            account_id: f7,
+            account_name: f9,
+            organization_id: f10,
+            kind: f1,
+            status: f3,
+            target_type: f8,
+            created: f4,
+            modified: f5,
+            associated_recipient_count: f11,
+            associating_recipient_count: f12,
+            disassociated_recipient_count: f13,
+            disassociating_recipient_count: f14,
+            resources: f6,
+        })
     }
 }
 impl Share {
@@ -2425,24 +2378,13 @@ impl<'de> ::serde::Deserialize<'de> for ShareResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[derive(Default)]
-        struct Slots(
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-            ::std::option::Option<crate::models::ShareResourceStatus>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-            ::std::option::Option<::std::string::String>,
-            ::std::option::Option<crate::models::ShareResourceType>,
-            ::std::option::Option<i64>,
-            ::std::option::Option<::std::string::String>,
-        );
-        impl crate::de::Slots for Slots {
-            type Value = crate::models::ShareResource;
-            const NAME: &'static str = "ShareResource";
-            const FIELDS: &'static [&'static str] = &[
+        crate::de::object::<
+            Self,
+            D,
+        >(
+            deserializer,
+            "ShareResource",
+            &[
                 "id",
                 "meta",
                 "status",
@@ -2452,42 +2394,75 @@ impl<'de> ::serde::Deserialize<'de> for ShareResource {
                 "resource_type",
                 "resource_version",
                 "resource_account_id",
-            ];
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(
-                &mut self,
-                field: usize,
-                map: &mut A,
-            ) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    0 => crate::de::put(&mut self.0, map),
-                    1 => crate::de::put(&mut self.1, map),
-                    2 => crate::de::put(&mut self.2, map),
-                    3 => crate::de::put(&mut self.3, map),
-                    4 => crate::de::put(&mut self.4, map),
-                    5 => crate::de::put(&mut self.5, map),
-                    6 => crate::de::put(&mut self.6, map),
-                    7 => crate::de::put(&mut self.7, map),
-                    8 => crate::de::put(&mut self.8, map),
-                    _ => crate::de::skip(map),
-                }
-            }
-            fn build(
-                self,
-            ) -> ::std::result::Result<crate::models::ShareResource, &'static str> {
-                ::std::result::Result::Ok(crate::models::ShareResource {
-                    id: self.0.ok_or("id")?,
-                    resource_id: self.5.ok_or("resource_id")?,
-                    resource_type: self.6.ok_or("resource_type")?,
-                    resource_account_id: self.8.ok_or("resource_account_id")?,
-                    resource_version: self.7.ok_or("resource_version")?,
-                    status: self.2.ok_or("status")?,
-                    meta: self.1.ok_or("meta")?,
-                    created: self.3.ok_or("created")?,
-                    modified: self.4.ok_or("modified")?,
-                })
-            }
+            ],
+        )
+    }
+}
+impl crate::de::Fill for ShareResource {
+    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
+        fields: &mut crate::de::Fields<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = fields.next()? {
+            match field {
+                0 => fields.put(&mut f0),
+                1 => fields.put(&mut f1),
+                2 => fields.put(&mut f2),
+                3 => fields.put(&mut f3),
+                4 => fields.put(&mut f4),
+                5 => fields.put(&mut f5),
+                6 => fields.put(&mut f6),
+                7 => fields.put(&mut f7),
+                8 => fields.put(&mut f8),
+                _ => fields.skip(),
+            }?;
         }
-        crate::de::object::<Slots, D>(deserializer)
+        let ::std::option::Option::Some(f0) = f0 else {
+            return ::std::result::Result::Err(fields.missing("id"));
+        };
+        let ::std::option::Option::Some(f1) = f1 else {
+            return ::std::result::Result::Err(fields.missing("meta"));
+        };
+        let ::std::option::Option::Some(f2) = f2 else {
+            return ::std::result::Result::Err(fields.missing("status"));
+        };
+        let ::std::option::Option::Some(f3) = f3 else {
+            return ::std::result::Result::Err(fields.missing("created"));
+        };
+        let ::std::option::Option::Some(f4) = f4 else {
+            return ::std::result::Result::Err(fields.missing("modified"));
+        };
+        let ::std::option::Option::Some(f5) = f5 else {
+            return ::std::result::Result::Err(fields.missing("resource_id"));
+        };
+        let ::std::option::Option::Some(f6) = f6 else {
+            return ::std::result::Result::Err(fields.missing("resource_type"));
+        };
+        let ::std::option::Option::Some(f7) = f7 else {
+            return ::std::result::Result::Err(fields.missing("resource_version"));
+        };
+        let ::std::option::Option::Some(f8) = f8 else {
+            return ::std::result::Result::Err(fields.missing("resource_account_id"));
+        };
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            resource_id: f5,
+            resource_type: f6,
+            resource_account_id: f8,
+            resource_version: f7,
+            status: f2,
+            meta: f1,
+            created: f3,
+            modified: f4,
+        })
     }
 }
 impl ShareResource {

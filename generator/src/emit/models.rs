@@ -1,7 +1,7 @@
 //! Model types: structs, string enums with a catch-all, unions, newtypes.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, text_attrs, value_doc_attrs};
 use super::rust::{Ctx, ident};
@@ -219,22 +219,21 @@ fn serialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-/// `Deserialize` as a decoding table for the runtime's `de::object` (see
-/// the runtime's `de` module for why not serde's derive): a `Slots` tuple
-/// struct with one `Option` per field in the order of the sorted wire names,
-/// one call per field storing its value, and the struct built from the
-/// slots. Same rules as the derive: unknown keys are skipped (or kept in the
-/// additional-properties map when their value fits its type, else skipped
-/// too; maps in fields skip entries that do not fit the same way), a
-/// missing `Option` field is `None`, a missing required field is an error.
+/// `Deserialize` through the runtime's `de::object` (see the runtime's `de`
+/// module for why not serde's derive): the struct's name and its wire
+/// names in the order the runtime's binary search expects, and a `Fill`
+/// impl with one local per field, one call per key storing its value, and
+/// the struct built from the locals. Same rules as the derive: unknown keys
+/// are skipped (or kept in the additional-properties map when their value
+/// fits its type, else skipped too; maps in fields skip entries that do not
+/// fit the same way), a missing `Option` field is `None`, a missing
+/// required field is an error.
 fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let root = &ctx.root;
     let name = ident(&def.name);
-    let path = quote!(#root::models::#name);
     let type_name = &def.name;
-    // Slot `i` is the field with the `i`th wire name in the order the
-    // runtime's binary search expects (`de::table_order`): by length, then
-    // byte by byte.
+    // Local `f{i}` holds the field with the `i`th wire name in the order
+    // of `de::table_order`: by length, then byte by byte.
     let mut order: Vec<usize> = (0..s.fields.len()).collect();
     order.sort_by_key(|&i| (s.fields[i].wire.len(), s.fields[i].wire.as_bytes()));
     let mut slot_of = vec![0; order.len()];
@@ -243,98 +242,95 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     }
     let order: Vec<&Field> = order.iter().map(|&i| &s.fields[i]).collect();
     let wires = order.iter().map(|f| f.wire.as_str());
-    let slot_types = order.iter().map(|f| slot_type(ctx, f));
-    let puts = order.iter().enumerate().map(|(i, f)| {
-        let i = proc_macro2::Literal::usize_unsuffixed(i);
+    let local = |slot: usize| format_ident!("f{}", slot);
+    let locals = (0..order.len()).map(local);
+    let puts = order.iter().enumerate().map(|(slot, f)| {
+        let i = proc_macro2::Literal::usize_unsuffixed(slot);
         let put = put_call(ctx, f);
-        quote!(#i => #put(&mut self.#i, map),)
+        let local = local(slot);
+        quote!(#i => fields.#put(&mut #local),)
     });
-    let put = (!order.is_empty()).then(|| {
-        quote! {
-            fn put<'de, A: ::serde::de::MapAccess<'de>>(&mut self, field: usize, map: &mut A) -> ::std::result::Result<(), A::Error> {
-                match field {
-                    #(#puts)*
-                    _ => #root::de::skip(map),
-                }
-            }
-        }
-    });
-    let inits = s.fields.iter().zip(&slot_of).map(|(f, &slot)| {
-        let n = ident(&f.name);
-        let slot = proc_macro2::Literal::usize_unsuffixed(slot);
-        let mut value = quote!(self.#slot);
-        if !f.optional() {
-            let wire = &f.wire;
-            value = quote!(#value.ok_or(#wire)?);
-        }
-        if f.boxed {
-            value = if f.optional() {
-                quote!(#value.map(::std::boxed::Box::new))
-            } else {
-                quote!(::std::boxed::Box::new(#value))
-            };
-        }
-        quote!(#n: #value,)
-    });
-    let (others_type, keep, others_init) = match &s.additional {
+    let (others_decl, next, rest, others_init) = match &s.additional {
         Some((fname, ty)) => {
             let fname = ident(fname);
-            let slot = proc_macro2::Literal::usize_unsuffixed(order.len());
             let wire = ctx.wire_form(ty);
-            let ty = ctx.ty(ty);
             (
-                quote!(::std::collections::BTreeMap<::std::string::String, #ty>,),
-                quote! {
-                    const KEEPS_OTHERS: bool = true;
-                    fn keep<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: ::std::string::String, map: &mut A) -> ::std::result::Result<(), A::Error> {
-                        #root::de::keep::<#wire, A>(&mut self.#slot, key, map)
-                    }
-                },
-                quote!(#fname: self.#slot,),
+                quote!(let mut others = ::std::collections::BTreeMap::new();),
+                quote!(fields.next_keeping::<#wire>(&mut others)),
+                quote!(fields.keep_rest::<#wire>(&mut others)?;),
+                quote!(#fname: others,),
             )
         }
-        None => Default::default(),
+        None => (
+            TokenStream::new(),
+            quote!(fields.next()),
+            quote!(fields.skip_rest()?;),
+            TokenStream::new(),
+        ),
     };
+    let read = if order.is_empty() {
+        rest
+    } else {
+        quote! {
+            while let ::std::option::Option::Some(field) = #next? {
+                match field {
+                    #(#puts)*
+                    _ => fields.skip(),
+                }?;
+            }
+        }
+    };
+    let required = order
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.optional())
+        .map(|(slot, f)| {
+            let local = local(slot);
+            let wire = &f.wire;
+            quote! {
+                let ::std::option::Option::Some(#local) = #local else {
+                    return ::std::result::Result::Err(fields.missing(#wire));
+                };
+            }
+        });
+    let inits = s.fields.iter().zip(&slot_of).map(|(f, &slot)| {
+        let n = ident(&f.name);
+        let local = local(slot);
+        let value = match (f.boxed, f.optional()) {
+            (false, _) => quote!(#local),
+            (true, true) => quote!(#local.map(::std::boxed::Box::new)),
+            (true, false) => quote!(::std::boxed::Box::new(#local)),
+        };
+        quote!(#n: #value,)
+    });
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #[derive(Default)]
-                struct Slots(#(#slot_types,)* #others_type);
-                impl #root::de::Slots for Slots {
-                    type Value = #path;
-                    const NAME: &'static str = #type_name;
-                    const FIELDS: &'static [&'static str] = &[#(#wires),*];
-                    #keep
-                    #put
-                    fn build(self) -> ::std::result::Result<#path, &'static str> {
-                        ::std::result::Result::Ok(#path { #(#inits)* #others_init })
-                    }
-                }
-                #root::de::object::<Slots, D>(deserializer)
+                #root::de::object::<Self, D>(deserializer, #type_name, &[#(#wires),*])
+            }
+        }
+        impl #root::de::Fill for #name {
+            fn fill<'de, A: ::serde::de::MapAccess<'de>>(fields: &mut #root::de::Fields<'de, A>) -> ::std::result::Result<Self, A::Error> {
+                #(let mut #locals = ::std::option::Option::None;)*
+                #others_decl
+                #read
+                #(#required)*
+                ::std::result::Result::Ok(Self { #(#inits)* #others_init })
             }
         }
     }
 }
 
-/// Where a field's value waits while the keys are read: `Option` of the
-/// value, unboxed (a boxed field is boxed when the struct is built; the
-/// slots are no part of the struct, so a recursive type does not make them
-/// infinite).
-fn slot_type(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
-    ctx.field_ty(&f.ty, false, true)
-}
-
-/// The runtime function that decodes a field's value into its slot: a type
-/// holding maps decodes in its wire form, which skips map entries that do
-/// not fit (see the runtime's `de::Wire`); an `Option` field takes `null`
-/// as `None`.
+/// The `de::Fields` method that decodes a field's value into its local: a
+/// type holding maps decodes in its wire form, which skips map entries that
+/// do not fit (see the runtime's `de::Wire`); an `Option` field takes
+/// `null` as `None`.
 fn put_call(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
-    let root = &ctx.root;
     match (ctx.wire(&f.ty), f.optional()) {
-        (Some(wire), false) => quote!(#root::de::put_wire::<#wire, A>),
-        (Some(wire), true) => quote!(#root::de::put_wire_nullable::<#wire, A>),
-        (None, false) => quote!(#root::de::put),
-        (None, true) => quote!(#root::de::put_nullable),
+        (Some(wire), false) => quote!(put_wire::<#wire>),
+        (Some(wire), true) => quote!(put_wire_nullable::<#wire>),
+        (None, false) => quote!(put),
+        (None, true) => quote!(put_nullable),
     }
 }
 

@@ -1,14 +1,16 @@
 //! Decoding support shared by the generated structs.
 //!
-//! A struct's `Deserialize` impl is a table: a private `Slots` type (one
-//! `Option` per field, in the order of the sorted wire names), the wire
-//! names, one call per field that stores its value, and the struct literal
-//! built from the slots. The visitor, the key lookup and the loop over the
-//! keys are written once, here, in [`object`]. For an API with thousands of
+//! A struct's `Deserialize` impl names the struct and its wire names, in
+//! the order of [`table_order`], and hands over to [`object`]; its
+//! [`Fill`] impl keeps one local per field, stores each value with one
+//! call on [`Fields`], and builds the struct from the locals. The visitor,
+//! the key lookup (a binary search in the wire names) and the skipping of
+//! undeclared keys are written once, here. For an API with thousands of
 //! models that is a fraction of the code serde's derive (a field enum with
 //! three visitors and a sequence visitor no JSON response needs) or a
 //! visitor per struct would emit, and compiling the crate takes that much
-//! less time.
+//! less time: one function body per struct does the work, with one `?` per
+//! key.
 // An API whose models declare no struct does not use them.
 #![allow(dead_code)]
 
@@ -19,71 +21,166 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-/// The decoding table of a generated struct: where each field's value goes
-/// while the keys are read, and how the struct is built from them.
-pub(crate) trait Slots: Default {
-    /// The struct decoded.
-    type Value;
-    /// The struct's name, for "expected struct ..." errors.
-    const NAME: &'static str;
-    /// The wire names of the declared fields, sorted by [`table_order`] so
-    /// a key is found by binary search; field `i` of the table is
-    /// `FIELDS[i]`.
-    const FIELDS: &'static [&'static str];
-    /// Whether undeclared keys are kept ([`Slots::keep`]) or skipped.
-    const KEEPS_OTHERS: bool = false;
-
-    /// Decodes the value of declared field `field` into its slot.
-    fn put<'de, A: MapAccess<'de>>(&mut self, field: usize, map: &mut A) -> Result<(), A::Error> {
-        let _ = field;
-        skip(map)
-    }
-
-    /// Decodes the value of the undeclared key `key` into the additional
-    /// properties.
-    fn keep<'de, A: MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
-        let _ = key;
-        skip(map)
-    }
-
-    /// The struct, or the wire name of a required field that was absent.
-    fn build(self) -> Result<Self::Value, &'static str>;
+/// How a generated struct is built from the keys of a map.
+pub(crate) trait Fill: Sized {
+    /// Reads every key of `fields` and builds the struct, or fails with
+    /// serde's "missing field" error for an absent required field.
+    fn fill<'de, A: MapAccess<'de>>(fields: &mut Fields<'de, A>) -> Result<Self, A::Error>;
 }
 
-/// Decodes the struct of table `S`. Unknown keys are skipped (or kept when
-/// the struct has additional properties), a missing `Option` field is
+/// Decodes the struct `T` named `name` whose declared wire names are
+/// `fields`, sorted by [`table_order`] so that a key is found by binary
+/// search (field `i` is `fields[i]`). Unknown keys are skipped (or kept
+/// when the struct has additional properties), a missing `Option` field is
 /// `None` and a missing required field is serde's "missing field" error, as
 /// with serde's derive; a repeated key keeps its last value, where the
 /// derive rejects it.
-pub(crate) fn object<'de, S: Slots, D: de::Deserializer<'de>>(
+pub(crate) fn object<'de, T: Fill, D: de::Deserializer<'de>>(
     deserializer: D,
-) -> Result<S::Value, D::Error> {
-    deserializer.deserialize_struct(S::NAME, S::FIELDS, Object::<S>(PhantomData))
+    name: &'static str,
+    fields: &'static [&'static str],
+) -> Result<T, D::Error> {
+    let visitor = Object::<T> {
+        name,
+        fields,
+        marker: PhantomData,
+    };
+    deserializer.deserialize_struct(name, fields, visitor)
 }
 
-struct Object<S>(PhantomData<S>);
+struct Object<T> {
+    name: &'static str,
+    fields: &'static [&'static str],
+    marker: PhantomData<T>,
+}
 
-impl<'de, S: Slots> Visitor<'de> for Object<S> {
-    type Value = S::Value;
+impl<'de, T: Fill> Visitor<'de> for Object<T> {
+    type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "struct {}", S::NAME)
+        write!(f, "struct {}", self.name)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
-        let mut slots = S::default();
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::fill(&mut Fields {
+            map,
+            fields: self.fields,
+            marker: PhantomData,
+        })
+    }
+}
+
+/// The keys of the map a struct decodes from, read by its [`Fill`] impl:
+/// [`Fields::next`] yields the table index of each declared key, and one
+/// of the `put` calls stores its value.
+pub(crate) struct Fields<'de, A> {
+    map: A,
+    fields: &'static [&'static str],
+    marker: PhantomData<fn() -> &'de ()>,
+}
+
+impl<'de, A: MapAccess<'de>> Fields<'de, A> {
+    /// The table index of the next declared key, skipping the values of
+    /// undeclared ones; `None` at the end of the map.
+    pub(crate) fn next(&mut self) -> Result<Option<usize>, A::Error> {
         let names = FieldNames {
-            fields: S::FIELDS,
-            keep_others: S::KEEPS_OTHERS,
+            fields: self.fields,
+            keep_others: false,
         };
-        while let Some(key) = map.next_key_seed(names)? {
+        while let Some(key) = self.map.next_key_seed(names)? {
+            if let Key::Field(field) = key {
+                return Ok(Some(field));
+            }
+            skip(&mut self.map)?;
+        }
+        Ok(None)
+    }
+
+    /// [`Fields::next`] for a struct with additional properties: the value
+    /// of an undeclared key is kept in `others` when it fits their type
+    /// `W` (see [`Fit`]), skipped otherwise.
+    pub(crate) fn next_keeping<W: Wire>(
+        &mut self,
+        others: &mut BTreeMap<String, W::Value>,
+    ) -> Result<Option<usize>, A::Error> {
+        let names = FieldNames {
+            fields: self.fields,
+            keep_others: true,
+        };
+        while let Some(key) = self.map.next_key_seed(names)? {
             match key {
-                Key::Field(field) => slots.put(field, &mut map)?,
-                Key::Other(key) => slots.keep(key, &mut map)?,
-                Key::Unknown => skip(&mut map)?,
+                Key::Field(field) => return Ok(Some(field)),
+                Key::Other(key) => keep::<W, A>(others, key, &mut self.map)?,
+                Key::Unknown => skip(&mut self.map)?,
             }
         }
-        slots.build().map_err(de::Error::missing_field)
+        Ok(None)
+    }
+
+    /// Reads the rest of the map for a struct that declares no field,
+    /// keeping nothing.
+    pub(crate) fn skip_rest(&mut self) -> Result<(), A::Error> {
+        while self.next()?.is_some() {}
+        Ok(())
+    }
+
+    /// Reads the rest of the map for a struct that declares no field,
+    /// keeping what fits the additional properties.
+    pub(crate) fn keep_rest<W: Wire>(
+        &mut self,
+        others: &mut BTreeMap<String, W::Value>,
+    ) -> Result<(), A::Error> {
+        while self.next_keeping::<W>(others)?.is_some() {}
+        Ok(())
+    }
+
+    /// The value of a field that is not an `Option`: `null` is an error, as
+    /// for any value of `T` that does not accept it.
+    pub(crate) fn put<T: Deserialize<'de>>(
+        &mut self,
+        slot: &mut Option<T>,
+    ) -> Result<(), A::Error> {
+        *slot = Some(self.map.next_value()?);
+        Ok(())
+    }
+
+    /// The value of an `Option` field: `null` is `None`.
+    pub(crate) fn put_nullable<T: Deserialize<'de>>(
+        &mut self,
+        slot: &mut Option<T>,
+    ) -> Result<(), A::Error> {
+        *slot = self.map.next_value()?;
+        Ok(())
+    }
+
+    /// The value of a field that is not an `Option` and whose type holds
+    /// maps, decoded in its wire form `W`.
+    pub(crate) fn put_wire<W: Wire>(
+        &mut self,
+        slot: &mut Option<W::Value>,
+    ) -> Result<(), A::Error> {
+        *slot = Some(self.map.next_value::<W>()?.into_value());
+        Ok(())
+    }
+
+    /// The value of an `Option` field whose type holds maps, decoded in its
+    /// wire form `W`: `null` is `None`.
+    pub(crate) fn put_wire_nullable<W: Wire>(
+        &mut self,
+        slot: &mut Option<W::Value>,
+    ) -> Result<(), A::Error> {
+        *slot = self.map.next_value::<Option<W>>()?.into_value();
+        Ok(())
+    }
+
+    /// Skips the value of the current key.
+    pub(crate) fn skip(&mut self) -> Result<(), A::Error> {
+        skip(&mut self.map)
+    }
+
+    /// The error for the absent required field `field`.
+    pub(crate) fn missing(&self, field: &'static str) -> A::Error {
+        de::Error::missing_field(field)
     }
 }
 
@@ -117,9 +214,9 @@ impl FieldNames {
     }
 }
 
-/// The order of [`Slots::FIELDS`]: by length, then byte by byte (the
-/// generator sorts the same way). Most comparisons of the search are then
-/// settled by the lengths alone.
+/// The order of the wire names given to [`object`]: by length, then byte
+/// by byte (the generator sorts the same way). Most comparisons of the
+/// search are then settled by the lengths alone.
 pub(crate) fn table_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.len()
         .cmp(&b.len())
@@ -156,45 +253,6 @@ impl Visitor<'_> for FieldNames {
 /// Skips the value of the current key.
 pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)
-}
-
-/// The value of a field that is not an `Option`: `null` is an error, as
-/// for any value of `T` that does not accept it.
-pub(crate) fn put<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
-    slot: &mut Option<T>,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
-/// The value of an `Option` field: `null` is `None`.
-pub(crate) fn put_nullable<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
-    slot: &mut Option<T>,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    *slot = map.next_value()?;
-    Ok(())
-}
-
-/// The value of a field that is not an `Option` and whose type holds maps,
-/// decoded in its wire form `W`.
-pub(crate) fn put_wire<'de, W: Wire, A: MapAccess<'de>>(
-    slot: &mut Option<W::Value>,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    *slot = Some(map.next_value::<W>()?.into_value());
-    Ok(())
-}
-
-/// The value of an `Option` field whose type holds maps, decoded in its
-/// wire form `W`: `null` is `None`.
-pub(crate) fn put_wire_nullable<'de, W: Wire, A: MapAccess<'de>>(
-    slot: &mut Option<W::Value>,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    *slot = map.next_value::<Option<W>>()?.into_value();
-    Ok(())
 }
 
 /// An undeclared key kept in the additional properties when its value fits
@@ -327,53 +385,40 @@ mod tests {
         others: BTreeMap<String, bool>,
     }
 
-    #[derive(Default)]
-    struct PointSlots(
-        Option<i64>,
-        Option<BTreeMap<String, i64>>,
-        Option<String>,
-        BTreeMap<String, bool>,
-    );
-
-    impl Slots for PointSlots {
-        type Value = Point;
-        const NAME: &'static str = "Point";
-        const FIELDS: &'static [&'static str] = &["x", "tags", "label"];
-        const KEEPS_OTHERS: bool = true;
-
-        fn put<'de, A: MapAccess<'de>>(
-            &mut self,
-            field: usize,
-            map: &mut A,
-        ) -> Result<(), A::Error> {
-            match field {
-                0 => put(&mut self.0, map),
-                1 => put_wire_nullable::<Entries<Plain<i64>>, A>(&mut self.1, map),
-                2 => put_nullable(&mut self.2, map),
-                _ => skip(map),
+    impl Fill for Point {
+        fn fill<'de, A: MapAccess<'de>>(fields: &mut Fields<'de, A>) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            let mut f1 = None;
+            let mut f2 = None;
+            let mut others = BTreeMap::new();
+            while let Some(field) = fields.next_keeping::<Plain<bool>>(&mut others)? {
+                match field {
+                    0 => fields.put(&mut f0),
+                    1 => fields.put_wire_nullable::<Entries<Plain<i64>>>(&mut f1),
+                    2 => fields.put_nullable(&mut f2),
+                    _ => fields.skip(),
+                }?;
             }
-        }
-
-        fn keep<'de, A: MapAccess<'de>>(
-            &mut self,
-            key: String,
-            map: &mut A,
-        ) -> Result<(), A::Error> {
-            keep::<Plain<bool>, A>(&mut self.3, key, map)
-        }
-
-        fn build(self) -> Result<Point, &'static str> {
+            let Some(f0) = f0 else {
+                return Err(fields.missing("x"));
+            };
             Ok(Point {
-                x: self.0.ok_or("x")?,
-                label: self.2,
-                tags: self.1,
-                others: self.3,
+                x: f0,
+                label: f2,
+                tags: f1,
+                others,
             })
         }
     }
 
+    const POINT_FIELDS: &[&str] = &["x", "tags", "label"];
+
     fn point(json: &str) -> serde_json::Result<Point> {
-        object::<PointSlots, _>(&mut serde_json::Deserializer::from_str(json))
+        object::<Point, _>(
+            &mut serde_json::Deserializer::from_str(json),
+            "Point",
+            POINT_FIELDS,
+        )
     }
 
     #[test]
@@ -403,9 +448,11 @@ mod tests {
             "{list}"
         );
         // Keys handed over as owned strings (a reader) find the same fields.
-        let owned = object::<PointSlots, _>(&mut serde_json::Deserializer::from_reader(
-            &br#"{"x": 3, "label": "b"}"#[..],
-        ));
+        let owned = object::<Point, _>(
+            &mut serde_json::Deserializer::from_reader(&br#"{"x": 3, "label": "b"}"#[..]),
+            "Point",
+            POINT_FIELDS,
+        );
         assert_eq!(owned.unwrap().label.as_deref(), Some("b"));
     }
 
