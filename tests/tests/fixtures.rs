@@ -457,3 +457,62 @@ fn readme_doctests_pass_with_resources_opted_out_and_in() {
         );
     }
 }
+
+/// A crate split into features compiles with each feature alone on: a type
+/// shared by some features is compiled exactly when one of them is (the
+/// `features` fixture's `Pair` is used by `alpha` and `beta`, not `gamma`).
+/// The compile check above builds the crate with its defaults only.
+#[test]
+fn each_feature_alone_compiles_its_shared_types() {
+    let root = tests::workspace();
+    let base = root.join("target/fixture-features");
+    let ws = base.join("workspace");
+    let spec = fixture_spec("features");
+    let config = own_config(&spec);
+    assert!(config.features.per_resource && !config.features.default_full);
+    let generated = generate(&spec, &config);
+    let models = generated
+        .files
+        .iter()
+        .find(|f| f.path == "src/models/mod.rs")
+        .expect("shared models are written");
+    assert!(
+        models.contents.contains(concat!(
+            "/// `Pair` (from `#/components/schemas/Pair`).\n",
+            "#[cfg(any(feature = \"alpha\", feature = \"beta\"))]\n",
+        )),
+        "Pair is gated on the features using it:\n{}",
+        models.contents
+    );
+    let package = generated.model.krate.package.clone();
+    generator::write::write(&ws.join("features"), &generated.files)
+        .expect("fixture crate is written");
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"features\"]\n",
+    )
+    .expect("workspace manifest is written");
+    std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock")).expect("lockfile is copied");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let features: Vec<&str> = generated
+        .model
+        .features
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(features, ["alpha", "beta", "gamma"]);
+    for feature in features {
+        let output = std::process::Command::new(&cargo)
+            .args(["check", "--quiet", "-p", &package, "--features", feature])
+            .current_dir(&ws)
+            .env("CARGO_TARGET_DIR", base.join("target"))
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success() && !stderr.contains("warning"),
+            "the crate does not compile cleanly with `{feature}` alone:\n{stderr}"
+        );
+    }
+}

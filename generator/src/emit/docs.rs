@@ -490,6 +490,7 @@ mod tests {
             in_request: false,
             example: None,
             feature: None,
+            gate: Vec::new(),
             aliases: Vec::new(),
         }
     }

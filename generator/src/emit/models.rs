@@ -34,20 +34,22 @@ fn model(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
         TypeKind::Union(u) => union(ctx, def, u),
         TypeKind::Newtype(inner) => newtype(ctx, def, inner),
     };
-    let aliases = aliases(def);
+    let aliases = aliases(ctx, def);
     quote!(#docs #deprecated #body #aliases)
 }
 
 /// `pub type Alias = Name;` for each other name of the type (names its
 /// uses had before identical inline types were merged), so code naming
 /// them keeps compiling; variants and constructors work through an alias.
-fn aliases(def: &TypeDef) -> TokenStream {
+fn aliases(ctx: &Ctx<'_>, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
+    let cfg = ctx.type_cfg(def);
     let items = def.aliases.iter().map(|alias| {
         let doc = format!("Same type as [`{}`].", def.name);
         let alias = ident(alias);
         quote! {
             #[doc = #doc]
+            #cfg
             pub type #alias = #name;
         }
     });
@@ -58,8 +60,10 @@ fn aliases(def: &TypeDef) -> TokenStream {
 fn newtype(ctx: &Ctx<'_>, def: &TypeDef, inner: &TypeRef) -> TokenStream {
     let name = ident(&def.name);
     let ty = ctx.ty(inner);
+    let cfg = ctx.type_cfg(def);
     let Some(wire) = ctx.wire(inner) else {
         return quote! {
+            #cfg
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(transparent)]
             pub struct #name(pub #ty);
@@ -67,10 +71,12 @@ fn newtype(ctx: &Ctx<'_>, def: &TypeDef, inner: &TypeRef) -> TokenStream {
     };
     let root = &ctx.root;
     quote! {
+        #cfg
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(transparent)]
         pub struct #name(pub #ty);
 
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #root::de::wire::<#wire, D>(deserializer).map(Self)
@@ -131,7 +137,7 @@ fn structure(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let deserialize = deserialize(ctx, def, s);
     let constructor = constructor(ctx, def, s);
     let (derive_debug, debug) = if s.fields.iter().any(|f| f.sensitive) {
-        (TokenStream::new(), redacted_debug(def, s))
+        (TokenStream::new(), redacted_debug(ctx, def, s))
     } else {
         (quote!(Debug,), TokenStream::new())
     };
@@ -139,7 +145,9 @@ fn structure(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     // description adds later (optional) is no break for code outside the
     // crate, which can neither write struct literals nor destructure
     // exhaustively.
+    let cfg = ctx.type_cfg(def);
     quote! {
+        #cfg
         #[derive(#derive_debug Clone, PartialEq, #default)]
         #[non_exhaustive]
         pub struct #name {
@@ -155,8 +163,9 @@ fn structure(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 
 /// `Debug` that prints `"<redacted>"` for the secrets (an absent optional
 /// secret prints `None`, so whether it was sent still shows).
-fn redacted_debug(def: &TypeDef, s: &Struct) -> TokenStream {
+fn redacted_debug(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&def.name);
+    let cfg = ctx.type_cfg(def);
     let type_name = &def.name;
     let fields = s.fields.iter().map(|f| {
         let n = ident(&f.name);
@@ -173,6 +182,7 @@ fn redacted_debug(def: &TypeDef, s: &Struct) -> TokenStream {
         quote!(.field(#fname, &self.#n))
     });
     quote! {
+        #cfg
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#type_name) #(#fields)* #additional .finish()
@@ -207,7 +217,9 @@ fn serialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     } else {
         quote!(let mut object = #root::ser::object(serializer);)
     };
+    let cfg = ctx.type_cfg(def);
     quote! {
+        #cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #object
@@ -303,12 +315,15 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         };
         quote!(#n: #value,)
     });
+    let cfg = ctx.type_cfg(def);
     quote! {
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #root::de::object::<Self, D>(deserializer, #type_name, &[#(#wires),*])
             }
         }
+        #cfg
         impl #root::de::Fill for #name {
             fn fill<'de, A: ::serde::de::MapAccess<'de>>(fields: &mut #root::de::Fields<'de, A>) -> ::std::result::Result<Self, A::Error> {
                 #(let mut #locals = ::std::option::Option::None;)*
@@ -394,7 +409,9 @@ fn constructor(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let new_doc = text_attrs(&format!("A `{}` with the required fields set.", def.name));
+    let cfg = ctx.type_cfg(def);
     quote! {
+        #cfg
         impl #name {
             #new_doc
             #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -420,9 +437,11 @@ fn string_enum(ctx: &Ctx<'_>, def: &TypeDef, e: &StringEnum) -> TokenStream {
         let value = &v.value;
         quote!(#n => #value)
     });
+    let cfg = ctx.type_cfg(def);
     quote! {
         // A value the description adds later is no break for an exhaustive
         // `match` downstream; until then it decodes into the catch-all.
+        #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
@@ -431,6 +450,7 @@ fn string_enum(ctx: &Ctx<'_>, def: &TypeDef, e: &StringEnum) -> TokenStream {
             #other(::std::string::String),
         }
 
+        #cfg
         #root::macros::string_enum!(#name, #other, { #(#pairs),* });
     }
 }
@@ -441,6 +461,7 @@ fn string_enum(ctx: &Ctx<'_>, def: &TypeDef, e: &StringEnum) -> TokenStream {
 /// that `From` is the standard library's.
 fn union_from(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
     let name = ident(&def.name);
+    let cfg = ctx.type_cfg(def);
     let payloads: Vec<TokenStream> = u.variants.iter().map(|v| ctx.ty(&v.ty)).collect();
     let keys: Vec<String> = payloads.iter().map(ToString::to_string).collect();
     let impls = u
@@ -460,6 +481,7 @@ fn union_from(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
                 quote!(value)
             };
             quote! {
+                #cfg
                 impl ::std::convert::From<#t> for #name {
                     fn from(value: #t) -> Self {
                         Self::#n(#wrap)
@@ -491,7 +513,9 @@ fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
         .discriminator
         .is_none()
         .then(|| quote!(, ::serde::Deserialize));
+    let cfg = ctx.type_cfg(def);
     let definition = quote! {
+        #cfg
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize #derive_deserialize)]
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant)]
@@ -522,6 +546,7 @@ fn union(ctx: &Ctx<'_>, def: &TypeDef, u: &Union) -> TokenStream {
     quote! {
         #definition
 
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;

@@ -143,6 +143,16 @@ impl Ctx<'_> {
             _ => TokenStream::new(),
         }
     }
+
+    /// `#[cfg(any(feature = "...", ..))]` for the items of a shared type
+    /// that only some features use (see [`crate::ir::TypeDef::gate`]).
+    pub fn type_cfg(&self, def: &crate::ir::TypeDef) -> TokenStream {
+        if !self.api.gated || def.gate.is_empty() {
+            return TokenStream::new();
+        }
+        let names = def.gate.iter().map(|&f| &self.api.features[f].name);
+        quote!(#[cfg(any(#(feature = #names),*))])
+    }
 }
 
 /// Parses tokens as a file and pretty-prints it with the generated header.

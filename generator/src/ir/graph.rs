@@ -182,7 +182,10 @@ pub fn mark_request_types(types: &mut [TypeDef], ops: &[Operation]) {
 }
 
 /// A type used by the operations of exactly one feature belongs to it;
-/// types shared between features stay outside any feature.
+/// types shared between features stay outside any feature, gated on the
+/// features that use them unless all do (or operations outside any feature
+/// do), so that a crate built with one feature compiles only the types its
+/// operations reach.
 pub fn assign_features(types: &mut [TypeDef], ops: &[Operation], features: &[Feature]) {
     if features.is_empty() {
         return;
@@ -198,10 +201,23 @@ pub fn assign_features(types: &mut [TypeDef], ops: &[Operation], features: &[Fea
             owners[id.0].insert(f);
         }
     }
-    for (def, owner) in types.iter_mut().zip(owners) {
+    let ungated = reachable(
+        types,
+        ops.iter()
+            .filter(|o| o.feature.is_none())
+            .flat_map(operation_roots)
+            .collect(),
+    );
+    for (i, (def, owner)) in types.iter_mut().zip(owners).enumerate() {
         def.feature = match owner.len() {
-            1 => owner.into_iter().next(),
+            1 if !ungated.contains(&TypeId(i)) => owner.first().copied(),
             _ => None,
+        };
+        let partial = owner.len() > 1 && owner.len() < features.len();
+        def.gate = if partial && !ungated.contains(&TypeId(i)) {
+            owner.into_iter().collect()
+        } else {
+            Vec::new()
         };
     }
 }
@@ -294,6 +310,7 @@ mod tests {
             in_request: false,
             example: None,
             feature: None,
+            gate: Vec::new(),
             aliases: Vec::new(),
         }
     }

@@ -184,6 +184,10 @@ pub struct TypeDef {
     pub example: Option<serde_json::Value>,
     /// Owning feature, or `None` when shared.
     pub feature: Option<usize>,
+    /// For a shared type, the features whose operations use it, one of
+    /// which must be on for it to be compiled; empty when it is always
+    /// compiled (used by every feature, or by operations outside them).
+    pub gate: Vec<usize>,
     /// Other public names of the same type (`pub type Alias = Name;`),
     /// sorted: the names its uses would have given it alone, kept when
     /// identical inline types are merged under a shared name. Unique among

@@ -357,6 +357,7 @@ impl<'a> TypeSpace<'a> {
             in_request: false,
             example,
             feature: None,
+            gate: Vec::new(),
             aliases: Vec::new(),
         });
     }

@@ -343,6 +343,7 @@ mod tests {
                 in_request: false,
                 example: None,
                 feature: None,
+                gate: Vec::new(),
                 aliases: Vec::new(),
             })
         };
@@ -381,6 +382,7 @@ mod tests {
                 in_request: false,
                 example: None,
                 feature: None,
+                gate: Vec::new(),
                 aliases: Vec::new(),
             })
         };
