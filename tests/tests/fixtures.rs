@@ -411,9 +411,7 @@ fn module_crate(case: &Case, files: Vec<generator::OutputFile>) -> Vec<generator
 /// run. The fixture compile check above builds no doctests.
 #[test]
 fn readme_doctests_pass_with_resources_opted_out_and_in() {
-    let root = tests::workspace();
-    let base = root.join("target/fixture-doctest");
-    let ws = base.join("workspace");
+    let base = tests::workspace().join("target/fixture-doctest");
     let case = config_matrix()
         .into_iter()
         .find(|c| c.name == "configs-features-opt-in")
@@ -424,25 +422,11 @@ fn readme_doctests_pass_with_resources_opted_out_and_in() {
     );
     let generated = generate(&case.spec, &case.config);
     let package = generated.model.krate.package.clone();
-    generator::write::write(&ws.join(&case.name), &generated.files)
-        .expect("fixture crate is written");
-    std::fs::write(
-        ws.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{:?}]\n",
-            case.name
-        ),
-    )
-    .expect("workspace manifest is written");
-    std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock")).expect("lockfile is copied");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = one_crate_workspace(&base, &case.name, &generated);
     for features in [None, Some("--all-features")] {
-        let output = std::process::Command::new(&cargo)
+        let output = cargo()
             .args(["test", "--doc", "--quiet", "-p", &package])
             .args(features)
-            .current_dir(&ws)
-            .env("CARGO_TARGET_DIR", base.join("target"))
-            .env_remove("RUSTFLAGS")
             .output()
             .expect("cargo runs");
         let stdout = String::from_utf8_lossy(&output.stdout);
@@ -464,9 +448,7 @@ fn readme_doctests_pass_with_resources_opted_out_and_in() {
 /// The compile check above builds the crate with its defaults only.
 #[test]
 fn each_feature_alone_compiles_its_shared_types() {
-    let root = tests::workspace();
-    let base = root.join("target/fixture-features");
-    let ws = base.join("workspace");
+    let base = tests::workspace().join("target/fixture-features");
     let spec = fixture_spec("features");
     let config = own_config(&spec);
     assert!(config.features.per_resource && !config.features.default_full);
@@ -485,15 +467,7 @@ fn each_feature_alone_compiles_its_shared_types() {
         models.contents
     );
     let package = generated.model.krate.package.clone();
-    generator::write::write(&ws.join("features"), &generated.files)
-        .expect("fixture crate is written");
-    std::fs::write(
-        ws.join("Cargo.toml"),
-        "[workspace]\nresolver = \"3\"\nmembers = [\"features\"]\n",
-    )
-    .expect("workspace manifest is written");
-    std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock")).expect("lockfile is copied");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = one_crate_workspace(&base, "features", &generated);
     let features: Vec<&str> = generated
         .model
         .features
@@ -502,11 +476,8 @@ fn each_feature_alone_compiles_its_shared_types() {
         .collect();
     assert_eq!(features, ["alpha", "beta", "gamma"]);
     for feature in features {
-        let output = std::process::Command::new(&cargo)
+        let output = cargo()
             .args(["check", "--quiet", "-p", &package, "--features", feature])
-            .current_dir(&ws)
-            .env("CARGO_TARGET_DIR", base.join("target"))
-            .env_remove("RUSTFLAGS")
             .output()
             .expect("cargo runs");
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -514,5 +485,34 @@ fn each_feature_alone_compiles_its_shared_types() {
             output.status.success() && !stderr.contains("warning"),
             "the crate does not compile cleanly with `{feature}` alone:\n{stderr}"
         );
+    }
+}
+
+/// Writes `generated` as the only member `name` of a workspace in
+/// `base/workspace` (with the repository's `Cargo.lock`); returns a maker of
+/// cargo commands run there, with the target directory `base/target`.
+fn one_crate_workspace(
+    base: &Path,
+    name: &str,
+    generated: &Generated,
+) -> impl Fn() -> std::process::Command {
+    let ws = base.join("workspace");
+    generator::write::write(&ws.join(name), &generated.files).expect("fixture crate is written");
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"3\"\nmembers = [{name:?}]\n"),
+    )
+    .expect("workspace manifest is written");
+    std::fs::copy(tests::workspace().join("Cargo.lock"), ws.join("Cargo.lock"))
+        .expect("lockfile is copied");
+    let target = base.join("target");
+    move || {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut command = std::process::Command::new(cargo);
+        command
+            .current_dir(&ws)
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("RUSTFLAGS");
+        command
     }
 }
