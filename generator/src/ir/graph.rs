@@ -209,12 +209,12 @@ pub fn assign_features(types: &mut [TypeDef], ops: &[Operation], features: &[Fea
             .collect(),
     );
     for (i, (def, owner)) in types.iter_mut().zip(owners).enumerate() {
+        let outside = ungated.contains(&TypeId(i));
         def.feature = match owner.len() {
-            1 if !ungated.contains(&TypeId(i)) => owner.first().copied(),
+            1 if !outside => owner.first().copied(),
             _ => None,
         };
-        let partial = owner.len() > 1 && owner.len() < features.len();
-        def.gate = if partial && !ungated.contains(&TypeId(i)) {
+        def.gate = if owner.len() > 1 && owner.len() < features.len() && !outside {
             owner.into_iter().collect()
         } else {
             Vec::new()
