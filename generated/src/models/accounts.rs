@@ -48,42 +48,26 @@ impl<'de> ::serde::Deserialize<'de> for Account {
     }
 }
 impl crate::de::Fill for Account {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("name"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("type"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<crate::models::AccountType>,
+        crate::de::Opt<crate::models::AccountSettings>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<crate::models::AccountManagedBy>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            name: f1,
-            type_: f2,
-            created_on: f4,
-            managed_by: f5,
-            settings: f3,
+            id: f0.take("id")?,
+            name: f1.take("name")?,
+            type_: f2.take("type")?,
+            created_on: f4.0,
+            managed_by: f5.0,
+            settings: f3.0,
         })
     }
 }
@@ -182,21 +166,18 @@ impl<'de> ::serde::Deserialize<'de> for AccountManagedBy {
     }
 }
 impl crate::de::Fill for AccountManagedBy {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            parent_org_id: f0,
-            parent_org_name: f1,
+            parent_org_id: f0.0,
+            parent_org_name: f1.0,
         })
     }
 }
@@ -251,10 +232,12 @@ impl<'de> ::serde::Deserialize<'de> for AccountManagedByRequest {
     }
 }
 impl crate::de::Fill for AccountManagedByRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        fields.skip_rest()?;
+    type Slots = ();
+    type Others = crate::de::Skip;
+    fn build(
+        (): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {})
     }
 }
@@ -314,33 +297,26 @@ impl<'de> ::serde::Deserialize<'de> for AccountMember {
     }
 }
 impl crate::de::Fill for AccountMember {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::AccountMemberUser>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::vec::Vec<crate::models::Role>>,
+        crate::de::Opt<crate::models::AccountMemberStatus>,
+        crate::de::Opt<::std::vec::Vec<crate::models::AccountMemberPolicy>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            email: f2,
-            status: f4,
-            user: f1,
-            roles: f3,
-            policies: f5,
+            id: f0.0,
+            email: f2.0,
+            status: f4.0,
+            user: f1.0,
+            roles: f3.0,
+            policies: f5.0,
         })
     }
 }
@@ -469,27 +445,22 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberPolicy {
     }
 }
 impl crate::de::Fill for AccountMemberPolicy {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::PolicyEffect>,
+        crate::de::Opt<::std::vec::Vec<crate::models::ResourceGroup>>,
+        crate::de::Opt<::std::vec::Vec<crate::models::PermissionGroup>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            access: f1,
-            permission_groups: f3,
-            resource_groups: f2,
+            id: f0.0,
+            access: f1.0,
+            permission_groups: f3.0,
+            resource_groups: f2.0,
         })
     }
 }
@@ -621,33 +592,24 @@ impl<'de> ::serde::Deserialize<'de> for AccountMemberUser {
     }
 }
 impl crate::de::Fill for AccountMemberUser {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("email"));
-        };
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<bool>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            email: f1,
-            first_name: f3,
-            last_name: f2,
-            two_factor_authentication_enabled: f4,
+            id: f0.0,
+            email: f1.take("email")?,
+            first_name: f3.0,
+            last_name: f2.0,
+            two_factor_authentication_enabled: f4.0,
         })
     }
 }
@@ -736,30 +698,20 @@ impl<'de> ::serde::Deserialize<'de> for AccountMoveStatus {
     }
 }
 impl crate::de::Fill for AccountMoveStatus {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("tag"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("moved"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<bool>,
+        crate::de::Opt<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            tag: f0,
-            moved: f1,
-            message: f2,
+            tag: f0.take("tag")?,
+            moved: f1.take("moved")?,
+            message: f2.0,
         })
     }
 }
@@ -832,39 +784,24 @@ impl<'de> ::serde::Deserialize<'de> for AccountRequest {
     }
 }
 impl crate::de::Fill for AccountRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("name"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("type"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<crate::models::AccountType>,
+        crate::de::Opt<crate::models::AccountSettings>,
+        crate::de::Opt<crate::models::AccountManagedByRequest>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            name: f1,
-            type_: f2,
-            managed_by: f4,
-            settings: f3,
+            id: f0.take("id")?,
+            name: f1.take("name")?,
+            type_: f2.take("type")?,
+            managed_by: f4.0,
+            settings: f3.0,
         })
     }
 }
@@ -934,21 +871,15 @@ impl<'de> ::serde::Deserialize<'de> for AccountSettings {
     }
 }
 impl crate::de::Fill for AccountSettings {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (crate::de::Opt<bool>, crate::de::Opt<::std::string::String>);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            abuse_contact_email: f1,
-            enforce_twofactor: f0,
+            abuse_contact_email: f1.0,
+            enforce_twofactor: f0.0,
         })
     }
 }
@@ -1113,36 +1044,28 @@ impl<'de> ::serde::Deserialize<'de> for AuditLog {
     }
 }
 impl crate::de::Fill for AuditLog {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                6 => fields.put_nullable(&mut f6),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::AuditLogRaw>,
+        crate::de::Opt<crate::models::AuditLogZone>,
+        crate::de::Opt<crate::models::AuditLogActor>,
+        crate::de::Opt<crate::models::AuditLogAction>,
+        crate::de::Opt<crate::models::AuditLogAccount>,
+        crate::de::Opt<crate::models::AuditLogResource>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5, f6): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            account: f5,
-            action: f4,
-            actor: f3,
-            raw: f1,
-            resource: f6,
-            zone: f2,
+            id: f0.0,
+            account: f5.0,
+            action: f4.0,
+            actor: f3.0,
+            raw: f1.0,
+            resource: f6.0,
+            zone: f2.0,
         })
     }
 }
@@ -1252,19 +1175,16 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAccount {
     }
 }
 impl crate::de::Fill for AuditLogAccount {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { id: f0, name: f1 })
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { id: f0.0, name: f1.0 })
     }
 }
 impl AuditLogAccount {
@@ -1345,36 +1265,28 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogActor {
     }
 }
 impl crate::de::Fill for AuditLogActor {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                6 => fields.put_nullable(&mut f6),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::AuditLogActorType>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::AuditLogActorContext>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5, f6): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            type_: f1,
-            context: f3,
-            email: f2,
-            ip_address: f5,
-            token_id: f4,
-            token_name: f6,
+            id: f0.0,
+            type_: f1.0,
+            context: f3.0,
+            email: f2.0,
+            ip_address: f5.0,
+            token_id: f4.0,
+            token_name: f6.0,
         })
     }
 }
@@ -1506,19 +1418,16 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProduct {
     }
 }
 impl crate::de::Fill for AuditLogProduct {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { value: f1, label: f0 })
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { value: f1.0, label: f0.0 })
     }
 }
 impl AuditLogProduct {
@@ -1583,24 +1492,20 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogProductCategory {
     }
 }
 impl crate::de::Fill for AuditLogProductCategory {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::vec::Vec<crate::models::AuditLogProduct>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            value: f1,
-            label: f0,
-            products: f2,
+            value: f1.0,
+            label: f0.0,
+            products: f2.0,
         })
     }
 }
@@ -1676,19 +1581,16 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogZone {
     }
 }
 impl crate::de::Fill for AuditLogZone {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { id: f0, name: f1 })
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { id: f0.0, name: f1.0 })
     }
 }
 impl AuditLogZone {
@@ -1757,30 +1659,20 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithPolicies {
     }
 }
 impl crate::de::Fill for CreateAccountMemberWithPolicies {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put(&mut f2),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("email"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("policies"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<crate::models::MemberInvitationStatus>,
+        crate::de::Req<::std::vec::Vec<crate::models::NewAccountMemberPolicy>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            email: f0,
-            policies: f2,
-            status: f1,
+            email: f0.take("email")?,
+            policies: f2.take("policies")?,
+            status: f1.0,
         })
     }
 }
@@ -1845,30 +1737,20 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountMemberWithRoles {
     }
 }
 impl crate::de::Fill for CreateAccountMemberWithRoles {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("email"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("roles"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::vec::Vec<::std::string::String>>,
+        crate::de::Opt<crate::models::MemberInvitationStatus>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            email: f0,
-            roles: f1,
-            status: f2,
+            email: f0.take("email")?,
+            roles: f1.take("roles")?,
+            status: f2.0,
         })
     }
 }
@@ -1933,27 +1815,20 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountRequest {
     }
 }
 impl crate::de::Fill for CreateAccountRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("name"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<crate::models::AccountType>,
+        crate::de::Opt<crate::models::CreateAccountRequestUnit>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            name: f0,
-            type_: f1,
-            unit: f2,
+            name: f0.take("name")?,
+            type_: f1.0,
+            unit: f2.0,
         })
     }
 }
@@ -2011,17 +1886,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateAccountRequestUnit {
     }
 }
 impl crate::de::Fill for CreateAccountRequestUnit {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { id: f0 })
+    type Slots = (crate::de::Opt<::std::string::String>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { id: f0.0 })
     }
 }
 impl CreateAccountRequestUnit {
@@ -2086,36 +1957,24 @@ impl<'de> ::serde::Deserialize<'de> for CreateTokenRequest {
     }
 }
 impl crate::de::Fill for CreateTokenRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("name"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("policies"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::vec::Vec<crate::models::TokenPolicyRequest>>,
+        crate::de::Opt<crate::models::TokenCondition>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            name: f0,
-            policies: f1,
-            not_before: f4,
-            expires_on: f3,
-            condition: f2,
+            name: f0.take("name")?,
+            policies: f1.take("policies")?,
+            not_before: f4.0,
+            expires_on: f3.0,
+            condition: f2.0,
         })
     }
 }
@@ -2191,20 +2050,13 @@ impl<'de> ::serde::Deserialize<'de> for DeletedResource {
     }
 }
 impl crate::de::Fill for DeletedResource {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        ::std::result::Result::Ok(Self { id: f0 })
+    type Slots = (crate::de::Req<::std::string::String>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { id: f0.take("id")? })
     }
 }
 impl DeletedResource {
@@ -2242,17 +2094,13 @@ impl<'de> ::serde::Deserialize<'de> for DeletedSubscription {
     }
 }
 impl crate::de::Fill for DeletedSubscription {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { subscription_id: f0 })
+    type Slots = (crate::de::Opt<::std::string::String>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { subscription_id: f0.0 })
     }
 }
 impl DeletedSubscription {
@@ -2301,19 +2149,16 @@ impl<'de> ::serde::Deserialize<'de> for GroupMeta {
     }
 }
 impl crate::de::Fill for GroupMeta {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { key: f0, value: f1 })
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { key: f0.0, value: f1.0 })
     }
 }
 impl GroupMeta {
@@ -2387,20 +2232,15 @@ impl<'de> ::serde::Deserialize<'de> for MoveAccountsOutcome {
     }
 }
 impl crate::de::Fill for MoveAccountsOutcome {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("statuses"));
-        };
-        ::std::result::Result::Ok(Self { statuses: f0 })
+    type Slots = (crate::de::Req<crate::models::AccountMoveStatus>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self {
+            statuses: f0.take("statuses")?,
+        })
     }
 }
 impl MoveAccountsOutcome {
@@ -2447,29 +2287,18 @@ impl<'de> ::serde::Deserialize<'de> for MoveAccountsRequest {
     }
 }
 impl crate::de::Fill for MoveAccountsRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("account_ids"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(
-                fields.missing("destination_organization_id"),
-            );
-        };
+    type Slots = (
+        crate::de::Req<::std::vec::Vec<::std::string::String>>,
+        crate::de::Req<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            account_ids: f0,
-            destination_organization_id: f1,
+            account_ids: f0.take("account_ids")?,
+            destination_organization_id: f1.take("destination_organization_id")?,
         })
     }
 }
@@ -2528,33 +2357,20 @@ impl<'de> ::serde::Deserialize<'de> for NewAccountMemberPolicy {
     }
 }
 impl crate::de::Fill for NewAccountMemberPolicy {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put(&mut f2),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("access"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("resource_groups"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("permission_groups"));
-        };
+    type Slots = (
+        crate::de::Req<crate::models::PolicyEffect>,
+        crate::de::Req<::std::vec::Vec<crate::models::ResourceGroupReference>>,
+        crate::de::Req<::std::vec::Vec<crate::models::PermissionGroupReference>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            access: f0,
-            permission_groups: f2,
-            resource_groups: f1,
+            access: f0.take("access")?,
+            permission_groups: f2.take("permission_groups")?,
+            resource_groups: f1.take("resource_groups")?,
         })
     }
 }
@@ -2609,19 +2425,13 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGrant {
     }
 }
 impl crate::de::Fill for PermissionGrant {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { read: f0, write: f1 })
+    type Slots = (crate::de::Opt<bool>, crate::de::Opt<bool>);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { read: f0.0, write: f1.0 })
     }
 }
 impl PermissionGrant {
@@ -2680,24 +2490,21 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroup {
     }
 }
 impl crate::de::Fill for PermissionGroup {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        ::std::result::Result::Ok(Self { id: f0, name: f2, meta: f1 })
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<crate::models::GroupMeta>,
+        crate::de::Opt<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self {
+            id: f0.take("id")?,
+            name: f2.0,
+            meta: f1.0,
+        })
     }
 }
 impl PermissionGroup {
@@ -2797,20 +2604,13 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroupReference {
     }
 }
 impl crate::de::Fill for PermissionGroupReference {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        ::std::result::Result::Ok(Self { id: f0 })
+    type Slots = (crate::de::Req<::std::string::String>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { id: f0.take("id")? })
     }
 }
 impl PermissionGroupReference {
@@ -2853,22 +2653,19 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroupRequest {
     }
 }
 impl crate::de::Fill for PermissionGroupRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        ::std::result::Result::Ok(Self { id: f0, meta: f1 })
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<crate::models::GroupMeta>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self {
+            id: f0.take("id")?,
+            meta: f1.0,
+        })
     }
 }
 impl PermissionGroupRequest {
@@ -2981,36 +2778,28 @@ impl<'de> ::serde::Deserialize<'de> for RatePlan {
     }
 }
 impl crate::de::Fill for RatePlan {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                6 => fields.put_nullable(&mut f6),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<crate::models::RatePlanId>,
+        crate::de::Opt<::std::vec::Vec<::std::string::String>>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<bool>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<bool>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5, f6): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            public_name: f5,
-            currency: f3,
-            scope: f2,
-            externally_managed: f6,
-            is_contract: f4,
-            sets: f1,
+            id: f0.0,
+            public_name: f5.0,
+            currency: f3.0,
+            scope: f2.0,
+            externally_managed: f6.0,
+            is_contract: f4.0,
+            sets: f1.0,
         })
     }
 }
@@ -3162,33 +2951,22 @@ impl<'de> ::serde::Deserialize<'de> for ResourceGroup {
     }
 }
 impl crate::de::Fill for ResourceGroup {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put(&mut f3),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f3) = f3 else {
-            return ::std::result::Result::Err(fields.missing("scope"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<crate::models::GroupMeta>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Req<crate::models::ResourceScope>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            name: f2,
-            meta: f1,
-            scope: f3,
+            id: f0.take("id")?,
+            name: f2.0,
+            meta: f1.0,
+            scope: f3.take("scope")?,
         })
     }
 }
@@ -3250,20 +3028,13 @@ impl<'de> ::serde::Deserialize<'de> for ResourceGroupReference {
     }
 }
 impl crate::de::Fill for ResourceGroupReference {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        ::std::result::Result::Ok(Self { id: f0 })
+    type Slots = (crate::de::Req<::std::string::String>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { id: f0.take("id")? })
     }
 }
 impl ResourceGroupReference {
@@ -3301,25 +3072,19 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScope {
     }
 }
 impl crate::de::Fill for ResourceScope {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("key"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("objects"));
-        };
-        ::std::result::Result::Ok(Self { key: f0, objects: f1 })
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::vec::Vec<crate::models::ResourceScopeObject>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self {
+            key: f0.take("key")?,
+            objects: f1.take("objects")?,
+        })
     }
 }
 impl ResourceScope {
@@ -3364,20 +3129,13 @@ impl<'de> ::serde::Deserialize<'de> for ResourceScopeObject {
     }
 }
 impl crate::de::Fill for ResourceScopeObject {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("key"));
-        };
-        ::std::result::Result::Ok(Self { key: f0 })
+    type Slots = (crate::de::Req<::std::string::String>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { key: f0.take("key")? })
     }
 }
 impl ResourceScopeObject {
@@ -3424,39 +3182,22 @@ impl<'de> ::serde::Deserialize<'de> for Role {
     }
 }
 impl crate::de::Fill for Role {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put(&mut f3),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("name"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("description"));
-        };
-        let ::std::option::Option::Some(f3) = f3 else {
-            return ::std::result::Result::Err(fields.missing("permissions"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<crate::models::RolePermissions>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            name: f1,
-            description: f2,
-            permissions: f3,
+            id: f0.take("id")?,
+            name: f1.take("name")?,
+            description: f2.take("description")?,
+            permissions: f3.take("permissions")?,
         })
     }
 }
@@ -3555,51 +3296,38 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissions {
     }
 }
 impl crate::de::Fill for RolePermissions {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                6 => fields.put_nullable(&mut f6),
-                7 => fields.put_nullable(&mut f7),
-                8 => fields.put_nullable(&mut f8),
-                9 => fields.put_nullable(&mut f9),
-                10 => fields.put_nullable(&mut f10),
-                11 => fields.put_nullable(&mut f11),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<crate::models::PermissionGrant>,
+        crate::de::Opt<crate::models::PermissionGrant>,
+        crate::de::Opt<crate::models::PermissionGrant>,
+        crate::de::Opt<crate::models::PermissionGrant>,
+        crate::de::Opt<crate::models::PermissionGrant>,
+        crate::de::Opt<crate::models::PermissionGrant>,
+        crate::de::Opt<crate::models::PermissionGrant>,
+        crate::de::Opt<crate::models::PermissionGrant>,
+        crate::de::Opt<crate::models::PermissionGrant>,
+        crate::de::Opt<crate::models::PermissionGrant>,
+        crate::de::Opt<crate::models::PermissionGrant>,
+        crate::de::Opt<crate::models::PermissionGrant>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            analytics: f7,
-            billing: f6,
-            cache_purge: f8,
-            dns: f1,
-            dns_records: f9,
-            lb: f0,
-            logs: f4,
-            organization: f10,
-            ssl: f2,
-            waf: f3,
-            zone_settings: f11,
-            zones: f5,
+            analytics: f7.0,
+            billing: f6.0,
+            cache_purge: f8.0,
+            dns: f1.0,
+            dns_records: f9.0,
+            lb: f0.0,
+            logs: f4.0,
+            organization: f10.0,
+            ssl: f2.0,
+            waf: f3.0,
+            zone_settings: f11.0,
+            zones: f5.0,
         })
     }
 }
@@ -3758,20 +3486,13 @@ impl<'de> ::serde::Deserialize<'de> for RoleRequest {
     }
 }
 impl crate::de::Fill for RoleRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        ::std::result::Result::Ok(Self { id: f0 })
+    type Slots = (crate::de::Req<::std::string::String>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { id: f0.take("id")? })
     }
 }
 impl RoleRequest {
@@ -3843,39 +3564,30 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
     }
 }
 impl crate::de::Fill for Subscription {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                6 => fields.put_nullable(&mut f6),
-                7 => fields.put_nullable(&mut f7),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<f64>,
+        crate::de::Opt<crate::models::SubscriptionState>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::SubscriptionFrequency>,
+        crate::de::Opt<crate::models::RatePlan>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5, f6, f7): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            rate_plan: f5,
-            frequency: f4,
-            state: f2,
-            price: f1,
-            currency: f3,
-            current_period_start: f7,
-            current_period_end: f6,
+            id: f0.0,
+            rate_plan: f5.0,
+            frequency: f4.0,
+            state: f2.0,
+            price: f1.0,
+            currency: f3.0,
+            current_period_start: f7.0,
+            current_period_end: f6.0,
         })
     }
 }
@@ -4016,21 +3728,18 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionRequest {
     }
 }
 impl crate::de::Fill for SubscriptionRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<crate::models::SubscriptionFrequency>,
+        crate::de::Opt<crate::models::RatePlan>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            rate_plan: f1,
-            frequency: f0,
+            rate_plan: f1.0,
+            frequency: f0.0,
         })
     }
 }
@@ -4158,45 +3867,34 @@ impl<'de> ::serde::Deserialize<'de> for Token {
     }
 }
 impl crate::de::Fill for Token {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                6 => fields.put_nullable(&mut f6),
-                7 => fields.put_nullable(&mut f7),
-                8 => fields.put_nullable(&mut f8),
-                9 => fields.put_nullable(&mut f9),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::TokenStatus>,
+        crate::de::Opt<::std::vec::Vec<crate::models::TokenPolicy>>,
+        crate::de::Opt<crate::models::TokenCondition>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            name: f1,
-            status: f2,
-            issued_on: f5,
-            modified_on: f8,
-            last_used_on: f9,
-            not_before: f7,
-            expires_on: f6,
-            condition: f4,
-            policies: f3,
+            id: f0.0,
+            name: f1.0,
+            status: f2.0,
+            issued_on: f5.0,
+            modified_on: f8.0,
+            last_used_on: f9.0,
+            not_before: f7.0,
+            expires_on: f6.0,
+            condition: f4.0,
+            policies: f3.0,
         })
     }
 }
@@ -4339,17 +4037,13 @@ impl<'de> ::serde::Deserialize<'de> for TokenCondition {
     }
 }
 impl crate::de::Fill for TokenCondition {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { request_ip: f0 })
+    type Slots = (crate::de::Opt<crate::models::TokenRequestIp>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { request_ip: f0.0 })
     }
 }
 impl TokenCondition {
@@ -4409,27 +4103,22 @@ impl<'de> ::serde::Deserialize<'de> for TokenPermissionGroup {
     }
 }
 impl crate::de::Fill for TokenPermissionGroup {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::vec::Vec<crate::models::PermissionGroupScope>>,
+        crate::de::Opt<crate::models::PermissionGroupCategory>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            name: f1,
-            category: f3,
-            scopes: f2,
+            id: f0.0,
+            name: f1.0,
+            category: f3.0,
+            scopes: f2.0,
         })
     }
 }
@@ -4528,39 +4217,22 @@ impl<'de> ::serde::Deserialize<'de> for TokenPolicy {
     }
 }
 impl crate::de::Fill for TokenPolicy {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put(&mut f3),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("effect"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("resources"));
-        };
-        let ::std::option::Option::Some(f3) = f3 else {
-            return ::std::result::Result::Err(fields.missing("permission_groups"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<crate::models::PolicyEffect>,
+        crate::de::Req<crate::models::TokenPolicyResources>,
+        crate::de::Req<::std::vec::Vec<crate::models::PermissionGroup>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            effect: f1,
-            permission_groups: f3,
-            resources: f2,
+            id: f0.take("id")?,
+            effect: f1.take("effect")?,
+            permission_groups: f3.take("permission_groups")?,
+            resources: f2.take("resources")?,
         })
     }
 }
@@ -4625,33 +4297,20 @@ impl<'de> ::serde::Deserialize<'de> for TokenPolicyRequest {
     }
 }
 impl crate::de::Fill for TokenPolicyRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put(&mut f2),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("effect"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("resources"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("permission_groups"));
-        };
+    type Slots = (
+        crate::de::Req<crate::models::PolicyEffect>,
+        crate::de::Req<crate::models::TokenPolicyResources>,
+        crate::de::Req<::std::vec::Vec<crate::models::PermissionGroupRequest>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            effect: f0,
-            permission_groups: f2,
-            resources: f1,
+            effect: f0.take("effect")?,
+            permission_groups: f2.take("permission_groups")?,
+            resources: f1.take("resources")?,
         })
     }
 }
@@ -4746,19 +4405,16 @@ impl<'de> ::serde::Deserialize<'de> for TokenRequestIp {
     }
 }
 impl crate::de::Fill for TokenRequestIp {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { in_: f0, not_in: f1 })
+    type Slots = (
+        crate::de::Opt<::std::vec::Vec<::std::string::String>>,
+        crate::de::Opt<::std::vec::Vec<::std::string::String>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { in_: f0.0, not_in: f1.0 })
     }
 }
 impl TokenRequestIp {
@@ -4859,33 +4515,22 @@ impl<'de> ::serde::Deserialize<'de> for TokenVerification {
     }
 }
 impl crate::de::Fill for TokenVerification {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("status"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<crate::models::TokenStatus>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            status: f1,
-            not_before: f3,
-            expires_on: f2,
+            id: f0.take("id")?,
+            status: f1.take("status")?,
+            not_before: f3.0,
+            expires_on: f2.0,
         })
     }
 }
@@ -5013,48 +4658,36 @@ impl<'de> ::serde::Deserialize<'de> for TokenWithValue {
     }
 }
 impl crate::de::Fill for TokenWithValue {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                6 => fields.put_nullable(&mut f6),
-                7 => fields.put_nullable(&mut f7),
-                8 => fields.put_nullable(&mut f8),
-                9 => fields.put_nullable(&mut f9),
-                10 => fields.put_nullable(&mut f10),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::TokenStatus>,
+        crate::de::Opt<::std::vec::Vec<crate::models::TokenPolicy>>,
+        crate::de::Opt<crate::models::TokenCondition>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            name: f1,
-            status: f3,
-            issued_on: f6,
-            modified_on: f9,
-            last_used_on: f10,
-            not_before: f8,
-            expires_on: f7,
-            condition: f5,
-            policies: f4,
-            value: f2,
+            id: f0.0,
+            name: f1.0,
+            status: f3.0,
+            issued_on: f6.0,
+            modified_on: f9.0,
+            last_used_on: f10.0,
+            not_before: f8.0,
+            expires_on: f7.0,
+            condition: f5.0,
+            policies: f4.0,
+            value: f2.0,
         })
     }
 }
@@ -5210,20 +4843,17 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithPolicies {
     }
 }
 impl crate::de::Fill for UpdateAccountMemberWithPolicies {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("policies"));
-        };
-        ::std::result::Result::Ok(Self { policies: f0 })
+    type Slots = (
+        crate::de::Req<::std::vec::Vec<crate::models::NewAccountMemberPolicy>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self {
+            policies: f0.take("policies")?,
+        })
     }
 }
 impl UpdateAccountMemberWithPolicies {
@@ -5269,17 +4899,13 @@ impl<'de> ::serde::Deserialize<'de> for UpdateAccountMemberWithRoles {
     }
 }
 impl crate::de::Fill for UpdateAccountMemberWithRoles {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { roles: f0 })
+    type Slots = (crate::de::Opt<::std::vec::Vec<crate::models::RoleRequest>>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { roles: f0.0 })
     }
 }
 impl UpdateAccountMemberWithRoles {
@@ -5353,39 +4979,26 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTokenRequest {
     }
 }
 impl crate::de::Fill for UpdateTokenRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("name"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("policies"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<crate::models::TokenStatus>,
+        crate::de::Req<::std::vec::Vec<crate::models::TokenPolicyRequest>>,
+        crate::de::Opt<crate::models::TokenCondition>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            name: f0,
-            status: f1,
-            not_before: f5,
-            expires_on: f4,
-            condition: f3,
-            policies: f2,
+            name: f0.take("name")?,
+            status: f1.0,
+            not_before: f5.0,
+            expires_on: f4.0,
+            condition: f3.0,
+            policies: f2.take("policies")?,
         })
     }
 }

@@ -86,27 +86,22 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogAction {
     }
 }
 impl crate::de::Fill for AuditLogAction {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            description: f3,
-            result: f2,
-            time: f0,
-            type_: f1,
+            description: f3.0,
+            result: f2.0,
+            time: f0.0,
+            type_: f1.0,
         })
     }
 }
@@ -250,30 +245,20 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogHistoryResultInfo {
     }
 }
 impl crate::de::Fill for AuditLogHistoryResultInfo {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put(&mut f2),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("count"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("history_status"));
-        };
+    type Slots = (
+        crate::de::Req<i64>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Req<crate::models::AuditLogHistoryStatus>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            count: f0,
-            cursor: f1,
-            history_status: f2,
+            count: f0.take("count")?,
+            cursor: f1.0,
+            history_status: f2.take("history_status")?,
         })
     }
 }
@@ -361,30 +346,24 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogRaw {
     }
 }
 impl crate::de::Fill for AuditLogRaw {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<i64>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            cf_ray_id: f2,
-            method: f1,
-            status_code: f4,
-            uri: f0,
-            user_agent: f3,
+            cf_ray_id: f2.0,
+            method: f1.0,
+            status_code: f4.0,
+            uri: f0.0,
+            user_agent: f3.0,
         })
     }
 }
@@ -496,33 +475,26 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogResource {
     }
 }
 impl crate::de::Fill for AuditLogResource {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        crate::de::Opt<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            product: f3,
-            type_: f1,
-            scope: f2,
-            request: f4,
-            response: f5,
+            id: f0.0,
+            product: f3.0,
+            type_: f1.0,
+            scope: f2.0,
+            request: f4.0,
+            response: f5.0,
         })
     }
 }
@@ -631,19 +603,16 @@ impl<'de> ::serde::Deserialize<'de> for CursorResultInfo {
     }
 }
 impl crate::de::Fill for CursorResultInfo {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { count: f0, cursor: f1 })
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { count: f0.0, cursor: f1.0 })
     }
 }
 impl CursorResultInfo {
@@ -743,45 +712,26 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
     }
 }
 impl crate::de::Fill for Organization {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put(&mut f5),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("meta"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("name"));
-        };
-        let ::std::option::Option::Some(f5) = f5 else {
-            return ::std::result::Result::Err(fields.missing("create_time"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<crate::models::OrganizationMeta>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<crate::models::OrganizationParent>,
+        crate::de::Opt<crate::models::Profile>,
+        crate::de::Req<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            name: f2,
-            create_time: f5,
-            meta: f1,
-            parent: f3,
-            profile: f4,
+            id: f0.take("id")?,
+            name: f2.take("name")?,
+            create_time: f5.take("create_time")?,
+            meta: f1.take("meta")?,
+            parent: f3.0,
+            profile: f4.0,
         })
     }
 }
@@ -880,57 +830,28 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFlags {
     }
 }
 impl crate::de::Fill for OrganizationFlags {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put(&mut f3),
-                4 => fields.put(&mut f4),
-                5 => fields.put(&mut f5),
-                6 => fields.put(&mut f6),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("account_creation"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("account_deletion"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("account_mobility"));
-        };
-        let ::std::option::Option::Some(f3) = f3 else {
-            return ::std::result::Result::Err(fields.missing("sub_org_creation"));
-        };
-        let ::std::option::Option::Some(f4) = f4 else {
-            return ::std::result::Result::Err(fields.missing("account_migration"));
-        };
-        let ::std::option::Option::Some(f5) = f5 else {
-            return ::std::result::Result::Err(fields.missing("member_management"));
-        };
-        let ::std::option::Option::Some(f6) = f6 else {
-            return ::std::result::Result::Err(fields.missing("enterprise_capability"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5, f6): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            account_creation: f0,
-            account_deletion: f1,
-            account_migration: f4,
-            account_mobility: f2,
-            enterprise_capability: f6,
-            member_management: f5,
-            sub_org_creation: f3,
+            account_creation: f0.take("account_creation")?,
+            account_deletion: f1.take("account_deletion")?,
+            account_migration: f4.take("account_migration")?,
+            account_mobility: f2.take("account_mobility")?,
+            enterprise_capability: f6.take("enterprise_capability")?,
+            member_management: f5.take("member_management")?,
+            sub_org_creation: f3.take("sub_org_creation")?,
         })
     }
 }
@@ -1001,32 +922,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMeta {
     }
 }
 impl crate::de::Fill for OrganizationMeta {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut others = ::std::collections::BTreeMap::new();
-        while let ::std::option::Option::Some(field) = fields
-            .next_keeping::<
-                crate::de::Plain<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-            >(&mut others)?
-        {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::OrganizationFlags>,
+        crate::de::Opt<::std::vec::Vec<::std::string::String>>,
+    );
+    type Others = crate::de::Keep<
+        crate::de::Plain<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+    >;
+    fn build(
+        (f0, f1, f2): Self::Slots,
+        others: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            hierarchy_tags: f2,
-            managed_by: f0,
-            tenant_flags: f1,
-            additional_properties: others,
+            hierarchy_tags: f2.0,
+            managed_by: f0.0,
+            tenant_flags: f1.0,
+            additional_properties: others.0,
         })
     }
 }
@@ -1103,25 +1015,19 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationParent {
     }
 }
 impl crate::de::Fill for OrganizationParent {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("name"));
-        };
-        ::std::result::Result::Ok(Self { id: f0, name: f1 })
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self {
+            id: f0.take("id")?,
+            name: f1.take("name")?,
+        })
     }
 }
 impl OrganizationParent {
@@ -1181,30 +1087,24 @@ impl<'de> ::serde::Deserialize<'de> for PageResultInfo {
     }
 }
 impl crate::de::Fill for PageResultInfo {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<f64>,
+        crate::de::Opt<f64>,
+        crate::de::Opt<f64>,
+        crate::de::Opt<f64>,
+        crate::de::Opt<f64>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            page: f0,
-            per_page: f2,
-            count: f1,
-            total_count: f3,
-            total_pages: f4,
+            page: f0.0,
+            per_page: f2.0,
+            count: f1.0,
+            total_count: f3.0,
+            total_pages: f4.0,
         })
     }
 }
@@ -1301,45 +1201,24 @@ impl<'de> ::serde::Deserialize<'de> for Profile {
     }
 }
 impl crate::de::Fill for Profile {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put(&mut f3),
-                4 => fields.put(&mut f4),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("business_name"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("business_email"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("business_phone"));
-        };
-        let ::std::option::Option::Some(f3) = f3 else {
-            return ::std::result::Result::Err(fields.missing("business_address"));
-        };
-        let ::std::option::Option::Some(f4) = f4 else {
-            return ::std::result::Result::Err(fields.missing("external_metadata"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            business_name: f0,
-            business_email: f1,
-            business_phone: f2,
-            business_address: f3,
-            external_metadata: f4,
+            business_name: f0.take("business_name")?,
+            business_email: f1.take("business_email")?,
+            business_phone: f2.take("business_phone")?,
+            business_address: f3.take("business_address")?,
+            external_metadata: f4.take("external_metadata")?,
         })
     }
 }

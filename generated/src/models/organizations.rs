@@ -26,17 +26,13 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogOrganization {
     }
 }
 impl crate::de::Fill for AuditLogOrganization {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { id: f0 })
+    type Slots = (crate::de::Opt<::std::string::String>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { id: f0.0 })
     }
 }
 impl AuditLogOrganization {
@@ -85,20 +81,17 @@ impl<'de> ::serde::Deserialize<'de> for BatchCreateOrganizationMembersRequest {
     }
 }
 impl crate::de::Fill for BatchCreateOrganizationMembersRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("members"));
-        };
-        ::std::result::Result::Ok(Self { members: f0 })
+    type Slots = (
+        crate::de::Req<::std::vec::Vec<crate::models::NewOrganizationMember>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self {
+            members: f0.take("members")?,
+        })
     }
 }
 impl BatchCreateOrganizationMembersRequest {
@@ -286,162 +279,111 @@ impl<'de> ::serde::Deserialize<'de> for BillableUsage {
     }
 }
 impl crate::de::Fill for BillableUsage {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        let mut f13 = ::std::option::Option::None;
-        let mut f14 = ::std::option::Option::None;
-        let mut f15 = ::std::option::Option::None;
-        let mut f16 = ::std::option::Option::None;
-        let mut f17 = ::std::option::Option::None;
-        let mut f18 = ::std::option::Option::None;
-        let mut f19 = ::std::option::Option::None;
-        let mut f20 = ::std::option::Option::None;
-        let mut f21 = ::std::option::Option::None;
-        let mut f22 = ::std::option::Option::None;
-        let mut f23 = ::std::option::Option::None;
-        let mut f24 = ::std::option::Option::None;
-        let mut f25 = ::std::option::Option::None;
-        let mut f26 = ::std::option::Option::None;
-        let mut f27 = ::std::option::Option::None;
-        let mut f28 = ::std::option::Option::None;
-        let mut f29 = ::std::option::Option::None;
-        let mut f30 = ::std::option::Option::None;
-        let mut f31 = ::std::option::Option::None;
-        let mut f32 = ::std::option::Option::None;
-        let mut f33 = ::std::option::Option::None;
-        let mut f34 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                6 => fields.put_nullable(&mut f6),
-                7 => fields.put_nullable(&mut f7),
-                8 => fields.put(&mut f8),
-                9 => fields.put_nullable(&mut f9),
-                10 => fields.put_nullable(&mut f10),
-                11 => fields.put_nullable(&mut f11),
-                12 => fields.put(&mut f12),
-                13 => fields.put_nullable(&mut f13),
-                14 => fields.put_nullable(&mut f14),
-                15 => fields.put_nullable(&mut f15),
-                16 => fields.put(&mut f16),
-                17 => fields.put(&mut f17),
-                18 => fields.put_nullable(&mut f18),
-                19 => fields.put(&mut f19),
-                20 => fields.put_nullable(&mut f20),
-                21 => fields.put(&mut f21),
-                22 => fields.put(&mut f22),
-                23 => fields.put(&mut f23),
-                24 => fields.put(&mut f24),
-                25 => fields.put(&mut f25),
-                26 => fields.put_nullable(&mut f26),
-                27 => fields.put(&mut f27),
-                28 => fields.put_nullable(&mut f28),
-                29 => fields.put(&mut f29),
-                30 => fields.put_nullable(&mut f30),
-                31 => fields.put(&mut f31),
-                32 => fields.put_nullable(&mut f32),
-                33 => fields.put(&mut f33),
-                34 => fields.put_nullable(&mut f34),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f8) = f8 else {
-            return ::std::result::Result::Err(fields.missing("ConsumedUnit"));
-        };
-        let ::std::option::Option::Some(f12) = f12 else {
-            return ::std::result::Result::Err(fields.missing("ChargeCategory"));
-        };
-        let ::std::option::Option::Some(f16) = f16 else {
-            return ::std::result::Result::Err(fields.missing("ChargeFrequency"));
-        };
-        let ::std::option::Option::Some(f17) = f17 else {
-            return ::std::result::Result::Err(fields.missing("ChargePeriodEnd"));
-        };
-        let ::std::option::Option::Some(f19) = f19 else {
-            return ::std::result::Result::Err(fields.missing("BillingAccountId"));
-        };
-        let ::std::option::Option::Some(f21) = f21 else {
-            return ::std::result::Result::Err(fields.missing("ConsumedQuantity"));
-        };
-        let ::std::option::Option::Some(f22) = f22 else {
-            return ::std::result::Result::Err(fields.missing("HostProviderName"));
-        };
-        let ::std::option::Option::Some(f23) = f23 else {
-            return ::std::result::Result::Err(fields.missing("ChargeDescription"));
-        };
-        let ::std::option::Option::Some(f24) = f24 else {
-            return ::std::result::Result::Err(fields.missing("ChargePeriodStart"));
-        };
-        let ::std::option::Option::Some(f25) = f25 else {
-            return ::std::result::Result::Err(fields.missing("InvoiceIssuerName"));
-        };
-        let ::std::option::Option::Some(f27) = f27 else {
-            return ::std::result::Result::Err(fields.missing("BillingAccountName"));
-        };
-        let ::std::option::Option::Some(f29) = f29 else {
-            return ::std::result::Result::Err(fields.missing("x_BillableMetricId"));
-        };
-        let ::std::option::Option::Some(f31) = f31 else {
-            return ::std::result::Result::Err(fields.missing("ServiceProviderName"));
-        };
-        let ::std::option::Option::Some(f33) = f33 else {
-            return ::std::result::Result::Err(fields.missing("x_BillableMetricName"));
-        };
+    type Slots = (
+        (
+            crate::de::Opt<f64>,
+            crate::de::Opt<::std::string::String>,
+            crate::de::Opt<::std::string::String>,
+            crate::de::Opt<f64>,
+            crate::de::Opt<::std::string::String>,
+            crate::de::Opt<::std::string::String>,
+            crate::de::Opt<crate::models::BillableUsageChargeClass>,
+            crate::de::Opt<::std::string::String>,
+            crate::de::Req<::std::string::String>,
+            crate::de::Opt<::std::string::String>,
+            crate::de::Opt<f64>,
+            crate::de::Opt<f64>,
+            crate::de::Req<crate::models::BillableUsageChargeCategory>,
+            crate::de::Opt<f64>,
+            crate::de::Opt<::std::string::String>,
+            crate::de::Opt<::std::string::String>,
+        ),
+        (
+            crate::de::Req<crate::models::BillableUsageChargeFrequency>,
+            crate::de::Req<::chrono::DateTime<::chrono::Utc>>,
+            crate::de::Opt<f64>,
+            crate::de::Req<::std::string::String>,
+            crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+            crate::de::Req<f64>,
+            crate::de::Req<::std::string::String>,
+            crate::de::Req<::std::string::String>,
+            crate::de::Req<::chrono::DateTime<::chrono::Utc>>,
+            crate::de::Req<::std::string::String>,
+            crate::de::Opt<::std::string::String>,
+            crate::de::Req<::std::string::String>,
+            crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+            crate::de::Req<::std::string::String>,
+            crate::de::Opt<f64>,
+            crate::de::Req<::std::string::String>,
+        ),
+        (
+            crate::de::Opt<::std::string::String>,
+            crate::de::Req<::std::string::String>,
+            crate::de::Opt<::std::string::String>,
+        ),
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (
+            (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15),
+            (
+                f16,
+                f17,
+                f18,
+                f19,
+                f20,
+                f21,
+                f22,
+                f23,
+                f24,
+                f25,
+                f26,
+                f27,
+                f28,
+                f29,
+                f30,
+                f31,
+            ),
+            (f32, f33, f34),
+        ): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            billed_cost: f3,
-            billing_account_id: f19,
-            billing_account_name: f27,
-            billing_currency: f15,
-            billing_period_start: f28,
-            billing_period_end: f20,
-            charge_category: f12,
-            charge_class: f6,
-            charge_description: f23,
-            charge_frequency: f16,
-            charge_period_start: f24,
-            charge_period_end: f17,
-            consumed_quantity: f21,
-            consumed_unit: f8,
-            contracted_cost: f13,
-            contracted_unit_price: f30,
-            effective_cost: f10,
-            host_provider_name: f22,
-            invoice_issuer_name: f25,
-            list_cost: f0,
-            list_unit_price: f11,
-            pricing_quantity: f18,
-            pricing_unit: f7,
-            region_id: f1,
-            region_name: f4,
-            service_provider_name: f31,
-            sub_account_id: f9,
-            sub_account_name: f14,
-            x_billable_metric_id: f29,
-            x_billable_metric_name: f33,
-            x_product_category_name: f34,
-            x_product_family_id: f26,
-            x_product_family_name: f32,
-            x_zone_id: f2,
-            x_zone_name: f5,
+            billed_cost: f3.0,
+            billing_account_id: f19.take("BillingAccountId")?,
+            billing_account_name: f27.take("BillingAccountName")?,
+            billing_currency: f15.0,
+            billing_period_start: f28.0,
+            billing_period_end: f20.0,
+            charge_category: f12.take("ChargeCategory")?,
+            charge_class: f6.0,
+            charge_description: f23.take("ChargeDescription")?,
+            charge_frequency: f16.take("ChargeFrequency")?,
+            charge_period_start: f24.take("ChargePeriodStart")?,
+            charge_period_end: f17.take("ChargePeriodEnd")?,
+            consumed_quantity: f21.take("ConsumedQuantity")?,
+            consumed_unit: f8.take("ConsumedUnit")?,
+            contracted_cost: f13.0,
+            contracted_unit_price: f30.0,
+            effective_cost: f10.0,
+            host_provider_name: f22.take("HostProviderName")?,
+            invoice_issuer_name: f25.take("InvoiceIssuerName")?,
+            list_cost: f0.0,
+            list_unit_price: f11.0,
+            pricing_quantity: f18.0,
+            pricing_unit: f7.0,
+            region_id: f1.0,
+            region_name: f4.0,
+            service_provider_name: f31.take("ServiceProviderName")?,
+            sub_account_id: f9.0,
+            sub_account_name: f14.0,
+            x_billable_metric_id: f29.take("x_BillableMetricId")?,
+            x_billable_metric_name: f33.take("x_BillableMetricName")?,
+            x_product_category_name: f34.0,
+            x_product_family_id: f26.0,
+            x_product_family_name: f32.0,
+            x_zone_id: f2.0,
+            x_zone_name: f5.0,
         })
     }
 }
@@ -742,20 +684,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrganizationMemberRequest {
     }
 }
 impl crate::de::Fill for CreateOrganizationMemberRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("member"));
-        };
-        ::std::result::Result::Ok(Self { member: f0 })
+    type Slots = (crate::de::Req<crate::models::NewOrganizationMember>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { member: f0.take("member")? })
     }
 }
 impl CreateOrganizationMemberRequest {
@@ -792,20 +727,13 @@ impl<'de> ::serde::Deserialize<'de> for DeletedOrganization {
     }
 }
 impl crate::de::Fill for DeletedOrganization {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        ::std::result::Result::Ok(Self { id: f0 })
+    type Slots = (crate::de::Req<::std::string::String>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { id: f0.take("id")? })
     }
 }
 impl DeletedOrganization {
@@ -846,22 +774,19 @@ impl<'de> ::serde::Deserialize<'de> for NewOrganizationMember {
     }
 }
 impl crate::de::Fill for NewOrganizationMember {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("user"));
-        };
-        ::std::result::Result::Ok(Self { status: f1, user: f0 })
+    type Slots = (
+        crate::de::Req<crate::models::NewOrganizationMemberUser>,
+        crate::de::Opt<crate::models::NewOrganizationMemberStatus>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self {
+            status: f1.0,
+            user: f0.take("user")?,
+        })
     }
 }
 impl NewOrganizationMember {
@@ -927,20 +852,13 @@ impl<'de> ::serde::Deserialize<'de> for NewOrganizationMemberUser {
     }
 }
 impl crate::de::Fill for NewOrganizationMemberUser {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("email"));
-        };
-        ::std::result::Result::Ok(Self { email: f0 })
+    type Slots = (crate::de::Req<::std::string::String>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { email: f0.take("email")? })
     }
 }
 impl NewOrganizationMemberUser {
@@ -994,42 +912,24 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccount {
     }
 }
 impl crate::de::Fill for OrganizationAccount {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put(&mut f3),
-                4 => fields.put(&mut f4),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("type"));
-        };
-        let ::std::option::Option::Some(f3) = f3 else {
-            return ::std::result::Result::Err(fields.missing("settings"));
-        };
-        let ::std::option::Option::Some(f4) = f4 else {
-            return ::std::result::Result::Err(fields.missing("created_on"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Req<crate::models::AccountType>,
+        crate::de::Req<crate::models::OrganizationAccountSettings>,
+        crate::de::Req<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            name: f1,
-            type_: f2,
-            created_on: f4,
-            settings: f3,
+            id: f0.take("id")?,
+            name: f1.0,
+            type_: f2.take("type")?,
+            created_on: f4.take("created_on")?,
+            settings: f3.take("settings")?,
         })
     }
 }
@@ -1120,33 +1020,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccountSettings {
     }
 }
 impl crate::de::Fill for OrganizationAccountSettings {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<bool>,
+        crate::de::Opt<bool>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<bool>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            abuse_contact_email: f2,
-            access_approval_expiry: f4,
-            api_access_enabled: f1,
-            default_nameservers: f3,
-            enforce_twofactor: f0,
-            use_account_custom_ns_by_default: f5,
+            abuse_contact_email: f2.0,
+            access_approval_expiry: f4.0,
+            api_access_enabled: f1.0,
+            default_nameservers: f3.0,
+            enforce_twofactor: f0.0,
+            use_account_custom_ns_by_default: f5.0,
         })
     }
 }
@@ -1261,33 +1154,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLog {
     }
 }
 impl crate::de::Fill for OrganizationAuditLog {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::AuditLogRaw>,
+        crate::de::Opt<crate::models::OrganizationAuditLogActor>,
+        crate::de::Opt<crate::models::AuditLogAction>,
+        crate::de::Opt<crate::models::AuditLogResource>,
+        crate::de::Opt<crate::models::AuditLogOrganization>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            organization: f5,
-            action: f3,
-            actor: f2,
-            raw: f1,
-            resource: f4,
+            id: f0.0,
+            organization: f5.0,
+            action: f3.0,
+            actor: f2.0,
+            raw: f1.0,
+            resource: f4.0,
         })
     }
 }
@@ -1409,36 +1295,28 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAuditLogActor {
     }
 }
 impl crate::de::Fill for OrganizationAuditLogActor {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                3 => fields.put_nullable(&mut f3),
-                4 => fields.put_nullable(&mut f4),
-                5 => fields.put_nullable(&mut f5),
-                6 => fields.put_nullable(&mut f6),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::OrganizationAuditLogActorType>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<crate::models::AuditLogActorContext>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+        crate::de::Opt<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5, f6): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            type_: f1,
-            context: f3,
-            email: f2,
-            ip_address: f5,
-            token_id: f4,
-            token_name: f6,
+            id: f0.0,
+            type_: f1.0,
+            context: f3.0,
+            email: f2.0,
+            ip_address: f5.0,
+            token_id: f4.0,
+            token_name: f6.0,
         })
     }
 }
@@ -1599,63 +1477,32 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
     }
 }
 impl crate::de::Fill for OrganizationMember {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => {
-                    fields
-                        .put_wire::<
-                            crate::de::Entries<
-                                crate::de::Plain<
-                                    ::serde_json::Map<
-                                        ::std::string::String,
-                                        ::serde_json::Value,
-                                    >,
-                                >,
-                            >,
-                        >(&mut f1)
-                }
-                2 => fields.put(&mut f2),
-                3 => fields.put(&mut f3),
-                4 => fields.put(&mut f4),
-                5 => fields.put(&mut f5),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("meta"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("user"));
-        };
-        let ::std::option::Option::Some(f3) = f3 else {
-            return ::std::result::Result::Err(fields.missing("status"));
-        };
-        let ::std::option::Option::Some(f4) = f4 else {
-            return ::std::result::Result::Err(fields.missing("create_time"));
-        };
-        let ::std::option::Option::Some(f5) = f5 else {
-            return ::std::result::Result::Err(fields.missing("update_time"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::ReqWire<
+            crate::de::Entries<
+                crate::de::Plain<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+            >,
+        >,
+        crate::de::Req<crate::models::OrganizationMemberUser>,
+        crate::de::Req<crate::models::OrganizationMemberStatus>,
+        crate::de::Req<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Req<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            status: f3,
-            user: f2,
-            meta: f1,
-            create_time: f4,
-            update_time: f5,
+            id: f0.take("id")?,
+            status: f3.take("status")?,
+            user: f2.take("user")?,
+            meta: f1.take("meta")?,
+            create_time: f4.take("create_time")?,
+            update_time: f5.take("update_time")?,
         })
     }
 }
@@ -1749,41 +1596,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberUser {
     }
 }
 impl crate::de::Fill for OrganizationMemberUser {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put(&mut f3),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("name"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("email"));
-        };
-        let ::std::option::Option::Some(f3) = f3 else {
-            return ::std::result::Result::Err(
-                fields.missing("two_factor_authentication_enabled"),
-            );
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<bool>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            email: f2,
-            name: f1,
-            two_factor_authentication_enabled: f3,
+            id: f0.take("id")?,
+            email: f2.take("email")?,
+            name: f1.take("name")?,
+            two_factor_authentication_enabled: f3
+                .take("two_factor_authentication_enabled")?,
         })
     }
 }
@@ -1831,20 +1660,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationParentRequest {
     }
 }
 impl crate::de::Fill for OrganizationParentRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        ::std::result::Result::Ok(Self { id: f0 })
+    type Slots = (crate::de::Req<::std::string::String>,);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0,): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
+        ::std::result::Result::Ok(Self { id: f0.take("id")? })
     }
 }
 impl OrganizationParentRequest {
@@ -1890,27 +1712,20 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationRequest {
     }
 }
 impl crate::de::Fill for OrganizationRequest {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put_nullable(&mut f2),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("name"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<crate::models::OrganizationParentRequest>,
+        crate::de::Opt<crate::models::Profile>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            name: f0,
-            parent: f1,
-            profile: f2,
+            name: f0.take("name")?,
+            parent: f1.0,
+            profile: f2.0,
         })
     }
 }
@@ -2000,21 +1815,15 @@ impl<'de> ::serde::Deserialize<'de> for PageTokenResultInfo {
     }
 }
 impl crate::de::Fill for PageTokenResultInfo {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put_nullable(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                _ => fields.skip(),
-            }?;
-        }
+    type Slots = (crate::de::Opt<i64>, crate::de::Opt<::std::string::String>);
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            next_page_token: f1,
-            total_size: f0,
+            next_page_token: f1.0,
+            total_size: f0.0,
         })
     }
 }
@@ -2142,87 +1951,44 @@ impl<'de> ::serde::Deserialize<'de> for Share {
     }
 }
 impl crate::de::Fill for Share {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        let mut f13 = ::std::option::Option::None;
-        let mut f14 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put_nullable(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put(&mut f3),
-                4 => fields.put(&mut f4),
-                5 => fields.put(&mut f5),
-                6 => fields.put_nullable(&mut f6),
-                7 => fields.put(&mut f7),
-                8 => fields.put(&mut f8),
-                9 => fields.put(&mut f9),
-                10 => fields.put(&mut f10),
-                11 => fields.put_nullable(&mut f11),
-                12 => fields.put_nullable(&mut f12),
-                13 => fields.put_nullable(&mut f13),
-                14 => fields.put_nullable(&mut f14),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("name"));
-        };
-        let ::std::option::Option::Some(f3) = f3 else {
-            return ::std::result::Result::Err(fields.missing("status"));
-        };
-        let ::std::option::Option::Some(f4) = f4 else {
-            return ::std::result::Result::Err(fields.missing("created"));
-        };
-        let ::std::option::Option::Some(f5) = f5 else {
-            return ::std::result::Result::Err(fields.missing("modified"));
-        };
-        let ::std::option::Option::Some(f7) = f7 else {
-            return ::std::result::Result::Err(fields.missing("account_id"));
-        };
-        let ::std::option::Option::Some(f8) = f8 else {
-            return ::std::result::Result::Err(fields.missing("target_type"));
-        };
-        let ::std::option::Option::Some(f9) = f9 else {
-            return ::std::result::Result::Err(fields.missing("account_name"));
-        };
-        let ::std::option::Option::Some(f10) = f10 else {
-            return ::std::result::Result::Err(fields.missing("organization_id"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<crate::models::ShareKind>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<crate::models::ShareStatus>,
+        crate::de::Req<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Req<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Opt<::std::vec::Vec<crate::models::ShareResource>>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<crate::models::ShareTargetType>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Opt<i64>,
+        crate::de::Opt<i64>,
+        crate::de::Opt<i64>,
+        crate::de::Opt<i64>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            name: f2,
-            account_id: f7,
-            account_name: f9,
-            organization_id: f10,
-            kind: f1,
-            status: f3,
-            target_type: f8,
-            created: f4,
-            modified: f5,
-            associated_recipient_count: f11,
-            associating_recipient_count: f12,
-            disassociated_recipient_count: f13,
-            disassociating_recipient_count: f14,
-            resources: f6,
+            id: f0.take("id")?,
+            name: f2.take("name")?,
+            account_id: f7.take("account_id")?,
+            account_name: f9.take("account_name")?,
+            organization_id: f10.take("organization_id")?,
+            kind: f1.0,
+            status: f3.take("status")?,
+            target_type: f8.take("target_type")?,
+            created: f4.take("created")?,
+            modified: f5.take("modified")?,
+            associated_recipient_count: f11.0,
+            associating_recipient_count: f12.0,
+            disassociated_recipient_count: f13.0,
+            disassociating_recipient_count: f14.0,
+            resources: f6.0,
         })
     }
 }
@@ -2399,69 +2165,32 @@ impl<'de> ::serde::Deserialize<'de> for ShareResource {
     }
 }
 impl crate::de::Fill for ShareResource {
-    fn fill<'de, A: ::serde::de::MapAccess<'de>>(
-        fields: &mut crate::de::Fields<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = fields.next()? {
-            match field {
-                0 => fields.put(&mut f0),
-                1 => fields.put(&mut f1),
-                2 => fields.put(&mut f2),
-                3 => fields.put(&mut f3),
-                4 => fields.put(&mut f4),
-                5 => fields.put(&mut f5),
-                6 => fields.put(&mut f6),
-                7 => fields.put(&mut f7),
-                8 => fields.put(&mut f8),
-                _ => fields.skip(),
-            }?;
-        }
-        let ::std::option::Option::Some(f0) = f0 else {
-            return ::std::result::Result::Err(fields.missing("id"));
-        };
-        let ::std::option::Option::Some(f1) = f1 else {
-            return ::std::result::Result::Err(fields.missing("meta"));
-        };
-        let ::std::option::Option::Some(f2) = f2 else {
-            return ::std::result::Result::Err(fields.missing("status"));
-        };
-        let ::std::option::Option::Some(f3) = f3 else {
-            return ::std::result::Result::Err(fields.missing("created"));
-        };
-        let ::std::option::Option::Some(f4) = f4 else {
-            return ::std::result::Result::Err(fields.missing("modified"));
-        };
-        let ::std::option::Option::Some(f5) = f5 else {
-            return ::std::result::Result::Err(fields.missing("resource_id"));
-        };
-        let ::std::option::Option::Some(f6) = f6 else {
-            return ::std::result::Result::Err(fields.missing("resource_type"));
-        };
-        let ::std::option::Option::Some(f7) = f7 else {
-            return ::std::result::Result::Err(fields.missing("resource_version"));
-        };
-        let ::std::option::Option::Some(f8) = f8 else {
-            return ::std::result::Result::Err(fields.missing("resource_account_id"));
-        };
+    type Slots = (
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        crate::de::Req<crate::models::ShareResourceStatus>,
+        crate::de::Req<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Req<::chrono::DateTime<::chrono::Utc>>,
+        crate::de::Req<::std::string::String>,
+        crate::de::Req<crate::models::ShareResourceType>,
+        crate::de::Req<i64>,
+        crate::de::Req<::std::string::String>,
+    );
+    type Others = crate::de::Skip;
+    fn build(
+        (f0, f1, f2, f3, f4, f5, f6, f7, f8): Self::Slots,
+        _: Self::Others,
+    ) -> ::std::result::Result<Self, &'static str> {
         ::std::result::Result::Ok(Self {
-            id: f0,
-            resource_id: f5,
-            resource_type: f6,
-            resource_account_id: f8,
-            resource_version: f7,
-            status: f2,
-            meta: f1,
-            created: f3,
-            modified: f4,
+            id: f0.take("id")?,
+            resource_id: f5.take("resource_id")?,
+            resource_type: f6.take("resource_type")?,
+            resource_account_id: f8.take("resource_account_id")?,
+            resource_version: f7.take("resource_version")?,
+            status: f2.take("status")?,
+            meta: f1.take("meta")?,
+            created: f3.take("created")?,
+            modified: f4.take("modified")?,
         })
     }
 }

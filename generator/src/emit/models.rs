@@ -1,7 +1,7 @@
 //! Model types: structs, string enums with a catch-all, unions, newtypes.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use super::docs::{doc_attrs, text_attrs, value_doc_attrs};
 use super::rust::{Ctx, ident};
@@ -234,8 +234,8 @@ fn serialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 /// `Deserialize` through the runtime's `de::object` (see the runtime's `de`
 /// module for why not serde's derive): the struct's name and its wire
 /// names in the order the runtime's binary search expects, and a `Fill`
-/// impl with one local per field, one call per key storing its value, and
-/// the struct built from the locals. Same rules as the derive: unknown keys
+/// impl naming a slot type per field (how its value decodes) and building
+/// the struct from the filled slots. Same rules as the derive: unknown keys
 /// are skipped (or kept in the additional-properties map when their value
 /// fits its type, else skipped too; maps in fields skip entries that do not
 /// fit the same way), a missing `Option` field is `None`, a missing
@@ -244,8 +244,8 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let root = &ctx.root;
     let name = ident(&def.name);
     let type_name = &def.name;
-    // Local `f{i}` holds the field with the `i`th wire name in the order
-    // of `de::table_order`: by length, then byte by byte.
+    // Slot `f{i}` holds the field with the `i`th wire name in the order of
+    // `de::table_order`: by length, then byte by byte.
     let mut order: Vec<usize> = (0..s.fields.len()).collect();
     order.sort_by_key(|&i| (s.fields[i].wire.len(), s.fields[i].wire.as_bytes()));
     let mut slot_of = vec![0; order.len()];
@@ -254,67 +254,36 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     }
     let order: Vec<&Field> = order.iter().map(|&i| &s.fields[i]).collect();
     let wires = order.iter().map(|f| f.wire.as_str());
-    let local = |slot: usize| format_ident!("f{}", slot);
-    let locals = (0..order.len()).map(local);
-    let puts = order.iter().enumerate().map(|(slot, f)| {
-        let i = proc_macro2::Literal::usize_unsuffixed(slot);
-        let put = put_call(ctx, f);
-        let local = local(slot);
-        quote!(#i => fields.#put(&mut #local),)
+    let slot_types = nest_slots(order.iter().map(|f| slot_type(ctx, f)).collect());
+    let slot_names = nest_slots(
+        (0..order.len())
+            .map(|slot| format_ident!("f{}", slot).to_token_stream())
+            .collect(),
+    );
+    let inits = s.fields.iter().zip(&slot_of).map(|(f, &slot)| {
+        let n = ident(&f.name);
+        let slot = format_ident!("f{}", slot);
+        let wire = &f.wire;
+        let value = match (f.boxed, f.optional()) {
+            (false, true) => quote!(#slot.0),
+            (true, true) => quote!(#slot.0.map(::std::boxed::Box::new)),
+            (false, false) => quote!(#slot.take(#wire)?),
+            (true, false) => quote!(::std::boxed::Box::new(#slot.take(#wire)?)),
+        };
+        quote!(#n: #value,)
     });
-    let (others_decl, next, rest, others_init) = match &s.additional {
+    let (others_type, others_arg, others_init) = match &s.additional {
         Some((fname, ty)) => {
             let fname = ident(fname);
             let wire = ctx.wire_form(ty);
             (
-                quote!(let mut others = ::std::collections::BTreeMap::new();),
-                quote!(fields.next_keeping::<#wire>(&mut others)),
-                quote!(fields.keep_rest::<#wire>(&mut others)?;),
-                quote!(#fname: others,),
+                quote!(#root::de::Keep<#wire>),
+                quote!(others),
+                quote!(#fname: others.0,),
             )
         }
-        None => (
-            TokenStream::new(),
-            quote!(fields.next()),
-            quote!(fields.skip_rest()?;),
-            TokenStream::new(),
-        ),
+        None => (quote!(#root::de::Skip), quote!(_), TokenStream::new()),
     };
-    let read = if order.is_empty() {
-        rest
-    } else {
-        quote! {
-            while let ::std::option::Option::Some(field) = #next? {
-                match field {
-                    #(#puts)*
-                    _ => fields.skip(),
-                }?;
-            }
-        }
-    };
-    let required = order
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| !f.optional())
-        .map(|(slot, f)| {
-            let local = local(slot);
-            let wire = &f.wire;
-            quote! {
-                let ::std::option::Option::Some(#local) = #local else {
-                    return ::std::result::Result::Err(fields.missing(#wire));
-                };
-            }
-        });
-    let inits = s.fields.iter().zip(&slot_of).map(|(f, &slot)| {
-        let n = ident(&f.name);
-        let local = local(slot);
-        let value = match (f.boxed, f.optional()) {
-            (false, _) => quote!(#local),
-            (true, true) => quote!(#local.map(::std::boxed::Box::new)),
-            (true, false) => quote!(::std::boxed::Box::new(#local)),
-        };
-        quote!(#n: #value,)
-    });
     let cfg = ctx.type_cfg(def);
     quote! {
         #cfg
@@ -325,27 +294,50 @@ fn deserialize(ctx: &Ctx<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         }
         #cfg
         impl #root::de::Fill for #name {
-            fn fill<'de, A: ::serde::de::MapAccess<'de>>(fields: &mut #root::de::Fields<'de, A>) -> ::std::result::Result<Self, A::Error> {
-                #(let mut #locals = ::std::option::Option::None;)*
-                #others_decl
-                #read
-                #(#required)*
+            type Slots = #slot_types;
+            type Others = #others_type;
+
+            fn build(#slot_names: Self::Slots, #others_arg: Self::Others) -> ::std::result::Result<Self, &'static str> {
                 ::std::result::Result::Ok(Self { #(#inits)* #others_init })
             }
         }
     }
 }
 
-/// The `de::Fields` method that decodes a field's value into its local: a
-/// type holding maps decodes in its wire form, which skips map entries that
-/// do not fit (see the runtime's `de::Wire`); an `Option` field takes
-/// `null` as `None`.
-fn put_call(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
+/// The most slots one tuple holds: the runtime implements `de::Slots` for
+/// tuples up to this length.
+const SLOTS_PER_TUPLE: usize = 16;
+
+/// Slot types (or the names bound to them) as the tuple `de::Slots` takes:
+/// flat up to [`SLOTS_PER_TUPLE`], else grouped into tuples of that many,
+/// level by level, so that any number of fields fits.
+fn nest_slots(mut items: Vec<TokenStream>) -> TokenStream {
+    while items.len() > SLOTS_PER_TUPLE {
+        items = items
+            .chunks(SLOTS_PER_TUPLE)
+            .map(|chunk| quote!((#(#chunk,)*)))
+            .collect();
+    }
+    quote!((#(#items,)*))
+}
+
+/// The runtime's slot type that decodes a field's value: a type holding
+/// maps decodes in its wire form, which skips map entries that do not fit
+/// (see the runtime's `de::Wire`); an `Option` field takes `null` as
+/// `None`.
+fn slot_type(ctx: &Ctx<'_>, f: &Field) -> TokenStream {
+    let root = &ctx.root;
     match (ctx.wire(&f.ty), f.optional()) {
-        (Some(wire), false) => quote!(put_wire::<#wire>),
-        (Some(wire), true) => quote!(put_wire_nullable::<#wire>),
-        (None, false) => quote!(put),
-        (None, true) => quote!(put_nullable),
+        (Some(wire), false) => quote!(#root::de::ReqWire<#wire>),
+        (Some(wire), true) => quote!(#root::de::OptWire<#wire>),
+        (None, false) => {
+            let ty = ctx.ty(&f.ty);
+            quote!(#root::de::Req<#ty>)
+        }
+        (None, true) => {
+            let ty = ctx.ty(&f.ty);
+            quote!(#root::de::Opt<#ty>)
+        }
     }
 }
 

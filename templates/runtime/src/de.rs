@@ -1,16 +1,17 @@
 //! Decoding support shared by the generated structs.
 //!
 //! A struct's `Deserialize` impl names the struct and its wire names, in
-//! the order of [`table_order`], and hands over to [`object`]; its
-//! [`Fill`] impl keeps one local per field, stores each value with one
-//! call on [`Fields`], and builds the struct from the locals. The visitor,
-//! the key lookup (a binary search in the wire names) and the skipping of
-//! undeclared keys are written once, here. For an API with thousands of
-//! models that is a fraction of the code serde's derive (a field enum with
-//! three visitors and a sequence visitor no JSON response needs) or a
-//! visitor per struct would emit, and compiling the crate takes that much
-//! less time: one function body per struct does the work, with one `?` per
-//! key.
+//! the order of [`table_order`], and hands over to [`object`]. Its [`Fill`]
+//! impl declares how each field decodes, as a tuple type of [`Slots`] (the
+//! `i`th slot holds the field with the `i`th wire name), and builds the
+//! struct from the filled slots. The visitor, the key lookup (a binary
+//! search in the wire names), the storing of each value in its slot and
+//! the skipping of undeclared keys are written once, here, generic over
+//! the tuple. For an API with thousands of models that is a fraction of
+//! the code serde's derive (a field enum with three visitors and a
+//! sequence visitor no JSON response needs) or a loop per struct would
+//! emit, and compiling the crate takes that much less time: per struct,
+//! the compiler checks one body that moves the slots into the fields.
 // An API whose models declare no struct does not use them.
 #![allow(dead_code)]
 
@@ -23,18 +24,26 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, 
 
 /// How a generated struct is built from the keys of a map.
 pub(crate) trait Fill: Sized {
-    /// Reads every key of `fields` and builds the struct, or fails with
-    /// serde's "missing field" error for an absent required field.
-    fn fill<'de, A: MapAccess<'de>>(fields: &mut Fields<'de, A>) -> Result<Self, A::Error>;
+    /// One slot per declared field, in the order of the wire names:
+    /// a tuple of [`Req`], [`Opt`], [`ReqWire`] and [`OptWire`], nested in
+    /// tuples of at most 16 for a struct with more fields.
+    type Slots: Slots;
+    /// What becomes of undeclared keys: [`Skip`], or [`Keep`] for a struct
+    /// with additional properties.
+    type Others: Others;
+
+    /// The struct from its filled slots, or the wire name of an absent
+    /// required field.
+    fn build(slots: Self::Slots, others: Self::Others) -> Result<Self, &'static str>;
 }
 
 /// Decodes the struct `T` named `name` whose declared wire names are
 /// `fields`, sorted by [`table_order`] so that a key is found by binary
-/// search (field `i` is `fields[i]`). Unknown keys are skipped (or kept
-/// when the struct has additional properties), a missing `Option` field is
-/// `None` and a missing required field is serde's "missing field" error, as
-/// with serde's derive; a repeated key keeps its last value, where the
-/// derive rejects it.
+/// search (field `i` is `fields[i]`, in slot `i`). Unknown keys are skipped
+/// (or kept when the struct has additional properties), a missing `Option`
+/// field is `None` and a missing required field is serde's "missing field"
+/// error, as with serde's derive; a repeated key keeps its last value,
+/// where the derive rejects it.
 pub(crate) fn object<'de, T: Fill, D: de::Deserializer<'de>>(
     deserializer: D,
     name: &'static str,
@@ -61,126 +70,220 @@ impl<'de, T: Fill> Visitor<'de> for Object<T> {
         write!(f, "struct {}", self.name)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        T::fill(&mut Fields {
-            map,
-            fields: self.fields,
-            marker: PhantomData,
-        })
-    }
-}
-
-/// The keys of the map a struct decodes from, read by its [`Fill`] impl:
-/// [`Fields::next`] yields the table index of each declared key, and one
-/// of the `put` calls stores its value.
-pub(crate) struct Fields<'de, A> {
-    map: A,
-    fields: &'static [&'static str],
-    marker: PhantomData<fn() -> &'de ()>,
-}
-
-impl<'de, A: MapAccess<'de>> Fields<'de, A> {
-    /// The table index of the next declared key, skipping the values of
-    /// undeclared ones; `None` at the end of the map.
-    pub(crate) fn next(&mut self) -> Result<Option<usize>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let names = FieldNames {
             fields: self.fields,
-            keep_others: false,
+            keep_others: T::Others::KEEP,
         };
-        while let Some(key) = self.map.next_key_seed(names)? {
-            if let Key::Field(field) = key {
-                return Ok(Some(field));
-            }
-            skip(&mut self.map)?;
-        }
-        Ok(None)
-    }
-
-    /// [`Fields::next`] for a struct with additional properties: the value
-    /// of an undeclared key is kept in `others` when it fits their type
-    /// `W` (see [`Fit`]), skipped otherwise.
-    pub(crate) fn next_keeping<W: Wire>(
-        &mut self,
-        others: &mut BTreeMap<String, W::Value>,
-    ) -> Result<Option<usize>, A::Error> {
-        let names = FieldNames {
-            fields: self.fields,
-            keep_others: true,
-        };
-        while let Some(key) = self.map.next_key_seed(names)? {
+        let mut slots = T::Slots::empty();
+        let mut others = T::Others::empty();
+        while let Some(key) = map.next_key_seed(names)? {
             match key {
-                Key::Field(field) => return Ok(Some(field)),
-                Key::Other(key) => keep::<W, A>(others, key, &mut self.map)?,
-                Key::Unknown => skip(&mut self.map)?,
+                Key::Field(index) => slots.put(index, &mut map)?,
+                Key::Other(key) => others.keep(key, &mut map)?,
+                Key::Unknown => skip(&mut map)?,
             }
         }
-        Ok(None)
+        T::build(slots, others).map_err(de::Error::missing_field)
+    }
+}
+
+/// Storage for the values of some of a struct's fields: one field (the
+/// slot types below) or a tuple of them.
+pub(crate) trait Slots {
+    /// The number of fields held.
+    const LEN: usize;
+
+    /// Every field absent.
+    fn empty() -> Self;
+
+    /// Decodes the current value into field `index` (below [`Slots::LEN`];
+    /// a value for any other index is skipped).
+    fn put<'de, M: MapAccess<'de>>(&mut self, index: usize, map: &mut M) -> Result<(), M::Error>;
+}
+
+/// A field that is not an `Option`: `null` is an error, as for any value
+/// of `T` that does not accept it.
+pub(crate) struct Req<T>(Option<T>);
+
+/// An `Option` field: `null` is `None`.
+pub(crate) struct Opt<T>(pub Option<T>);
+
+/// A field that is not an `Option` and whose type holds maps, decoded in
+/// its wire form `W`.
+pub(crate) struct ReqWire<W: Wire>(Option<W::Value>);
+
+/// An `Option` field whose type holds maps, decoded in its wire form `W`:
+/// `null` is `None`.
+pub(crate) struct OptWire<W: Wire>(pub Option<W::Value>);
+
+impl<T> Req<T> {
+    /// The value, or the error naming the field (`wire`) when it was
+    /// absent.
+    pub(crate) fn take(self, wire: &'static str) -> Result<T, &'static str> {
+        self.0.ok_or(wire)
+    }
+}
+
+impl<W: Wire> ReqWire<W> {
+    /// The value, or the error naming the field (`wire`) when it was
+    /// absent.
+    pub(crate) fn take(self, wire: &'static str) -> Result<W::Value, &'static str> {
+        self.0.ok_or(wire)
+    }
+}
+
+impl<T: DeserializeOwned> Slots for Req<T> {
+    const LEN: usize = 1;
+
+    fn empty() -> Self {
+        Req(None)
     }
 
-    /// Reads the rest of the map for a struct that declares no field,
-    /// keeping nothing.
-    pub(crate) fn skip_rest(&mut self) -> Result<(), A::Error> {
-        while self.next()?.is_some() {}
+    fn put<'de, M: MapAccess<'de>>(&mut self, _: usize, map: &mut M) -> Result<(), M::Error> {
+        self.0 = Some(map.next_value()?);
         Ok(())
     }
+}
 
-    /// Reads the rest of the map for a struct that declares no field,
-    /// keeping what fits the additional properties.
-    pub(crate) fn keep_rest<W: Wire>(
-        &mut self,
-        others: &mut BTreeMap<String, W::Value>,
-    ) -> Result<(), A::Error> {
-        while self.next_keeping::<W>(others)?.is_some() {}
+impl<T: DeserializeOwned> Slots for Opt<T> {
+    const LEN: usize = 1;
+
+    fn empty() -> Self {
+        Opt(None)
+    }
+
+    fn put<'de, M: MapAccess<'de>>(&mut self, _: usize, map: &mut M) -> Result<(), M::Error> {
+        self.0 = map.next_value()?;
         Ok(())
     }
+}
 
-    /// The value of a field that is not an `Option`: `null` is an error, as
-    /// for any value of `T` that does not accept it.
-    pub(crate) fn put<T: Deserialize<'de>>(
-        &mut self,
-        slot: &mut Option<T>,
-    ) -> Result<(), A::Error> {
-        *slot = Some(self.map.next_value()?);
+impl<W: Wire> Slots for ReqWire<W> {
+    const LEN: usize = 1;
+
+    fn empty() -> Self {
+        ReqWire(None)
+    }
+
+    fn put<'de, M: MapAccess<'de>>(&mut self, _: usize, map: &mut M) -> Result<(), M::Error> {
+        self.0 = Some(map.next_value::<W>()?.into_value());
         Ok(())
     }
+}
 
-    /// The value of an `Option` field: `null` is `None`.
-    pub(crate) fn put_nullable<T: Deserialize<'de>>(
-        &mut self,
-        slot: &mut Option<T>,
-    ) -> Result<(), A::Error> {
-        *slot = self.map.next_value()?;
+impl<W: Wire> Slots for OptWire<W> {
+    const LEN: usize = 1;
+
+    fn empty() -> Self {
+        OptWire(None)
+    }
+
+    fn put<'de, M: MapAccess<'de>>(&mut self, _: usize, map: &mut M) -> Result<(), M::Error> {
+        self.0 = map.next_value::<Option<W>>()?.into_value();
         Ok(())
     }
+}
 
-    /// The value of a field that is not an `Option` and whose type holds
-    /// maps, decoded in its wire form `W`.
-    pub(crate) fn put_wire<W: Wire>(
-        &mut self,
-        slot: &mut Option<W::Value>,
-    ) -> Result<(), A::Error> {
-        *slot = Some(self.map.next_value::<W>()?.into_value());
-        Ok(())
+/// [`Slots`] for tuples of slots: field `index` is in the first element
+/// whose fields reach past it.
+macro_rules! tuple_slots {
+    ($($slot:ident $n:tt),*) => {
+        impl<$($slot: Slots),*> Slots for ($($slot,)*) {
+            const LEN: usize = 0 $(+ $slot::LEN)*;
+
+            // `()` for the struct without fields.
+            #[allow(clippy::unused_unit)]
+            fn empty() -> Self {
+                ($($slot::empty(),)*)
+            }
+
+            // The index left after the last element is not read.
+            #[allow(unused_mut, unused_variables, unused_assignments)]
+            fn put<'de, M: MapAccess<'de>>(
+                &mut self,
+                mut index: usize,
+                map: &mut M,
+            ) -> Result<(), M::Error> {
+                $(
+                    if index < $slot::LEN {
+                        return self.$n.put(index, map);
+                    }
+                    index -= $slot::LEN;
+                )*
+                skip(map)
+            }
+        }
+    };
+}
+
+tuple_slots!();
+tuple_slots!(S0 0);
+tuple_slots!(S0 0, S1 1);
+tuple_slots!(S0 0, S1 1, S2 2);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11);
+tuple_slots!(S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12);
+tuple_slots!(
+    S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13
+);
+tuple_slots!(
+    S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13,
+    S14 14
+);
+tuple_slots!(
+    S0 0, S1 1, S2 2, S3 3, S4 4, S5 5, S6 6, S7 7, S8 8, S9 9, S10 10, S11 11, S12 12, S13 13,
+    S14 14, S15 15
+);
+
+/// What a struct does with undeclared keys.
+pub(crate) trait Others {
+    /// Whether undeclared keys are kept (else their values are skipped
+    /// unread).
+    const KEEP: bool;
+
+    /// Nothing kept yet.
+    fn empty() -> Self;
+
+    /// Takes the value of the undeclared key `key`.
+    fn keep<'de, M: MapAccess<'de>>(&mut self, key: String, map: &mut M) -> Result<(), M::Error>;
+}
+
+/// Undeclared keys are skipped: a struct without additional properties.
+pub(crate) struct Skip;
+
+/// Undeclared keys are kept in a map when their value fits the additional
+/// properties' type `W` (see [`Fit`]), skipped otherwise.
+pub(crate) struct Keep<W: Wire>(pub BTreeMap<String, W::Value>);
+
+impl Others for Skip {
+    const KEEP: bool = false;
+
+    fn empty() -> Self {
+        Skip
     }
 
-    /// The value of an `Option` field whose type holds maps, decoded in its
-    /// wire form `W`: `null` is `None`.
-    pub(crate) fn put_wire_nullable<W: Wire>(
-        &mut self,
-        slot: &mut Option<W::Value>,
-    ) -> Result<(), A::Error> {
-        *slot = self.map.next_value::<Option<W>>()?.into_value();
-        Ok(())
+    fn keep<'de, M: MapAccess<'de>>(&mut self, _: String, map: &mut M) -> Result<(), M::Error> {
+        skip(map)
+    }
+}
+
+impl<W: Wire> Others for Keep<W> {
+    const KEEP: bool = true;
+
+    fn empty() -> Self {
+        Keep(BTreeMap::new())
     }
 
-    /// Skips the value of the current key.
-    pub(crate) fn skip(&mut self) -> Result<(), A::Error> {
-        skip(&mut self.map)
-    }
-
-    /// The error for the absent required field `field`.
-    pub(crate) fn missing(&self, field: &'static str) -> A::Error {
-        de::Error::missing_field(field)
+    fn keep<'de, M: MapAccess<'de>>(&mut self, key: String, map: &mut M) -> Result<(), M::Error> {
+        keep::<W, M>(&mut self.0, key, map)
     }
 }
 
@@ -386,29 +489,102 @@ mod tests {
     }
 
     impl Fill for Point {
-        fn fill<'de, A: MapAccess<'de>>(fields: &mut Fields<'de, A>) -> Result<Self, A::Error> {
-            let mut f0 = None;
-            let mut f1 = None;
-            let mut f2 = None;
-            let mut others = BTreeMap::new();
-            while let Some(field) = fields.next_keeping::<Plain<bool>>(&mut others)? {
-                match field {
-                    0 => fields.put(&mut f0),
-                    1 => fields.put_wire_nullable::<Entries<Plain<i64>>>(&mut f1),
-                    2 => fields.put_nullable(&mut f2),
-                    _ => fields.skip(),
-                }?;
-            }
-            let Some(f0) = f0 else {
-                return Err(fields.missing("x"));
-            };
+        type Slots = (Req<i64>, OptWire<Entries<Plain<i64>>>, Opt<String>);
+        type Others = Keep<Plain<bool>>;
+
+        fn build((f0, f1, f2): Self::Slots, others: Self::Others) -> Result<Self, &'static str> {
             Ok(Point {
-                x: f0,
-                label: f2,
-                tags: f1,
-                others,
+                x: f0.take("x")?,
+                label: f2.0,
+                tags: f1.0,
+                others: others.0,
             })
         }
+    }
+
+    /// More fields than one tuple of slots holds, as the generator nests
+    /// them: tuples of at most 16.
+    #[derive(Debug, PartialEq)]
+    struct Wide([Option<i64>; 20]);
+
+    type Sixteen = (
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Opt<i64>,
+        Req<i64>,
+    );
+
+    impl Fill for Wide {
+        type Slots = (Sixteen, (Opt<i64>, Opt<i64>, Opt<i64>, Opt<i64>));
+        type Others = Skip;
+
+        fn build(
+            (
+                (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15),
+                (b0, b1, b2, b3),
+            ): Self::Slots,
+            _: Skip,
+        ) -> Result<Self, &'static str> {
+            Ok(Wide([
+                a0.0,
+                a1.0,
+                a2.0,
+                a3.0,
+                a4.0,
+                a5.0,
+                a6.0,
+                a7.0,
+                a8.0,
+                a9.0,
+                a10.0,
+                a11.0,
+                a12.0,
+                a13.0,
+                a14.0,
+                Some(a15.take("f15")?),
+                b0.0,
+                b1.0,
+                b2.0,
+                b3.0,
+            ]))
+        }
+    }
+
+    #[test]
+    fn nested_slots_put_each_field_in_its_own_place() {
+        const WIDE: &[&str] = &[
+            "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12", "f13",
+            "f14", "f15", "f16", "f17", "f18", "f19",
+        ];
+        let decode = |json: &str| {
+            object::<Wide, _>(&mut serde_json::Deserializer::from_str(json), "Wide", WIDE)
+        };
+        let json = (0..20)
+            .map(|i| format!("\"f{i}\": {}", i * 10))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let got = decode(&format!("{{{json}, \"extra\": 1}}")).unwrap();
+        assert_eq!(got, Wide(std::array::from_fn(|i| Some(i as i64 * 10))));
+        let sparse = decode(r#"{"f15": 1, "f19": 2, "f16": 3}"#).unwrap();
+        let mut want = [None; 20];
+        want[15] = Some(1);
+        want[19] = Some(2);
+        want[16] = Some(3);
+        assert_eq!(sparse, Wide(want));
+        let missing = decode(r#"{"f0": 1}"#).unwrap_err().to_string();
+        assert!(missing.starts_with("missing field `f15`"), "{missing}");
     }
 
     const POINT_FIELDS: &[&str] = &["x", "tags", "label"];
